@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Database } from './platform/db/index.js';
+import { anonymous, type Ctx } from './platform/context.js';
+import { isLang, negotiateLanguage, type Lang } from './platform/i18n/index.js';
+import { checkCsrf } from './platform/http/csrf.js';
+import { registerErrorHandling } from './platform/http/errors.js';
+import { loggerOptions } from './platform/http/logging.js';
+import { registerPlatformRoutes } from './platform/http/routes.js';
+import { mailboxTransport, smtpTransport, startOutboxWorker, type MailTransport, type OutboxWorker } from './platform/outbox/worker.js';
+import { registerIdentity } from './modules/identity/routes.js';
+import { registerHome } from './modules/home/routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Database['db'];
+    outbox: OutboxWorker;
+    devMailbox: boolean;
+  }
+  interface FastifyRequest {
+    ctx: Ctx;
+    /** The session cookie's value once signed in (identity sets it); binds the CSRF token. */
+    sessionToken: string | null;
+  }
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { LANG_COOKIE_NAME as LANG_COOKIE } from './platform/http/navigation.js';
+
+export type AppOptions = {
+  config: Config;
+  database: Database;
+  /** Tests pass a transport to an in-process SMTP server; default from SMTP_URL or the dev mailbox. */
+  mailTransport?: MailTransport;
+  outboxIntervalMs?: number;
+};
+
+function chooseTransport(config: Config): MailTransport {
+  if (config.SMTP_URL) return smtpTransport(config.SMTP_URL, config.MAIL_FROM, new URL(config.publicUrl).hostname);
+  if (config.NODE_ENV === 'production') {
+    throw new Error('SMTP_URL is required in production / SMTP_URL est obligatoire en production');
+  }
+  return mailboxTransport;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database } = options;
+  const app = Fastify({
+    logger: loggerOptions(config.LOG_LEVEL),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+    trustProxy: config.TRUST_PROXY,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const transport = options.mailTransport ?? chooseTransport(config);
+  app.decorate('config', config);
+  app.decorate('db', database.db);
+  app.decorate('devMailbox', transport === mailboxTransport && config.NODE_ENV !== 'production');
+  app.decorate(
+    'outbox',
+    startOutboxWorker(database.db, transport, app.log, { intervalMs: options.outboxIntervalMs ?? 5000 }),
+  );
+  app.decorateRequest('ctx', null as unknown as Ctx);
+  app.decorateRequest('sessionToken', null);
+  app.addHook('onClose', async () => app.outbox.stop());
+
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    hsts: config.cookieSecure,
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(fastifyStatic, {
+    root: path.join(root, 'node_modules/qc-trousse-sdg/dist'),
+    prefix: '/static/sdg/',
+    maxAge: '1d',
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(root, 'public'),
+    prefix: '/static/',
+    decorateReply: false,
+    maxAge: '1h',
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const fromCookie = request.cookies[LANG_COOKIE];
+    const lang: Lang = isLang(fromCookie) ? fromCookie : negotiateLanguage(request.headers['accept-language']);
+    request.ctx = { actor: anonymous, lang, requestId: String(request.id), ip: request.ip };
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // One line per request, with the route pattern rather than the URL: URLs can carry tokens.
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+  app.addHook('preValidation', async (request) => checkCsrf(config.secret, request));
+
+  registerErrorHandling(app);
+  await registerIdentity(app);
+  registerPlatformRoutes(app, database);
+  registerHome(app);
+  return app;
+}

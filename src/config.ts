@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * Every setting, read once from the environment. Defaults run locally with no set-up; an invalid
+ * value stops start-up with a message naming the variable (see formatConfigError).
+ */
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('guichet <ne-pas-repondre@guichet.localhost>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: booleanFlag.default(false),
+  COOKIE_SECURE: booleanFlag.optional(),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  AUTH_FAILURE_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(250),
+  DEMO_DATA: booleanFlag.default(true),
+});
+
+export type Config = z.infer<typeof configSchema> & {
+  /** The secret used for HMAC and encryption keys; generated and kept in DATA_DIR when unset. */
+  secret: string;
+  cookieSecure: boolean;
+  publicUrl: string;
+};
+
+export type ConfigInput = Partial<Record<keyof z.input<typeof configSchema>, string>>;
+
+export class ConfigError extends Error {}
+
+export function formatConfigError(error: z.ZodError): string {
+  const lines = error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  return `Configuration invalide / invalid configuration:\n${lines.join('\n')}`;
+}
+
+export function parseConfig(
+  env: ConfigInput | NodeJS.ProcessEnv,
+  resolveSecret: (dataDir: string) => string,
+): Config {
+  const known = Object.fromEntries(
+    Object.keys(configSchema.shape)
+      .map((key) => [key, (env as Record<string, string | undefined>)[key]] as const)
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = configSchema.safeParse(known);
+  if (!parsed.success) throw new ConfigError(formatConfigError(parsed.error));
+  const values = parsed.data;
+  const publicUrl = values.PUBLIC_URL ?? `http://localhost:${values.PORT}`;
+  return {
+    ...values,
+    secret: values.SECRET ?? resolveSecret(values.DATA_DIR),
+    cookieSecure: values.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
+    publicUrl,
+  };
+}

@@ -1,0 +1,14 @@
+import { sql } from 'drizzle-orm';
+import type { Config } from './config.js';
+import { systemCtx } from './platform/context.js';
+import { queryRows, transaction, type Db } from './platform/db/index.js';
+import { seedIdentityDemo, type DemoLogin } from './modules/identity/demo.js';
+
+/** Loads the demo data set into an empty database (no account yet), in one transaction. */
+export async function loadDemoDataIfEmpty(db: Db, config: Config): Promise<DemoLogin[] | null> {
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from account`);
+  if ((row?.n ?? 0) > 0) return null;
+  const ctx = systemCtx('demo-data');
+  const settings = { secret: config.secret, publicUrl: config.publicUrl, failureDelayMs: config.AUTH_FAILURE_DELAY_MS };
+  return transaction(db, (tx) => seedIdentityDemo(tx, ctx, settings));
+}

@@ -1,0 +1,45 @@
+import type { ViewContext } from '../../../platform/http/render.js';
+
+export function HomePage({ v }: { v: ViewContext }) {
+  return (
+    <>
+      <p class="qc-font-size-lg">{v.t('home.lead')}</p>
+      <ul class="cards">
+        <li>
+          <h2>{v.t('home.parents.title')}</h2>
+          <p>{v.t('home.parents.text')}</p>
+          <p>
+            <a href={v.actor.type === 'account' ? '/compte' : '/inscription'}>{v.t(v.actor.type === 'account' ? 'home.myAccount' : 'home.parents.action')}</a>
+          </p>
+        </li>
+        <li>
+          <h2>{v.t('home.providers.title')}</h2>
+          <p>{v.t('home.providers.text')}</p>
+          <p>
+            <a href="/connexion">{v.t('home.providers.action')}</a>
+          </p>
+        </li>
+        <li>
+          <h2>{v.t('home.agents.title')}</h2>
+          <p>{v.t('home.agents.text')}</p>
+          <p>
+            <a href="/connexion">{v.t('home.agents.action')}</a>
+          </p>
+        </li>
+      </ul>
+    </>
+  );
+}
+
+export function AccessibilityPage({ v }: { v: ViewContext }) {
+  return <p>{v.t('accessibility.text')}</p>;
+}
+
+export function PrivacyPage({ v }: { v: ViewContext }) {
+  return (
+    <>
+      <p>{v.t('privacy.text')}</p>
+      <p>{v.t('privacy.cookies')}</p>
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+import type { Ctx } from '../../platform/context.js';
+import type { Db } from '../../platform/db/index.js';
+import { createAccount, type IdentitySettings, type NewAccount } from './service.js';
+import { demoTotpSecret } from './totp.js';
+
+export const DEMO_PASSWORD = 'Bienvenue-au-guichet-2026';
+
+export type DemoLogin = { identifier: string; role: string; mfa: boolean; note?: string };
+
+const demoAccounts: (NewAccount & { role: string; identifier: string; temporary?: boolean })[] = [
+  { kind: 'agent', identifier: 'agente@guichet.test', email: 'agente@guichet.test', displayName: 'Agente Démo', role: 'agent du Ministère / ministry agent' },
+  { kind: 'enterprise', identifier: 'CPE0001', userCode: 'CPE0001', email: 'direction@cpe-soleil.test', displayName: 'Directrice CPE Soleil', role: 'entreprise (CPE) / enterprise user' },
+  { kind: 'enterprise', identifier: 'GAR0001', userCode: 'GAR0001', email: 'gestion@garderie-arc-en-ciel.test', displayName: 'Gestionnaire Garderie Arc-en-ciel', role: 'entreprise (garderie), mot de passe temporaire / temporary password', temporary: true },
+  { kind: 'citizen', identifier: 'parent@guichet.test', email: 'parent@guichet.test', displayName: 'Parent Démo', role: 'parent / citizen' },
+];
+
+/** Demo accounts share one password; the enterprise and agent ones have MFA from a known secret. */
+export async function seedIdentityDemo(tx: Db, ctx: Ctx, settings: IdentitySettings): Promise<DemoLogin[]> {
+  const logins: DemoLogin[] = [];
+  for (const { role, identifier, temporary, ...input } of demoAccounts) {
+    const withMfa = input.kind !== 'citizen' && !temporary;
+    await createAccount(tx, ctx, settings, {
+      ...input,
+      password: DEMO_PASSWORD,
+      temporaryPassword: temporary ?? false,
+      mfaSecret: withMfa ? demoTotpSecret(identifier) : undefined,
+    });
+    logins.push({ identifier, role, mfa: withMfa });
+  }
+  return logins;
+}
+
+export function demoLogins(): DemoLogin[] {
+  return demoAccounts.map((a) => ({ identifier: a.identifier, role: a.role, mfa: a.kind !== 'citizen' && !a.temporary }));
+}

@@ -1,0 +1,37 @@
+import type { Lang } from './i18n/index.js';
+
+export type AccountKind = 'enterprise' | 'citizen' | 'agent';
+
+export type SignedInActor = {
+  type: 'account';
+  accountId: string;
+  accountKind: AccountKind;
+  displayName: string;
+};
+
+/** Who acts: a signed-in account, an anonymous visitor, or the system itself (jobs, start-up). */
+export type Actor = { type: 'anonymous' } | SignedInActor | { type: 'system'; name: string };
+
+/** What a service function needs to know of the request it serves. */
+export type Ctx = {
+  actor: Actor;
+  lang: Lang;
+  requestId: string | null;
+  ip: string | null;
+};
+
+export const anonymous: Actor = { type: 'anonymous' };
+
+export function systemCtx(name: string, lang: Lang = 'fr'): Ctx {
+  return { actor: { type: 'system', name }, lang, requestId: null, ip: null };
+}
+
+export function actorId(actor: Actor): string | null {
+  if (actor.type === 'account') return actor.accountId;
+  if (actor.type === 'system') return actor.name;
+  return null;
+}
+
+export function actorKind(actor: Actor): string {
+  return actor.type === 'account' ? actor.accountKind : actor.type;
+}

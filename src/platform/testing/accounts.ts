@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import type { AccountKind } from '../context.js';
+import { systemCtx } from '../context.js';
+import { transaction, type Db } from '../db/index.js';
+import { createAccount, type Account } from '../../modules/identity/service.js';
+import { currentTotp, newTotpSecret } from '../../modules/identity/totp.js';
+import { TEST_SECRET, type TestClient } from './app.js';
+
+export type TestAccount = { account: Account; identifier: string; password: string; totpSecret: string | null };
+
+const settings = { secret: TEST_SECRET, publicUrl: 'http://localhost:3000', failureDelayMs: 0 };
+
+/** An account ready to sign in: MFA enrolled for enterprise users and agents unless told otherwise. */
+export async function createTestAccount(
+  db: Db,
+  kind: AccountKind,
+  options: { mfa?: boolean; temporary?: boolean; email?: string; language?: 'fr' | 'en' } = {},
+): Promise<TestAccount> {
+  const suffix = randomBytes(4).toString('hex');
+  const password = `Essai-${suffix}-motdepasse`;
+  const totpSecret = (options.mfa ?? kind !== 'citizen') ? newTotpSecret() : null;
+  const email = options.email ?? `${kind}-${suffix}@guichet.test`;
+  const { account } = await transaction(db, (tx) =>
+    createAccount(tx, systemCtx('test'), settings, {
+      kind,
+      displayName: `Personne ${suffix}`,
+      email,
+      password,
+      temporaryPassword: options.temporary ?? false,
+      mfaSecret: totpSecret ?? undefined,
+      language: options.language,
+    }),
+  );
+  return { account, identifier: account.userCode ?? email, password, totpSecret };
+}
+
+/** Signs in through the pages, second factor included; returns the last response. */
+export async function signInAs(client: TestClient, who: TestAccount) {
+  await client.get('/connexion');
+  let response = await client.post('/connexion', { identifier: who.identifier, password: who.password });
+  if (response.headers.location === '/connexion/mfa' && who.totpSecret) {
+    await client.follow(response);
+    response = await client.post('/connexion/mfa', { code: currentTotp(who.totpSecret) });
+  }
+  return response;
+}
