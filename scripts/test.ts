@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { migrateDatabase, openDatabase } from '../src/platform/db/index.js';
 import { withAdminClient } from '../src/platform/testing/database.js';
 
@@ -43,9 +43,9 @@ async function prepareTemplate(): Promise<{ env: Record<string, string>; cleanup
       env: { GUICHET_TEST_TEMPLATE_DB: name },
       cleanup: async () => {
         await withAdminClient(serverUrl, async (c) => {
-          // Clones left by a test file that crashed are dropped too.
+          // Clones left by a test file that crashed are dropped too (they carry the template's name).
           const { rows } = await c.query<{ datname: string }>(
-            `select datname from pg_database where datname like 'guichet_t_%' or datname = $1`,
+            `select datname from pg_database where datname = $1 or datname like $1 || '\\_c%'`,
             [name],
           );
           for (const row of rows) await c.query(`drop database if exists "${row.datname}" with (force)`);

@@ -13,7 +13,7 @@ export async function openTestDatabase(): Promise<Database> {
   if (serverUrl) {
     const template = process.env.GUICHET_TEST_TEMPLATE_DB;
     if (!template) throw new Error('GUICHET_TEST_TEMPLATE_DB is not set: run the tests with npm test');
-    const name = `guichet_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const name = `${template}_c${process.pid}_${randomBytes(4).toString('hex')}`;
     await withAdminClient(serverUrl, (c) => c.query(`create database "${name}" template "${template}"`));
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;

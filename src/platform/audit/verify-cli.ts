@@ -1,0 +1,29 @@
+import { parseConfig } from '../../config.js';
+import { openDatabase } from '../db/index.js';
+import { DataDirLockedError } from '../db/lock.js';
+import { verifyAuditChain } from './service.js';
+
+/**
+ * `npm run audit:verify`: walks the audit chain of the configured database (DATABASE_URL, else
+ * the PGlite data in DATA_DIR) and names the first event that does not match. Exit 0 when intact,
+ * 1 when broken, 2 when the database cannot be opened.
+ */
+const config = parseConfig(process.env, () => 'unused-by-audit-verification-000000000000');
+let database;
+try {
+  database = config.DATABASE_URL
+    ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL, max: 1 })
+    : await openDatabase({ kind: 'pglite', dataDir: config.DATA_DIR });
+} catch (error) {
+  console.error(error instanceof DataDirLockedError ? error.message : `Cannot open the database: ${(error as Error).message}`);
+  process.exit(2);
+}
+const report = await verifyAuditChain(database.db);
+await database.close();
+if (report.ok) {
+  console.log(`Journal d'audit intact : ${report.count} événements vérifiés. / Audit log intact: ${report.count} events verified.`);
+  process.exit(0);
+}
+const why = report.reason === 'hash' ? 'son contenu a été modifié / its content was altered' : 'le chaînage est rompu / the chain link is broken';
+console.error(`Journal d'audit ROMPU à l'événement #${report.brokenEventId} (${why}). ${report.count} événements valides avant lui. / Audit log BROKEN at event #${report.brokenEventId}.`);
+process.exit(1);
