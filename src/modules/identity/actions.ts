@@ -4,5 +4,4 @@ import { accountOfKind, action, system } from '../../platform/authz.js';
 export const identityActions = {
   /** Enterprise users and agents get accounts from the system (enrolment, demo) or an agent. */
   createAccount: action<undefined>('identity.createAccount', system, accountOfKind('agent')),
-  viewAudit: action<undefined>('audit.view', accountOfKind('agent')),
 };

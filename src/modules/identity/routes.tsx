@@ -3,14 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { distinctAuditActions, listAuditEvents } from '../../platform/audit/service.js';
-import { authorize } from '../../platform/authz.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { parseForm, emailField, requiredText } from '../../platform/http/forms.js';
 import { safeReturnPath } from '../../platform/http/navigation.js';
 import { sendPage, viewContext } from '../../platform/http/render.js';
 import { FieldValidationError } from '../../platform/errors.js';
 import { formatDateTime } from '../../platform/i18n/format.js';
-import { identityActions } from './actions.js';
 import {
   activeSessionCount,
   changePassword,
@@ -366,12 +364,12 @@ export async function registerIdentity(app: FastifyInstance): Promise<void> {
   });
   r.get('/agent/journal', { schema: { querystring: auditQuery } }, async (request, reply) => {
     if (!requireFull(request, reply)) return reply;
-    await authorize(db, request.ctx.actor, identityActions.viewAudit, undefined);
     const q = request.query;
     const limit = 200;
     const dayAfter = (d: string) => new Date(new Date(`${d}T00:00:00-05:00`).getTime() + 86_400_000);
     const events = await listAuditEvents(
       db,
+      request.ctx,
       {
         actorId: q.acteur?.trim() || undefined,
         action: q.action || undefined,
@@ -380,7 +378,7 @@ export async function registerIdentity(app: FastifyInstance): Promise<void> {
       },
       limit,
     );
-    const actions = await distinctAuditActions(db);
+    const actions = await distinctAuditActions(db, request.ctx);
     const v = viewContext(request, reply);
     const filters: FormState = { values: Object.fromEntries(Object.entries(q).filter(([, val]) => val)) as Record<string, string>, errors: {} };
     return sendPage(reply, v, { title: v.t('audit.title') }, <AuditPage v={v} events={events} actions={actions} filters={filters} limit={limit} />);

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
 import { actorId, actorKind, type Ctx } from '../context.js';
 import type { Db } from '../db/index.js';
 import { sql } from 'drizzle-orm';
+import { accountOfKind, action, authorize } from '../authz.js';
 import { auditEvent } from './schema.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -116,7 +117,11 @@ export type AuditFilter = { actorId?: string; action?: string; from?: Date; to?:
 
 export type AuditEventRow = typeof auditEvent.$inferSelect;
 
-export async function listAuditEvents(db: Db, filter: AuditFilter, limit: number): Promise<AuditEventRow[]> {
+/** Agents only: the audit log names people and what they did. */
+export const viewAuditLog = action<undefined>('audit.view', accountOfKind('agent'));
+
+export async function listAuditEvents(db: Db, ctx: Ctx, filter: AuditFilter, limit: number): Promise<AuditEventRow[]> {
+  await authorize(db, ctx.actor, viewAuditLog, undefined);
   const conditions: SQL[] = [];
   if (filter.actorId) conditions.push(eq(auditEvent.actorId, filter.actorId));
   if (filter.action) conditions.push(eq(auditEvent.action, filter.action));
@@ -130,7 +135,8 @@ export async function listAuditEvents(db: Db, filter: AuditFilter, limit: number
     .limit(limit);
 }
 
-export async function distinctAuditActions(db: Db): Promise<string[]> {
+export async function distinctAuditActions(db: Db, ctx: Ctx): Promise<string[]> {
+  await authorize(db, ctx.actor, viewAuditLog, undefined);
   const rows = await db.selectDistinct({ action: auditEvent.action }).from(auditEvent).orderBy(auditEvent.action);
   return rows.map((r) => r.action);
 }
