@@ -483,8 +483,17 @@ export async function changePassword(db: Db, ctx: Ctx, settings: IdentitySetting
   });
 }
 
-/** Same answer and a similar duration whether or not the identifier is known. */
+/**
+ * Same answer whether or not the identifier is known, and the same duration: the answer waits
+ * until a fixed time has passed, so the extra writes for a known account do not show.
+ */
 export async function requestPasswordReset(db: Db, ctx: Ctx, settings: IdentitySettings, identifier: string): Promise<void> {
+  const answerAt = Date.now() + settings.failureDelayMs;
+  await recordResetRequest(db, ctx, settings, identifier);
+  await sleep(Math.max(0, answerAt - Date.now()));
+}
+
+async function recordResetRequest(db: Db, ctx: Ctx, settings: IdentitySettings, identifier: string): Promise<void> {
   const [acc] = await accountByIdentifier(db, identifier);
   await transaction(db, async (tx) => {
     if (!acc?.email || acc.disabledAt) {

@@ -19,15 +19,28 @@ function isMessageKey(value: string): value is MessageKey {
  * the values kept and an error summary. Rule messages are catalogue keys.
  */
 export function parseForm<S extends z.ZodObject>(schema: S, body: unknown): FormResult<z.infer<S>> {
+  const text = z.string().max(10_000);
   const structure = z.strictObject(
-    Object.fromEntries(Object.keys(schema.shape).map((key) => [key, z.string().max(10_000).optional()])),
+    Object.fromEntries(
+      Object.entries(schema.shape).map(([key, rule]) => [
+        key,
+        // A group of checkboxes sends one value per box checked: the only place a list is expected.
+        acceptsList(rule) ? z.union([text, z.array(text).max(100)]).optional() : text.optional(),
+      ]),
+    ),
   );
   const shape = structure.safeParse(body ?? {});
   if (!shape.success) throw new AppError(400, 'error.badRequest');
-  const values = Object.fromEntries(
-    Object.entries(shape.data).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  const submitted = Object.entries(shape.data).filter(
+    (entry): entry is [string, string | string[]] => entry[1] !== undefined,
   );
-  const parsed = schema.safeParse(values);
+  const input = Object.fromEntries(
+    submitted.map(([key, value]) => [key, acceptsList(schema.shape[key]) && !Array.isArray(value) ? [value] : value]),
+  );
+  const values: FormValues = Object.fromEntries(
+    submitted.map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : value]),
+  );
+  const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, data: parsed.data, values };
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
@@ -35,6 +48,12 @@ export function parseForm<S extends z.ZodObject>(schema: S, body: unknown): Form
     if (!(field in errors)) errors[field] = isMessageKey(issue.message) ? issue.message : 'field.invalid';
   }
   return { ok: false, errors, values };
+}
+
+function acceptsList(rule: unknown): boolean {
+  let inner = rule;
+  while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) inner = inner.unwrap();
+  return inner instanceof z.ZodArray;
 }
 
 /** A required text field: trimmed, with the catalogue key to show when it is empty. */
