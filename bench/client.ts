@@ -1,0 +1,195 @@
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { currentTotp } from '../src/modules/identity/totp.js';
+import type { ClientJob, ClientReply, HttpJob, Measured, SignInCredentials, SignInJob } from './lib.js';
+
+/**
+ * The load generator, forked by runClientJob (bench/lib.ts): receives one job over IPC, measures
+ * it against the server, sends the raw measurements back and exits.
+ */
+
+const MAX_ERROR_SAMPLES = 5;
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 400;
+}
+
+async function runHttp(job: HttpJob): Promise<Measured[]> {
+  for (let i = 0; i < job.warmupRequests; i++) {
+    const response = await fetch(job.url, { headers: job.headers, redirect: 'manual' });
+    await response.arrayBuffer();
+  }
+  const latenciesMs: number[] = [];
+  const errorSamples: string[] = [];
+  let badStatuses = 0;
+  const started = performance.now();
+  const instance = autocannon({ url: job.url, connections: job.connections, duration: job.durationS, headers: job.headers });
+  instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+    latenciesMs.push(responseTimeMs);
+    if (!isSuccess(statusCode)) {
+      badStatuses++;
+      if (errorSamples.length < MAX_ERROR_SAMPLES) errorSamples.push(`HTTP ${statusCode}`);
+    }
+  });
+  instance.on('reqError', (error) => {
+    if (errorSamples.length < MAX_ERROR_SAMPLES) errorSamples.push(error.message);
+  });
+  const result = await instance;
+  const durationMs = performance.now() - started;
+  return [
+    {
+      operation: job.url,
+      latenciesMs,
+      durationMs,
+      requests: latenciesMs.length + result.errors,
+      errors: badStatuses + result.errors,
+      errorSamples,
+    },
+  ];
+}
+
+// --- Sign-in ---------------------------------------------------------------------------------------
+
+/** The cookies of one browser: set-cookie headers in, a cookie header out. */
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  store(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const expired = attributes.some((a) => {
+        const [key = '', val = ''] = a.split('=').map((s) => s.trim());
+        if (key.toLowerCase() === 'max-age') return Number(val) <= 0;
+        if (key.toLowerCase() === 'expires') return Date.parse(val) <= Date.now();
+        return false;
+      });
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+}
+
+function csrfFrom(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('no CSRF token on the page');
+  return match[1];
+}
+
+const SIGN_IN_STEPS = ['GET /connexion', 'POST /connexion', 'GET /connexion/mfa', 'POST /connexion/mfa', 'GET /compte'] as const;
+type Step = (typeof SIGN_IN_STEPS)[number];
+
+type StepStats = { latenciesMs: number[]; requests: number; errors: number };
+
+class FlowError extends Error {}
+
+async function signInFlow(baseUrl: string, who: SignInCredentials, stats: Map<Step, StepStats>): Promise<void> {
+  const jar = new CookieJar();
+  const request = async (
+    step: Step,
+    path: string,
+    expect: { status: number; location?: string },
+    form?: Record<string, string>,
+  ): Promise<string> => {
+    const stepStats = stats.get(step)!;
+    stepStats.requests++;
+    const headers: Record<string, string> = { 'accept-language': 'fr-CA,fr;q=0.9' };
+    const cookie = jar.header();
+    if (cookie) headers.cookie = cookie;
+    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const started = performance.now();
+    let response: Response;
+    let body: string;
+    try {
+      response = await fetch(`${baseUrl}${path}`, {
+        method: form ? 'POST' : 'GET',
+        headers,
+        body: form ? new URLSearchParams(form).toString() : undefined,
+        redirect: 'manual',
+      });
+      body = await response.text();
+    } catch (error) {
+      stepStats.errors++;
+      throw new FlowError(`${step}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    stepStats.latenciesMs.push(performance.now() - started);
+    jar.store(response);
+    const location = response.headers.get('location') ?? undefined;
+    if (response.status !== expect.status || (expect.location !== undefined && location !== expect.location)) {
+      stepStats.errors++;
+      throw new FlowError(`${step}: expected ${expect.status} ${expect.location ?? ''}, got ${response.status} ${location ?? ''}`.trim());
+    }
+    return body;
+  };
+
+  const signInPage = await request('GET /connexion', '/connexion', { status: 200 });
+  await request('POST /connexion', '/connexion', { status: 303, location: '/connexion/mfa' }, {
+    identifier: who.identifier,
+    password: who.password,
+    _csrf: csrfFrom(signInPage),
+  });
+  // The CSRF token is bound to the session from here on: take the one of the MFA page.
+  const mfaPage = await request('GET /connexion/mfa', '/connexion/mfa', { status: 200 });
+  await request('POST /connexion/mfa', '/connexion/mfa', { status: 303, location: '/compte' }, {
+    code: currentTotp(who.totpSecret),
+    _csrf: csrfFrom(mfaPage),
+  });
+  await request('GET /compte', '/compte', { status: 200 });
+}
+
+async function runSignIn(job: SignInJob): Promise<Measured[]> {
+  const stats = new Map<Step, StepStats>(SIGN_IN_STEPS.map((s) => [s, { latenciesMs: [], requests: 0, errors: 0 }]));
+  const flowLatencies: number[] = [];
+  const errorSamples: string[] = [];
+  let next = 0;
+  const started = performance.now();
+  const lane = async () => {
+    for (let i = next++; i < job.accounts.length; i = next++) {
+      const flowStarted = performance.now();
+      try {
+        await signInFlow(job.baseUrl, job.accounts[i]!, stats);
+        flowLatencies.push(performance.now() - flowStarted);
+      } catch (error) {
+        if (!(error instanceof FlowError)) throw error;
+        if (errorSamples.length < MAX_ERROR_SAMPLES) errorSamples.push(error.message);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: job.concurrency }, lane));
+  const durationMs = performance.now() - started;
+  const all = [...stats.values()];
+  return [
+    {
+      operation: 'sign-in flow',
+      latenciesMs: flowLatencies,
+      durationMs,
+      requests: all.reduce((n, s) => n + s.requests, 0),
+      errors: all.reduce((n, s) => n + s.errors, 0),
+      errorSamples,
+    },
+    ...SIGN_IN_STEPS.map((step): Measured => {
+      const s = stats.get(step)!;
+      return { operation: step, latenciesMs: s.latenciesMs, durationMs, requests: s.requests, errors: s.errors, errorSamples: [] };
+    }),
+  ];
+}
+
+function reply(message: ClientReply): void {
+  // Exits at once: keep-alive sockets would otherwise hold the process for seconds.
+  process.send?.(message, () => process.exit(0));
+}
+
+process.once('message', (job: ClientJob) => {
+  const work = job.kind === 'http' ? runHttp(job) : runSignIn(job);
+  work.then(
+    (measured) => reply({ ok: true, measured }),
+    (error: unknown) => reply({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+  );
+});
