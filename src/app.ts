@@ -14,7 +14,7 @@ import { anonymous, type Ctx } from './platform/context.js';
 import { isLang, negotiateLanguage, type Lang } from './platform/i18n/index.js';
 import { checkCsrf } from './platform/http/csrf.js';
 import { registerErrorHandling } from './platform/http/errors.js';
-import { loggerOptions } from './platform/http/logging.js';
+import { loggerOptions, type LogStream } from './platform/http/logging.js';
 import { registerPlatformRoutes } from './platform/http/routes.js';
 import { mailboxTransport, smtpTransport, startOutboxWorker, type MailTransport, type OutboxWorker } from './platform/outbox/worker.js';
 import { registerIdentity } from './modules/identity/routes.js';
@@ -43,6 +43,8 @@ export type AppOptions = {
   /** Tests pass a transport to an in-process SMTP server; default from SMTP_URL or the dev mailbox. */
   mailTransport?: MailTransport;
   outboxIntervalMs?: number;
+  /** Tests capture the log lines; default stdout. */
+  logStream?: LogStream;
 };
 
 function chooseTransport(config: Config): MailTransport {
@@ -56,7 +58,7 @@ function chooseTransport(config: Config): MailTransport {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const app = Fastify({
-    logger: loggerOptions(config.LOG_LEVEL),
+    logger: loggerOptions(config.LOG_LEVEL, options.logStream),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();

@@ -27,10 +27,12 @@ const configSchema = z.object({
   COOKIE_SECURE: booleanFlag.optional(),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   AUTH_FAILURE_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(250),
-  DEMO_DATA: booleanFlag.default(true),
+  /** Default: on, except in production. */
+  DEMO_DATA: booleanFlag.optional(),
 });
 
-export type Config = z.infer<typeof configSchema> & {
+export type Config = Omit<z.infer<typeof configSchema>, 'DEMO_DATA'> & {
+  DEMO_DATA: boolean;
   /** The secret used for HMAC and encryption keys; generated and kept in DATA_DIR when unset. */
   secret: string;
   cookieSecure: boolean;
@@ -58,9 +60,17 @@ export function parseConfig(
   const parsed = configSchema.safeParse(known);
   if (!parsed.success) throw new ConfigError(formatConfigError(parsed.error));
   const values = parsed.data;
+  // Checked before anything is written or opened: production needs its own secret and real mail.
+  const missing = values.NODE_ENV === 'production' ? (['SECRET', 'SMTP_URL'] as const).filter((name) => !values[name]) : [];
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Configuration invalide / invalid configuration:\n${missing.map((name) => `  ${name}: required in production / obligatoire en production`).join('\n')}`,
+    );
+  }
   const publicUrl = values.PUBLIC_URL ?? `http://localhost:${values.PORT}`;
   return {
     ...values,
+    DEMO_DATA: values.DEMO_DATA ?? values.NODE_ENV !== 'production',
     secret: values.SECRET ?? resolveSecret(values.DATA_DIR),
     cookieSecure: values.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
     publicUrl,

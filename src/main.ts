@@ -45,11 +45,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (config.NODE_ENV === 'production' && !config.SECRET) {
-    console.error('Configuration invalide / invalid configuration:\n  SECRET: required in production / obligatoire en production');
-    process.exit(1);
-  }
-
   let database;
   try {
     database = config.DATABASE_URL

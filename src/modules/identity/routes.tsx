@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { distinctAuditActions, listAuditEvents } from '../../platform/audit/service.js';
+import { anonymous } from '../../platform/context.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { parseForm, emailField, requiredText } from '../../platform/http/forms.js';
 import { safeReturnPath } from '../../platform/http/navigation.js';
@@ -56,6 +57,21 @@ function fieldErrors(error: unknown): FormState['errors'] {
   throw error;
 }
 
+/**
+ * Midnight starting a calendar day (plus `addDays`) in Quebec, as the dates on the pages are read:
+ * UTC-4 in summer, UTC-5 in winter. Clocks change at 2 a.m., so the offset in force at the UTC
+ * midnight of that day is the one in force at its local midnight.
+ */
+export function quebecMidnight(day: string, addDays = 0): Date {
+  const utc = new Date(`${day}T00:00:00Z`);
+  utc.setUTCDate(utc.getUTCDate() + addDays);
+  const zone = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto', timeZoneName: 'longOffset' })
+    .formatToParts(utc)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  const offset = zone?.replace('GMT', '') || '+00:00';
+  return new Date(`${utc.toISOString().slice(0, 10)}T00:00:00${offset}`);
+}
+
 export async function registerIdentity(app: FastifyInstance): Promise<void> {
   const settings: IdentitySettings = {
     secret: app.config.secret,
@@ -93,6 +109,18 @@ export async function registerIdentity(app: FastifyInstance): Promise<void> {
       }
     }
   });
+
+  /**
+   * The view of a page answering a request that ended its session: the cookie is cleared and the
+   * page's forms carry a CSRF token for a signed-out visitor, not one bound to the ended session.
+   */
+  function signedOutView(request: FastifyRequest, reply: FastifyReply) {
+    clearSessionCookie(reply);
+    request.session = null;
+    request.sessionToken = null;
+    request.ctx.actor = anonymous;
+    return viewContext(request, reply);
+  }
 
   /** Pages for signed-in people: others go to sign-in, half-signed-in ones to their next step. */
   function requireFull(request: FastifyRequest, reply: FastifyReply): SessionInfo | null {
@@ -160,9 +188,9 @@ export async function registerIdentity(app: FastifyInstance): Promise<void> {
     const result = await verifySecondFactor(db, request.ctx, settings, request.session, form.data.code);
     if (result.outcome === 'ok') return afterStep(reply, result.token, result.stage);
     if (result.outcome === 'locked') {
-      clearSessionCookie(reply);
-      return sendPage(reply, v, { title: v.t('signin.title'), status: 429 }, (
-        <SignInPage v={v} form={emptyForm} retour="/" notice={{ kind: 'error', text: v.t('signin.locked', { time: formatDateTime(v.lang, result.until) }) }} />
+      const out = signedOutView(request, reply);
+      return sendPage(reply, out, { title: out.t('signin.title'), status: 429 }, (
+        <SignInPage v={out} form={emptyForm} retour="/" notice={{ kind: 'error', text: out.t('signin.locked', { time: formatDateTime(out.lang, result.until) }) }} />
       ));
     }
     return show({ values: {}, errors: { code: 'mfa.code.invalid' } }, 401);
@@ -282,8 +310,8 @@ export async function registerIdentity(app: FastifyInstance): Promise<void> {
       if (outcome === 'invalid-token') {
         return sendPage(reply, v, { title: v.t('reset.title'), status: 410 }, <InvalidLinkPage v={v} retryHref="/mot-de-passe/oubli" retryLabel={v.t('reset.retry')} />);
       }
-      clearSessionCookie(reply);
-      return sendPage(reply, v, { title: v.t('signin.title') }, <SignInPage v={v} form={emptyForm} retour="/" notice={{ kind: 'success', text: v.t('reset.done') }} />);
+      const out = signedOutView(request, reply);
+      return sendPage(reply, out, { title: out.t('signin.title') }, <SignInPage v={out} form={emptyForm} retour="/" notice={{ kind: 'success', text: out.t('reset.done') }} />);
     } catch (error) {
       return show({ values: {}, errors: fieldErrors(error) });
     }
@@ -366,15 +394,14 @@ export async function registerIdentity(app: FastifyInstance): Promise<void> {
     if (!requireFull(request, reply)) return reply;
     const q = request.query;
     const limit = 200;
-    const dayAfter = (d: string) => new Date(new Date(`${d}T00:00:00-05:00`).getTime() + 86_400_000);
     const events = await listAuditEvents(
       db,
       request.ctx,
       {
         actorId: q.acteur?.trim() || undefined,
         action: q.action || undefined,
-        from: q.du ? new Date(`${q.du}T00:00:00-05:00`) : undefined,
-        to: q.au ? dayAfter(q.au) : undefined,
+        from: q.du ? quebecMidnight(q.du) : undefined,
+        to: q.au ? quebecMidnight(q.au, 1) : undefined,
       },
       limit,
     );

@@ -364,7 +364,11 @@ export async function verifySecondFactor(db: Db, ctx: Ctx, settings: IdentitySet
   const subject = { subjectType: 'account', subjectId: acc.id };
   const result = await transaction(db, async (tx): Promise<StepResult & { failures?: number }> => {
     const locked = lockedUntil(await currentThrottle(tx, key));
-    if (locked) return { outcome: 'locked', until: locked };
+    if (locked) {
+      // As when the lock starts: the half-way session ends, so the password is asked again.
+      await tx.delete(session).where(eq(session.idHash, sha256Hex(current.token)));
+      return { outcome: 'locked', until: locked };
+    }
     const [fresh] = await tx.select().from(account).where(eq(account.id, acc.id)).for('update');
     if (!fresh?.mfaSecret) throw new AppError(403, 'error.forbidden');
     const step = matchingTotpStep(openMfaSecret(settings, fresh.mfaSecret), cleaned);

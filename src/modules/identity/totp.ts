@@ -1,5 +1,6 @@
 import { authenticator } from 'otplib';
 import { createHmac } from 'node:crypto';
+import { safeEqual } from '../../platform/crypto.js';
 
 /** RFC 6238: 30-second steps, 6 digits, SHA-1 (what every authenticator app reads). */
 authenticator.options = { step: 30, digits: 6, window: 1 };
@@ -25,7 +26,9 @@ export function matchingTotpStep(secret: string, code: string, at = Date.now()):
   const step = Math.floor(at / 30_000);
   for (const offset of [0, -1, 1]) {
     const candidate = step + offset;
-    if (authenticator.clone({ epoch: candidate * 30_000, window: 0 }).check(code, secret)) return candidate;
+    // Each step's own code, compared exactly: otplib's check() applies the window set above even
+    // on a clone given `window: 0`, which made a code count for the wrong step (and replayable).
+    if (safeEqual(currentTotp(secret, candidate * 30_000), code)) return candidate;
   }
   return null;
 }

@@ -79,7 +79,8 @@ export async function recordAudit(tx: Db, ctx: Ctx, entry: AuditEntry): Promise<
     subjectId: entry.subjectId ?? null,
     requestId: ctx.requestId,
     ip: ctx.ip,
-    details: entry.details ?? {},
+    // As jsonb will give it back (dates as strings, no undefined), so that the hash still matches.
+    details: entry.details ? (JSON.parse(JSON.stringify(entry.details)) as Record<string, unknown>) : {},
   };
   await tx.insert(auditEvent).values({ ...fields, hash: hashEvent(fields) });
 }

@@ -1,7 +1,11 @@
 export const LANG_COOKIE_NAME = 'guichet_langue';
 
-/** Only a path of this site: never an open redirect to another host. */
+/**
+ * Only a path of this site: never an open redirect to another host. The path must be printable
+ * ASCII (as the request paths our pages put in `retour` are): browsers drop tabs and newlines from
+ * a URL, so "/\t/evil.example" would lead to //evil.example, and a header refuses other characters.
+ */
 export function safeReturnPath(value: string | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
+  if (!value || !/^\/[\x21-\x7e]*$/.test(value) || value.startsWith('//') || value.startsWith('/\\')) return '/';
   return value;
 }

@@ -92,7 +92,8 @@ export function startOutboxWorker(
   return {
     drain,
     nudge: () => {
-      if (!stopped) setImmediate(() => void drain());
+      // Checked again when it runs: the app may have been closed (and the database with it) meanwhile.
+      if (!stopped) setImmediate(() => stopped || void drain());
     },
     async stop() {
       stopped = true;

@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../app.js';
 import { parseConfig, type Config, type ConfigInput } from '../../config.js';
 import type { Database } from '../db/index.js';
+import type { LogStream } from '../http/logging.js';
 import type { MailTransport } from '../outbox/worker.js';
 import { openTestDatabase } from './database.js';
 
@@ -24,10 +25,12 @@ export type TestApp = {
 };
 
 /** The whole app on a fresh clone of the migrated template database. */
-export async function buildTestApp(options: { config?: ConfigInput; mailTransport?: MailTransport } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  options: { config?: ConfigInput; mailTransport?: MailTransport; logStream?: LogStream } = {},
+): Promise<TestApp> {
   const database = await openTestDatabase();
   const config = testConfig(options.config);
-  const app = await buildApp({ config, database, mailTransport: options.mailTransport, outboxIntervalMs: 3_600_000 });
+  const app = await buildApp({ config, database, mailTransport: options.mailTransport, logStream: options.logStream, outboxIntervalMs: 3_600_000 });
   await app.ready();
   return {
     app,
