@@ -238,6 +238,21 @@ async function clearThrottle(tx: Db, key: string): Promise<void> {
   await tx.delete(loginThrottle).where(eq(loginThrottle.identifierHash, key));
 }
 
+/** Counts and audits a failed attempt; the fifth in a row locks, and that is audited too. */
+async function recordFailedAttempt(
+  tx: Db,
+  ctx: Ctx,
+  key: string,
+  attempt: { action: string; factor: 'password' | 'mfa'; subjectType?: string; subjectId?: string },
+): Promise<{ outcome: 'invalid'; failures: number } | { outcome: 'locked'; until: Date }> {
+  const { action, factor, ...subject } = attempt;
+  const failure = await countFailure(tx, key);
+  await recordAudit(tx, ctx, { action, ...subject, details: { failures: failure.failures } });
+  if (!failure.lockedUntil) return { outcome: 'invalid', failures: failure.failures };
+  await recordAudit(tx, ctx, { action: 'account.locked', ...subject, details: { until: failure.lockedUntil.toISOString(), factor } });
+  return { outcome: 'locked', until: failure.lockedUntil };
+}
+
 /** Each failure waits longer before answering: base, 2×, 4×… capped at 16× the base. */
 function progressiveDelay(settings: IdentitySettings, failures: number): Promise<void> {
   return sleep(settings.failureDelayMs * Math.min(16, 2 ** Math.max(0, failures - 1)));
@@ -322,13 +337,7 @@ export async function signIn(
       return { outcome: 'locked', until: locked };
     }
     if (!candidate || !passwordOk || candidate.disabledAt) {
-      const failure = await countFailure(tx, key);
-      await recordAudit(tx, ctx, { action: 'signin.failed', ...subject, details: { failures: failure.failures } });
-      if (failure.lockedUntil) {
-        await recordAudit(tx, ctx, { action: 'account.locked', ...subject, details: { until: failure.lockedUntil.toISOString() } });
-        return { outcome: 'locked', until: failure.lockedUntil };
-      }
-      return { outcome: 'invalid', failures: failure.failures };
+      return recordFailedAttempt(tx, ctx, key, { action: 'signin.failed', factor: 'password', ...subject });
     }
     await clearThrottle(tx, key);
     if (candidate.kind === 'citizen' && !candidate.emailVerifiedAt) {
@@ -385,14 +394,9 @@ export async function verifySecondFactor(db: Db, ctx: Ctx, settings: IdentitySet
       if (used) method = 'recovery-code';
     }
     if (!method) {
-      const failure = await countFailure(tx, key);
-      await recordAudit(tx, ctx, { action: 'mfa.failed', ...subject, details: { failures: failure.failures } });
-      if (failure.lockedUntil) {
-        await recordAudit(tx, ctx, { action: 'account.locked', ...subject, details: { until: failure.lockedUntil.toISOString(), factor: 'mfa' } });
-        await tx.delete(session).where(eq(session.idHash, sha256Hex(current.token)));
-        return { outcome: 'locked', until: failure.lockedUntil };
-      }
-      return { outcome: 'invalid', failures: failure.failures };
+      const failed = await recordFailedAttempt(tx, ctx, key, { action: 'mfa.failed', factor: 'mfa', ...subject });
+      if (failed.outcome === 'locked') await tx.delete(session).where(eq(session.idHash, sha256Hex(current.token)));
+      return failed;
     }
     await clearThrottle(tx, key);
     const stage = nextStage(fresh, { mfa: true });

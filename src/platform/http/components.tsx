@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { FieldErrors } from '../errors.js';
+import type { MessageKey } from '../i18n/index.js';
 import type { FormValues } from './forms.js';
 import type { ViewContext } from './render.js';
 
@@ -65,19 +66,14 @@ export function Notice({ v, kind, title, children }: { v: ViewContext; kind: 'in
   );
 }
 
-function FieldError({ v, id, error }: { v: ViewContext; id: string; error: string | undefined }) {
+function FieldError({ v, id, error }: { v: ViewContext; id: string; error: MessageKey | undefined }) {
   if (!error) return null;
   return (
     <div class="qc-form-error" id={id}>
       <div role="img" class="qc-icon" data-img-type="warning" data-img-size="nm" aria-hidden="true" />
-      <span>{v.t(error as Parameters<ViewContext['t']>[0])}</span>
+      <span>{v.t(error)}</span>
     </div>
   );
-}
-
-function describedBy(...ids: (string | false | undefined)[]): string | undefined {
-  const list = ids.filter(Boolean).join(' ');
-  return list || undefined;
 }
 
 type FieldProps = {
@@ -89,55 +85,67 @@ type FieldProps = {
   required?: boolean;
 };
 
-function Label({ v, name, label, required }: { v: ViewContext; name: string; label: string; required?: boolean | undefined }) {
+function RequiredMark({ v, required }: { v: ViewContext; required?: boolean | undefined }) {
+  if (!required) return null;
   return (
-    <label class="qc-label" for={name}>
-      <span class="qc-label-text">{label}</span>
-      {required ? (
-        <span class="qc-required">
-          <span aria-hidden="true">*</span>
-          <span class="qc-sr-only">{v.t('form.required')}</span>
-        </span>
-      ) : null}
-    </label>
+    <span class="qc-required">
+      <span aria-hidden="true">*</span>
+      <span class="qc-sr-only">{v.t('form.required')}</span>
+    </span>
   );
 }
 
-export function TextField({
-  v,
-  name,
-  label,
-  form,
-  hint,
-  required,
-  type = 'text',
-  autocomplete,
-  inputmode,
-}: FieldProps & { type?: 'text' | 'email' | 'password' | 'tel' | 'date'; autocomplete?: string; inputmode?: 'numeric' | 'text' | 'email' }) {
+/** The attributes that tie a control to its state, its hint and its error for screen readers. */
+function controlAttributes({ name, hint, required, form }: FieldProps) {
   const error = form.errors[name];
-  // Passwords are never sent back to the browser.
-  const value = type === 'password' ? '' : (form.values[name] ?? '');
+  const describedBy = [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(' ');
+  return {
+    id: name,
+    name,
+    required,
+    'aria-invalid': error ? ('true' as const) : undefined,
+    'aria-describedby': describedBy || undefined,
+  };
+}
+
+function HintAndError(props: FieldProps) {
+  const { v, name, hint, form } = props;
   return (
-    <div class={error ? 'qc-textfield field-invalid' : 'qc-textfield'}>
-      <Label v={v} name={name} label={label} required={required} />
+    <>
       {hint ? (
         <div class="qc-description" id={`${name}-hint`}>
           {hint}
         </div>
       ) : null}
-      <FieldError v={v} id={`${name}-error`} error={error} />
-      <input
-        type={type}
-        id={name}
-        name={name}
-        value={value}
-        autocomplete={autocomplete}
-        inputmode={inputmode}
-        required={required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(hint && `${name}-hint`, error && `${name}-error`)}
-      />
+      <FieldError v={v} id={`${name}-error`} error={form.errors[name]} />
+    </>
+  );
+}
+
+/** A labelled control with its hint and error, in the design system's wrapper. */
+function FieldShell({ wrapper, children, ...props }: FieldProps & { wrapper: 'qc-textfield' | 'qc-select'; children: ComponentChildren }) {
+  return (
+    <div class={props.form.errors[props.name] ? `${wrapper} field-invalid` : wrapper}>
+      <label class="qc-label" for={props.name}>
+        <span class="qc-label-text">{props.label}</span>
+        <RequiredMark v={props.v} required={props.required} />
+      </label>
+      <HintAndError {...props} />
+      {children}
     </div>
+  );
+}
+
+export function TextField(
+  props: FieldProps & { type?: 'text' | 'email' | 'password' | 'tel' | 'date'; autocomplete?: string; inputmode?: 'numeric' | 'text' | 'email' },
+) {
+  const { type = 'text', autocomplete, inputmode } = props;
+  // Passwords are never sent back to the browser.
+  const value = type === 'password' ? '' : (props.form.values[props.name] ?? '');
+  return (
+    <FieldShell {...props} wrapper="qc-textfield">
+      <input type={type} value={value} autocomplete={autocomplete} inputmode={inputmode} {...controlAttributes(props)} />
+    </FieldShell>
   );
 }
 
@@ -145,80 +153,44 @@ export function DateField(props: FieldProps) {
   return <TextField {...props} type="date" />;
 }
 
-export function TextArea({ v, name, label, form, hint, required }: FieldProps) {
-  const error = form.errors[name];
+export function TextArea(props: FieldProps) {
   return (
-    <div class={error ? 'qc-textfield field-invalid' : 'qc-textfield'}>
-      <Label v={v} name={name} label={label} required={required} />
-      {hint ? <div class="qc-description" id={`${name}-hint`}>{hint}</div> : null}
-      <FieldError v={v} id={`${name}-error`} error={error} />
-      <textarea
-        id={name}
-        name={name}
-        required={required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(hint && `${name}-hint`, error && `${name}-error`)}
-      >
-        {form.values[name] ?? ''}
-      </textarea>
-    </div>
+    <FieldShell {...props} wrapper="qc-textfield">
+      <textarea {...controlAttributes(props)}>{props.form.values[props.name] ?? ''}</textarea>
+    </FieldShell>
   );
 }
 
 export type Option = { value: string; label: string };
 
-export function SelectField({ v, name, label, form, hint, required, options, placeholder }: FieldProps & { options: Option[]; placeholder?: string }) {
-  const error = form.errors[name];
-  const selected = form.values[name] ?? '';
+export function SelectField(props: FieldProps & { options: Option[]; placeholder?: string }) {
+  const selected = props.form.values[props.name] ?? '';
   return (
-    <div class={error ? 'qc-select field-invalid' : 'qc-select'}>
-      <Label v={v} name={name} label={label} required={required} />
-      {hint ? <div class="qc-description" id={`${name}-hint`}>{hint}</div> : null}
-      <FieldError v={v} id={`${name}-error`} error={error} />
-      <select
-        id={name}
-        name={name}
-        required={required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(hint && `${name}-hint`, error && `${name}-error`)}
-      >
-        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
-        {options.map((o) => (
+    <FieldShell {...props} wrapper="qc-select">
+      <select {...controlAttributes(props)}>
+        {props.placeholder !== undefined ? <option value="">{props.placeholder}</option> : null}
+        {props.options.map((o) => (
           <option key={o.value} value={o.value} selected={o.value === selected}>
             {o.label}
           </option>
         ))}
       </select>
-    </div>
+    </FieldShell>
   );
 }
 
 /** Radios or checkboxes in a fieldset; the first choice carries the field's id for the summary link. */
-export function ChoiceGroup({
-  v,
-  name,
-  label,
-  form,
-  hint,
-  required,
-  options,
-  multiple = false,
-}: FieldProps & { options: Option[]; multiple?: boolean }) {
-  const error = form.errors[name];
+export function ChoiceGroup(props: FieldProps & { options: Option[]; multiple?: boolean }) {
+  const { v, name, label, form, options, multiple = false } = props;
   const chosen = new Set((form.values[name] ?? '').split(',').filter(Boolean));
+  const { 'aria-describedby': describedBy } = controlAttributes(props);
   const group = (
-    <fieldset class="qc-fieldset" aria-describedby={describedBy(hint && `${name}-hint`, error && `${name}-error`)}>
+    <fieldset class="qc-fieldset" aria-describedby={describedBy}>
       <legend>
         <span class="qc-label-text">{label}</span>
-        {required ? (
-          <span class="qc-required">
-            <span aria-hidden="true">*</span>
-            <span class="qc-sr-only">{v.t('form.required')}</span>
-          </span>
-        ) : null}
+        <RequiredMark v={v} required={props.required} />
       </legend>
-      {hint ? <div class="qc-description" id={`${name}-hint`}>{hint}</div> : null}
-      <FieldError v={v} id={`${name}-error`} error={error} />
+      <HintAndError {...props} />
       <div class="qc-field-elements-flex qc-field-elements-flex-sm">
         {options.map((o, index) => (
           <label class="qc-choicefield-label" key={o.value}>
@@ -236,26 +208,14 @@ export function ChoiceGroup({
       </div>
     </fieldset>
   );
-  return error ? <div class="qc-fieldset-invalid">{group}</div> : group;
+  return form.errors[name] ? <div class="qc-fieldset-invalid">{group}</div> : group;
 }
 
-export function FileField({ v, name, label, form, hint, required, accept }: FieldProps & { accept?: string }) {
-  const error = form.errors[name];
+export function FileField(props: FieldProps & { accept?: string }) {
   return (
-    <div class={error ? 'qc-textfield field-invalid' : 'qc-textfield'}>
-      <Label v={v} name={name} label={label} required={required} />
-      {hint ? <div class="qc-description" id={`${name}-hint`}>{hint}</div> : null}
-      <FieldError v={v} id={`${name}-error`} error={error} />
-      <input
-        type="file"
-        id={name}
-        name={name}
-        accept={accept}
-        required={required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(hint && `${name}-hint`, error && `${name}-error`)}
-      />
-    </div>
+    <FieldShell {...props} wrapper="qc-textfield">
+      <input type="file" accept={props.accept} {...controlAttributes(props)} />
+    </FieldShell>
   );
 }
 
