@@ -425,3 +425,23 @@ describe('CSRF', () => {
     assertRedirect(await client.post('/deconnexion', {}, { csrf: signedInToken }), '/');
   });
 });
+
+describe('rate limit per IP address', () => {
+  let limited: TestApp;
+  before(async () => {
+    limited = await buildTestApp({ config: { LOGIN_RATE_LIMIT_PER_MINUTE: '3' } });
+  });
+  after(async () => limited.close());
+
+  test('past the limit, sign-in posts from one address get a 429 page, whatever the identifier', async () => {
+    const client = limited.client();
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await tryPassword(client, `inconnu-${i}@guichet.test`, 'mauvais')).statusCode);
+    assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+    const last = await tryPassword(client, 'autre@guichet.test', 'mauvais');
+    assert.match(String(last.headers['content-type']), /text\/html/);
+    assertHasText(last.body, 'error.tooMany');
+    // Reading the page is not limited.
+    assert.equal((await client.get('/connexion')).statusCode, 200);
+  });
+});
