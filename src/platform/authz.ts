@@ -30,7 +30,6 @@ export function isSignedIn(actor: Actor): actor is SignedInActor {
   return actor.type === 'account';
 }
 
-export const anyone: Rule<unknown> = () => true;
 export const signedIn: Rule<unknown> = (actor) => isSignedIn(actor);
 export const system: Rule<unknown> = (actor) => actor.type === 'system';
 

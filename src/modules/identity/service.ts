@@ -106,11 +106,6 @@ export async function createAccount(tx: Db, ctx: Ctx, settings: IdentitySettings
   return { account: created, temporaryPassword };
 }
 
-export async function findAccount(db: Db, accountId: string): Promise<Account | undefined> {
-  const [row] = await db.select().from(account).where(eq(account.id, accountId));
-  return row;
-}
-
 function accountByIdentifier(db: Db, identifier: string): Promise<Account[]> {
   const trimmed = identifier.trim();
   if (USER_CODE_PATTERN.test(trimmed.toUpperCase()) && !trimmed.includes('@')) {

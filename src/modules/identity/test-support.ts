@@ -93,7 +93,7 @@ export function shownTotpSecret(body: string): string {
 }
 
 /** The recovery codes listed once after enrolment. */
-export function shownRecoveryCodes(body: string): string[] {
+function shownRecoveryCodes(body: string): string[] {
   const list = /<ul class="recovery-codes">([\s\S]*?)<\/ul>/.exec(body)?.[1] ?? '';
   return [...list.matchAll(/<li>([^<]+)<\/li>/g)].map((m) => m[1] ?? '');
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { anonymous } from '../context.js';
 import { AppError } from '../errors.js';
 import { translator } from '../i18n/index.js';
-import { ChoiceGroup, DateField, ErrorSummary, FileField, Form, SelectField, TextField, type FormState } from './components.js';
+import { ChoiceGroup, DateField, ErrorSummary, FileField, Form, SelectField, TextArea, TextField, type FormState } from './components.js';
 import { parseForm, requiredText } from './forms.js';
 import type { ViewContext } from './render.js';
 
@@ -13,7 +13,7 @@ const v: ViewContext = { lang: 'fr', t: translator('fr'), actor: anonymous, path
 
 describe('form components', () => {
   const form: FormState = {
-    values: { name: 'Léa <b>', secret: 'ne-pas-renvoyer', when: '2026-09-01', group: 'poupons', days: 'lun,mer' },
+    values: { note: 'Allergie </textarea><b>', name: 'Léa <b>', secret: 'ne-pas-renvoyer', when: '2026-09-01', group: 'poupons', days: 'lun,mer' },
     errors: { name: 'field.required', group: 'field.invalid', days: 'field.required', proof: 'field.required', when: 'field.invalid' },
   };
   const html = renderToString(
@@ -25,6 +25,7 @@ describe('form components', () => {
       <SelectField v={v} form={form} name="group" label="Groupe" options={[{ value: 'poupons', label: 'Poupons' }, { value: 'trottineurs', label: 'Trottineurs' }]} />
       <ChoiceGroup v={v} form={form} name="days" label="Jours" multiple options={[{ value: 'lun', label: 'Lundi' }, { value: 'mar', label: 'Mardi' }, { value: 'mer', label: 'Mercredi' }]} />
       <FileField v={v} form={form} name="proof" label="Pièce" accept="application/pdf" />
+      <TextArea v={v} form={form} name="note" label="Remarque" />
     </Form>,
   );
 
@@ -57,6 +58,7 @@ describe('form components', () => {
     assertAttributes('days-mer', 'value="mer"', 'checked');
     assert.ok(!attributesOf('days-mar').has('checked'));
     assertAttributes('proof', 'type="file"', 'accept="application/pdf"');
+    assert.match(html, /<textarea id="note" name="note">Allergie &lt;\/textarea>&lt;b><\/textarea>/);
   });
 
   test('an invalid field is marked and described by its hint and its error', () => {

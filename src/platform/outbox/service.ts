@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { queryRows } from '../db/index.js';
 import { outboxMail } from './schema.js';
@@ -90,18 +90,4 @@ export async function listMails(db: Db, limit: number): Promise<OutboxRow[]> {
 export async function findMail(db: Db, id: number): Promise<OutboxRow | undefined> {
   const [row] = await db.select().from(outboxMail).where(eq(outboxMail.id, id));
   return row;
-}
-
-export async function dueNowCount(db: Db): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(outboxMail)
-    .where(
-      and(
-        isNull(outboxMail.sentAt),
-        lte(outboxMail.nextAttemptAt, sql`now()`),
-        or(isNull(outboxMail.claimedUntil), lte(outboxMail.claimedUntil, sql`now()`)),
-      ),
-    );
-  return row?.n ?? 0;
 }
