@@ -106,6 +106,12 @@ export async function createAccount(tx: Db, ctx: Ctx, settings: IdentitySettings
   return { account: created, temporaryPassword };
 }
 
+/** For other modules: the user code of an enterprise account. */
+export async function userCodeOf(db: Db, accountId: string): Promise<string | null> {
+  const [row] = await db.select({ userCode: account.userCode }).from(account).where(eq(account.id, accountId));
+  return row?.userCode ?? null;
+}
+
 function accountByIdentifier(db: Db, identifier: string): Promise<Account[]> {
   const trimmed = identifier.trim();
   if (USER_CODE_PATTERN.test(trimmed.toUpperCase()) && !trimmed.includes('@')) {
@@ -194,7 +200,7 @@ export async function verifyEmail(db: Db, ctx: Ctx, token: string): Promise<bool
 
 type Throttle = typeof loginThrottle.$inferSelect;
 
-function throttleKey(settings: IdentitySettings, kind: 'password' | 'mfa', identifier: string): string {
+function throttleKey(settings: IdentitySettings, kind: string, identifier: string): string {
   return hmacHex(settings.secret, `throttle-${kind}`, identifier.trim().toLowerCase());
 }
 
@@ -246,6 +252,18 @@ async function recordFailedAttempt(
   if (!failure.lockedUntil) return { outcome: 'invalid', failures: failure.failures };
   await recordAudit(tx, ctx, { action: 'account.locked', ...subject, details: { until: failure.lockedUntil.toISOString(), factor } });
   return { outcome: 'locked', until: failure.lockedUntil };
+}
+
+/**
+ * Throttling for other modules' guessable inputs (enrolment identifiers per RQ ID and per IP):
+ * the same counting and lock as sign-in, under the caller's scope.
+ */
+export async function throttledUntil(tx: Db, settings: IdentitySettings, scope: string, identifier: string): Promise<Date | null> {
+  return lockedUntil(await currentThrottle(tx, throttleKey(settings, scope, identifier)));
+}
+
+export async function countThrottledFailure(tx: Db, settings: IdentitySettings, scope: string, identifier: string): Promise<Date | null> {
+  return (await countFailure(tx, throttleKey(settings, scope, identifier))).lockedUntil;
 }
 
 /** Each failure waits longer before answering: base, 2×, 4×… capped at 16× the base. */

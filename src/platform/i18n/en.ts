@@ -210,4 +210,9 @@ export const en: Record<MessageKey, string> = {
   'mail.mfaEnabled.subject': 'Two-step verification turned on',
   'mail.mfaEnabled.body': 'Hello, two-step verification has just been turned on for your account. If it was not you, contact support.',
   'mail.mfaEnabled.link': 'See my account',
+
+  'enrolment.mail.subject': 'Enrolment {number} of {name}',
+  'enrolment.mail.activated': 'Hello, enrolment {number} of {name} is activated. Your user code is {userCode}. Sign in with the temporary password shown on the acknowledgement; you will have to change it and turn on two-step verification. You are now the enterprise’s electronic services officer (RSE).',
+  'enrolment.mail.deferred': 'Hello, enrolment {number} of {name} was received. Its activation is deferred until the documents listed on the acknowledgement are verified. Your user code is {userCode}; sign in to send the documents.',
+  'enrolment.mail.link': 'Sign in',
 };

@@ -209,6 +209,11 @@ export const fr = {
   'mail.mfaEnabled.subject': 'Vérification en deux étapes activée',
   'mail.mfaEnabled.body': 'Bonjour, la vérification en deux étapes vient d’être activée sur votre compte. Si ce n’était pas vous, communiquez avec le soutien.',
   'mail.mfaEnabled.link': 'Voir mon compte',
+
+  'enrolment.mail.subject': 'Inscription {number} de {name}',
+  'enrolment.mail.activated': 'Bonjour, l’inscription {number} de {name} est activée. Votre code d’utilisateur est {userCode}. Connectez-vous avec le mot de passe temporaire affiché sur l’accusé de réception; vous devrez le changer et activer la vérification en deux étapes. Vous êtes maintenant le responsable des services électroniques (RSE) de l’entreprise.',
+  'enrolment.mail.deferred': 'Bonjour, l’inscription {number} de {name} est reçue. Son activation est différée jusqu’à la vérification des documents indiqués sur l’accusé de réception. Votre code d’utilisateur est {userCode}; connectez-vous pour transmettre les documents.',
+  'enrolment.mail.link': 'Se connecter',
 } as const;
 
 export type MessageKey = keyof typeof fr;
