@@ -11,6 +11,8 @@ import {
   type Measured,
   type SignInCredentials,
 } from './lib.js';
+import { rightsMatrixFixture } from './rights.js';
+import { verificationQueueFixture } from './verification-queue.js';
 
 /**
  * npm run bench — latency and throughput of a few operations against the whole app on a fresh
@@ -81,6 +83,55 @@ async function measureSignIn(bench: BenchApp): Promise<void> {
   }
 }
 
+async function measureRightsMatrix(bench: BenchApp): Promise<void> {
+  const users = 200;
+  console.log(`- GET /entreprise/droits: an enterprise with ${users} users, ${settings.durationS} s, ${settings.connections} connections`);
+  const fixture = await rightsMatrixFixture(bench, users);
+  const check = await fetch(`${bench.baseUrl}/entreprise/droits`, { headers: { ...FRENCH, cookie: fixture.cookie }, redirect: 'manual' });
+  const html = await check.text();
+  if (check.status !== 200 || (html.match(/type="checkbox"/g) ?? []).length < users * 5) {
+    throw new Error(`GET /entreprise/droits did not return the matrix of ${users} users (status ${check.status})`);
+  }
+  const [measured] = await runClientJob({
+    kind: 'http',
+    url: `${bench.baseUrl}/entreprise/droits`,
+    connections: settings.connections,
+    durationS: settings.durationS,
+    headers: { ...FRENCH, cookie: fixture.cookie },
+    warmupRequests: 20,
+  });
+  if (!measured) throw new Error('no measurement for the rights matrix');
+  record(measured, fixture.members, `GET /entreprise/droits (${users} users) †`);
+  notes.push('† rows: members of the enterprise; the RSE signed in, Famille e-services active, 1 to 3 rights per user.');
+}
+
+async function measureVerificationQueue(bench: BenchApp): Promise<void> {
+  const enrolments = 20_000;
+  console.log(`- GET /agent/inscriptions: ${enrolments} enrolments, ${settings.durationS} s, ${settings.connections} connections`);
+  const fixture = await verificationQueueFixture(bench, enrolments);
+  for (const [operation, path] of [
+    ['GET /agent/inscriptions (20,000 enrolments) ‡', '/agent/inscriptions'],
+    ['GET /agent/inscriptions?type&etat&page=20 ‡', '/agent/inscriptions?type=nonprofit&etat=under_verification&page=20'],
+  ] as const) {
+    const check = await fetch(`${bench.baseUrl}${path}`, { headers: { ...FRENCH, cookie: fixture.cookie }, redirect: 'manual' });
+    const html = await check.text();
+    if (check.status !== 200 || (html.match(/data-enrolment=/g) ?? []).length !== 50) {
+      throw new Error(`GET ${path} did not return a page of 50 enrolments (status ${check.status})`);
+    }
+    const [measured] = await runClientJob({
+      kind: 'http',
+      url: `${bench.baseUrl}${path}`,
+      connections: settings.connections,
+      durationS: settings.durationS,
+      headers: { ...FRENCH, cookie: fixture.cookie },
+      warmupRequests: 20,
+    });
+    if (!measured) throw new Error(`no measurement for ${operation}`);
+    record(measured, enrolments, operation);
+  }
+  notes.push(`‡ rows: enrolments (${fixture.underVerification} under verification, the default filter); an agent signed in; pages of 50, oldest first.`);
+}
+
 /** The home page must really be the French one, or its row measures something else. */
 async function checkHomeIsFrench(bench: BenchApp): Promise<void> {
   const response = await fetch(`${bench.baseUrl}/`, { headers: FRENCH });
@@ -102,6 +153,8 @@ try {
   await measureGet(bench, 'GET /healthz', '/healthz');
   await measureGet(bench, 'GET / (fr)', '/');
   await measureSignIn(bench);
+  await measureRightsMatrix(bench);
+  await measureVerificationQueue(bench);
 } finally {
   await bench.close();
 }

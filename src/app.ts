@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -19,6 +20,11 @@ import { registerPlatformRoutes } from './platform/http/routes.js';
 import { mailboxTransport, smtpTransport, startOutboxWorker, type MailTransport, type OutboxWorker } from './platform/outbox/worker.js';
 import { registerIdentity } from './modules/identity/routes.js';
 import { registerHome } from './modules/home/routes.js';
+import { registerEnterprises } from './modules/enterprises/routes.js';
+import { registerEnterpriseMembers } from './modules/enterprises/members-routes.js';
+import { registerAccess } from './modules/access/routes.js';
+import { registerVerification } from './modules/enterprises/verification-routes.js';
+import { localFileStore, type FileStore } from './platform/files/store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +32,7 @@ declare module 'fastify' {
     db: Database['db'];
     outbox: OutboxWorker;
     devMailbox: boolean;
+    files: FileStore;
   }
   interface FastifyRequest {
     ctx: Ctx;
@@ -79,12 +86,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     'outbox',
     startOutboxWorker(database.db, transport, app.log, { intervalMs: options.outboxIntervalMs ?? 5000 }),
   );
+  app.decorate('files', localFileStore(path.resolve(config.DATA_DIR, 'files')));
   app.decorateRequest('ctx', null as unknown as Ctx);
   app.decorateRequest('sessionToken', null);
   app.addHook('onClose', async () => app.outbox.stop());
 
   await app.register(cookie);
   await app.register(formbody);
+  // Uploads stream: one file per form, refused while streaming past UPLOAD_MAX_BYTES (see platform/files).
+  await app.register(multipart, {
+    limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 10, parts: 11 },
+    throwFileSizeLimit: false,
+  });
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -141,5 +154,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerIdentity(app);
   registerPlatformRoutes(app, database);
   registerHome(app);
+  registerEnterprises(app);
+  registerEnterpriseMembers(app);
+  registerAccess(app);
+  registerVerification(app);
   return app;
 }

@@ -27,6 +27,8 @@ const configSchema = z.object({
   COOKIE_SECURE: booleanFlag.optional(),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   AUTH_FAILURE_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(250),
+  /** Largest uploaded file, in bytes (10 MiB). */
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
   /** Default: on, except in production. */
   DEMO_DATA: booleanFlag.optional(),
 });

@@ -1,22 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { buildApp } from './app.js';
 import { loadDemoDataIfEmpty } from './demo.js';
 import { DataDirLockedError } from './platform/db/lock.js';
 import { migrateDatabase, openDatabase } from './platform/db/index.js';
 import { demoLogins, DEMO_PASSWORD } from './modules/identity/demo.js';
-
-/** Without SECRET, a random one is kept in DATA_DIR so that sessions survive a restart. */
-function secretFromDataDir(dataDir: string): string {
-  const file = path.join(dataDir, 'secret');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  fs.mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  fs.writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
+import { demoRegistryLines } from './modules/enterprises/demo.js';
+import { secretFromDataDir } from './platform/secret.js';
 
 function banner(config: Config, address: string, demo: boolean): string {
   const lines = [
@@ -29,7 +19,8 @@ function banner(config: Config, address: string, demo: boolean): string {
     for (const login of demoLogins()) {
       lines.push(`    ${login.identifier.padEnd(22)} ${login.role}${login.mfa ? `  — code MFA : npm run mfa:code -- ${login.identifier}` : ''}`);
     }
-    lines.push('  Courriels / mails: /dev/courriels (aucun SMTP_URL / no SMTP_URL)');
+    lines.push('', ...demoRegistryLines().map((line) => `  ${line}`));
+    lines.push('', '  Courriels / mails: /dev/courriels (aucun SMTP_URL / no SMTP_URL)');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from '../../platform/db/columns.js';
 import { account } from '../identity/schema.js';
+import { storedFile } from '../../platform/files/schema.js';
 
 export const legalType = pgEnum('legal_type', ['sole_proprietor', 'corporation', 'nonprofit', 'partnership']);
 export const officerFunction = pgEnum('officer_function', [
@@ -182,4 +183,97 @@ export const acknowledgementSecret = pgTable(
     ...timestamps,
   },
   (t) => [index('acknowledgement_secret_enrolment_idx').on(t.enrolmentId)],
+);
+
+/** A filled enrolment form between its review and its transmission, sealed (it holds the SIN). */
+export const enrolmentDraft = pgTable('enrolment_draft', {
+  tokenHash: text('token_hash').primaryKey(),
+  sealedRequest: text('sealed_request').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  ...timestamps,
+});
+
+export const memberRole = pgEnum('enterprise_member_role', ['rse', 'user']);
+
+/**
+ * The people of an enrolled enterprise: each enterprise account belongs to one enterprise. The
+ * person who enrolled it is its first RSE; the database keeps one active RSE per enterprise.
+ */
+export const enterpriseMember = pgTable(
+  'enterprise_member',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    enterpriseId: uuid('enterprise_id')
+      .notNull()
+      .references(() => registryEnterprise.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id),
+    role: memberRole('role').notNull(),
+    active: boolean('active').notNull().default(true),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('enterprise_member_account_key').on(t.accountId),
+    uniqueIndex('enterprise_member_pair_key').on(t.enterpriseId, t.accountId),
+    uniqueIndex('enterprise_member_one_rse_key').on(t.enterpriseId).where(sql`role = 'rse' and active`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Deferred enrolments: the documents sent and the history of the file (verification.ts)
+
+export const enrolmentDocumentKind = pgEnum('enrolment_document_kind', [
+  'signed_forms',
+  'mandate',
+  'board_resolution',
+  'articles_of_incorporation',
+  'bylaws',
+  'sole_administrator_resolution',
+  'unanimous_shareholder_agreement',
+  'other_proof',
+]);
+
+/** A document an enterprise sent for its deferred enrolment; its body is in the file store. */
+export const enrolmentDocument = pgTable(
+  'enrolment_document',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    enrolmentId: uuid('enrolment_id')
+      .notNull()
+      .references(() => enrolment.id),
+    kind: enrolmentDocumentKind('kind').notNull(),
+    storedFileId: uuid('stored_file_id')
+      .notNull()
+      .references(() => storedFile.id),
+    uploadedBy: uuid('uploaded_by')
+      .notNull()
+      .references(() => account.id),
+    ...timestamps,
+  },
+  (t) => [
+    index('enrolment_document_enrolment_idx').on(t.enrolmentId, t.createdAt),
+    uniqueIndex('enrolment_document_file_key').on(t.storedFileId),
+    index('enrolment_document_uploaded_by_idx').on(t.uploadedBy),
+  ],
+);
+
+/** The history of an enrolment, as its people read it: append-only (a trigger refuses changes). */
+export const enrolmentEvent = pgTable(
+  'enrolment_event',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    enrolmentId: uuid('enrolment_id')
+      .notNull()
+      .references(() => enrolment.id),
+    /** The state the enrolment is in after the event. */
+    state: enrolmentState('state').notNull(),
+    /** What happened: submitted, more_documents_asked, activated, refused. */
+    kind: text('kind').notNull(),
+    actorAccountId: uuid('actor_account_id').references(() => account.id),
+    /** The agent's message (documents asked for) or reason (refusal). */
+    message: text('message'),
+    ...timestamps,
+  },
+  (t) => [index('enrolment_event_enrolment_idx').on(t.enrolmentId, t.createdAt), index('enrolment_event_actor_idx').on(t.actorAccountId)],
 );

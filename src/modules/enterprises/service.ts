@@ -24,7 +24,7 @@ import {
   type OfficerFunction,
   type SecretIdentifier,
 } from './rules.js';
-import { acknowledgementSecret, enrolment, enrolmentSequence, invitationNumber, postalLetter } from './schema.js';
+import { acknowledgementSecret, enrolment, enrolmentDraft, enrolmentSequence, enterpriseMember, invitationNumber, postalLetter } from './schema.js';
 
 export type EnterpriseSettings = IdentitySettings;
 
@@ -205,6 +205,7 @@ export type EnrolmentResult =
   | {
       outcome: 'activated' | 'deferred';
       enrolment: Enrolment;
+      legalName: string;
       userCode: string;
       temporaryPassword: string;
       /** Lets this browser download the acknowledgement PDF with the temporary password, once. */
@@ -298,6 +299,9 @@ export async function submitEnrolment(db: Db, ctx: Ctx, settings: EnterpriseSett
       })
       .returning();
     if (!row || !created.temporaryPassword || !created.account.userCode) throw new Error('enrolment insert returned nothing');
+    // Members left by a refused enrolment end here: the new enroller is the enterprise's only RSE.
+    await tx.update(enterpriseMember).set({ active: false }).where(and(eq(enterpriseMember.enterpriseId, enterprise.id), eq(enterpriseMember.active, true)));
+    await tx.insert(enterpriseMember).values({ enterpriseId: enterprise.id, accountId: created.account.id, role: 'rse' });
     const acknowledgementToken = randomToken(24);
     await tx.insert(acknowledgementSecret).values({
       tokenHash: sha256Hex(acknowledgementToken),
@@ -327,6 +331,7 @@ export async function submitEnrolment(db: Db, ctx: Ctx, settings: EnterpriseSett
     return {
       outcome: outcome.activation === 'immediate' ? 'activated' : 'deferred',
       enrolment: row,
+      legalName: enterprise.legalName,
       userCode: created.account.userCode,
       temporaryPassword: created.temporaryPassword,
       acknowledgementToken,
@@ -361,4 +366,30 @@ export async function takeAcknowledgement(db: Db, settings: EnterpriseSettings, 
     if (!enterprise || !userCode) return null;
     return { enrolment: row, enterprise, userCode, temporaryPassword: decrypt(settings.secret, 'acknowledgement', secret.sealedPassword) };
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drafts: the filled form between the review page and the transmission
+
+const DRAFT_MINUTES = 60;
+
+export async function saveDraft(db: Db, settings: EnterpriseSettings, request: EnrolmentRequest, token = randomToken(24)): Promise<string> {
+  const values = { sealedRequest: encrypt(settings.secret, 'enrolment-draft', JSON.stringify(request)), expiresAt: new Date(Date.now() + DRAFT_MINUTES * 60_000) };
+  await db
+    .insert(enrolmentDraft)
+    .values({ tokenHash: sha256Hex(token), ...values })
+    .onConflictDoUpdate({ target: enrolmentDraft.tokenHash, set: { ...values, updatedAt: new Date() } });
+  return token;
+}
+
+export async function readDraft(db: Db, settings: EnterpriseSettings, token: string): Promise<EnrolmentRequest | null> {
+  const [row] = await db.select().from(enrolmentDraft).where(and(eq(enrolmentDraft.tokenHash, sha256Hex(token)), gt(enrolmentDraft.expiresAt, new Date())));
+  return row ? (JSON.parse(decrypt(settings.secret, 'enrolment-draft', row.sealedRequest)) as EnrolmentRequest) : null;
+}
+
+/** Taken once: of two transmissions of one review page, only the first finds the draft. */
+export async function takeDraft(db: Db, settings: EnterpriseSettings, token: string): Promise<EnrolmentRequest | null> {
+  const [row] = await db.delete(enrolmentDraft).where(eq(enrolmentDraft.tokenHash, sha256Hex(token))).returning();
+  if (!row || row.expiresAt <= new Date()) return null;
+  return JSON.parse(decrypt(settings.secret, 'enrolment-draft', row.sealedRequest)) as EnrolmentRequest;
 }

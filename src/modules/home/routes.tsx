@@ -1,11 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { sendPage, viewContext } from '../../platform/http/render.js';
-import { AccessibilityPage, HomePage, PrivacyPage } from './views/pages.js';
+import { ForbiddenError } from '../../platform/errors.js';
+import { AccessibilityPage, AgentHomePage, HomePage, PrivacyPage } from './views/pages.js';
 
 export function registerHome(app: FastifyInstance): void {
   app.get('/', async (request, reply) => {
     const v = viewContext(request, reply);
     return sendPage(reply, v, { title: v.t('home.title') }, <HomePage v={v} />);
+  });
+  app.get('/agent', async (request, reply) => {
+    const actor = request.ctx.actor;
+    if (actor.type !== 'account') return reply.redirect('/connexion?retour=%2Fagent', 303);
+    if (actor.accountKind !== 'agent') throw new ForbiddenError();
+    const v = viewContext(request, reply);
+    return sendPage(reply, v, { title: v.t('agentHome.title') }, <AgentHomePage v={v} />);
   });
   app.get('/accessibilite', async (request, reply) => {
     const v = viewContext(request, reply);

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
 import { authorize } from '../../platform/authz.js';
 import type { AccountKind, Ctx } from '../../platform/context.js';
@@ -110,6 +110,28 @@ export async function createAccount(tx: Db, ctx: Ctx, settings: IdentitySettings
 export async function userCodeOf(db: Db, accountId: string): Promise<string | null> {
   const [row] = await db.select({ userCode: account.userCode }).from(account).where(eq(account.id, accountId));
   return row?.userCode ?? null;
+}
+
+export type AccountSummary = Pick<Account, 'id' | 'displayName' | 'userCode' | 'email' | 'language' | 'disabledAt'>;
+
+/** For other modules: what a page or a mail needs of some accounts (no secrets). */
+export async function accountSummaries(db: Db, ids: string[]): Promise<AccountSummary[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: account.id, displayName: account.displayName, userCode: account.userCode, email: account.email, language: account.language, disabledAt: account.disabledAt })
+    .from(account)
+    .where(inArray(account.id, ids));
+}
+
+/**
+ * Disables an account and ends its sessions, in the caller's transaction (an enterprise's RSE
+ * deactivating a user: the enterprises module checks that right, then calls this as the system).
+ */
+export async function disableAccount(tx: Db, ctx: Ctx, accountId: string): Promise<void> {
+  await authorize(tx, ctx.actor, identityActions.disableAccount, undefined);
+  const [updated] = await tx.update(account).set({ disabledAt: new Date() }).where(and(eq(account.id, accountId), isNull(account.disabledAt))).returning({ id: account.id });
+  const ended = await tx.delete(session).where(eq(session.accountId, accountId)).returning({ id: session.idHash });
+  if (updated) await recordAudit(tx, ctx, { action: 'account.disabled', subjectType: 'account', subjectId: accountId, details: { sessions: ended.length } });
 }
 
 function accountByIdentifier(db: Db, identifier: string): Promise<Account[]> {

@@ -12,9 +12,23 @@ export type FormState = { values: FormValues; errors: FieldErrors };
 
 export const emptyForm: FormState = { values: {}, errors: {} };
 
-export function Form({ v, action, children, class: className }: { v: ViewContext; action: string; children: ComponentChildren; class?: string }) {
+export function Form({
+  v,
+  action,
+  children,
+  class: className,
+  enctype,
+}: {
+  v: ViewContext;
+  action: string;
+  children: ComponentChildren;
+  class?: string;
+  /** A multipart form carries its CSRF token in the action's query string: the body is read later. */
+  enctype?: 'multipart/form-data';
+}) {
+  const target = enctype ? `${action}${action.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(v.csrf)}` : action;
   return (
-    <form method="post" action={action} novalidate class={className}>
+    <form method="post" action={target} novalidate class={className} enctype={enctype}>
       <input type="hidden" name="_csrf" value={v.csrf} />
       {children}
     </form>

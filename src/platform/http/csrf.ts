@@ -34,7 +34,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function checkCsrf(secret: string, request: FastifyRequest): void {
   if (SAFE_METHODS.has(request.method)) return;
   const body = request.body as Record<string, unknown> | null | undefined;
-  const fromBody = body && typeof body === 'object' ? body._csrf : undefined;
+  // A multipart body is read by the handler, after this check: its form carries the token in the
+  // action's query string (`?_csrf=`), accepted for multipart requests only.
+  const fromQuery = request.isMultipart() ? (request.query as Record<string, unknown> | null | undefined)?._csrf : undefined;
+  const fromBody = body && typeof body === 'object' ? body._csrf : fromQuery;
   const header = request.headers['x-csrf-token'];
   const submitted = typeof fromBody === 'string' ? fromBody : typeof header === 'string' ? header : '';
   const binding = request.sessionToken

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../app.js';
 import { parseConfig, type Config, type ConfigInput } from '../../config.js';
@@ -29,7 +32,9 @@ export async function buildTestApp(
   options: { config?: ConfigInput; mailTransport?: MailTransport; logStream?: LogStream } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase();
-  const config = testConfig(options.config);
+  // Uploaded files go to a directory of this app's own, removed at close.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'guichet-test-'));
+  const config = testConfig({ DATA_DIR: dataDir, ...options.config });
   const app = await buildApp({ config, database, mailTransport: options.mailTransport, logStream: options.logStream, outboxIntervalMs: 3_600_000 });
   await app.ready();
   return {
@@ -41,6 +46,7 @@ export async function buildTestApp(
     async close() {
       await app.close();
       await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -87,6 +93,40 @@ export class TestClient {
         url,
         headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
         payload: body,
+      }),
+    );
+  }
+
+  /**
+   * Posts a multipart form as a browser would: the fields, then one file; the CSRF token of the
+   * last page goes in the query string (the form's action carries it), unless one is given.
+   */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string>,
+    file: { name: string; filename: string; content: Buffer; contentType?: string },
+    options: { csrf?: string | null } = {},
+  ): Promise<LightMyRequestResponse> {
+    const token = options.csrf === undefined ? this.csrf() : options.csrf;
+    const target = token === null ? url : `${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(token)}`;
+    const boundary = `----guichet${Math.random().toString(16).slice(2)}`;
+    const parts: Buffer[] = [];
+    for (const [name, value] of Object.entries(fields)) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+    }
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType ?? 'application/pdf'}\r\n\r\n`,
+      ),
+      file.content,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    );
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url: target,
+        headers: { cookie: this.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload: Buffer.concat(parts),
       }),
     );
   }

@@ -43,3 +43,23 @@ export function PrivacyPage({ v }: { v: ViewContext }) {
     </>
   );
 }
+
+/** The agents' entry point: the queues and registers of every module. */
+export function AgentHomePage({ v }: { v: ViewContext }) {
+  return (
+    <ul>
+      <li>
+        <a href="/agent/inscriptions">{v.t('agentHome.enrolments')}</a>
+      </li>
+      <li>
+        <a href="/agent/services-en-ligne">{v.t('agentHome.eservices')}</a>
+      </li>
+      <li>
+        <a href="/agent/lettres">{v.t('letters.title')}</a>
+      </li>
+      <li>
+        <a href="/agent/journal">{v.t('audit.title')}</a>
+      </li>
+    </ul>
+  );
+}

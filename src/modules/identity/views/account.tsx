@@ -47,7 +47,12 @@ export function AccountPage({ v, account, sessions, recoveryCodesLeft, notice }:
         )}
         {account.kind === 'agent' ? (
           <li>
-            <a href="/agent/journal">{v.t('audit.title')}</a>
+            <a href="/agent">{v.t('agentHome.title')}</a>
+          </li>
+        ) : null}
+        {account.kind === 'enterprise' ? (
+          <li>
+            <a href="/entreprise">{v.t('workspace.title')}</a>
           </li>
         ) : null}
       </ul>

@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { eq } from 'drizzle-orm';
+import { transaction, type Db } from '../db/index.js';
+import { AppError } from '../errors.js';
+import type { MessageKey } from '../i18n/index.js';
+import { storedFile } from './schema.js';
+import type { FileStore } from './store.js';
+
+export type StoredFile = typeof storedFile.$inferSelect;
+
+export type UploadProblem = 'missing' | 'empty' | 'tooLarge' | 'notPdf';
+
+const problemKeys: Record<UploadProblem, MessageKey> = {
+  missing: 'files.upload.missing',
+  empty: 'files.upload.empty',
+  tooLarge: 'files.upload.tooLarge',
+  notPdf: 'files.upload.notPdf',
+};
+
+/** An upload refused for a reason the person can act on; nothing of it is kept. */
+export class UploadRejected extends AppError {
+  constructor(readonly problem: UploadProblem, maxBytes = 0) {
+    super(problem === 'tooLarge' ? 413 : 400, problemKeys[problem], { size: formatMebibytes(maxBytes) });
+  }
+}
+
+export function formatMebibytes(bytes: number): string {
+  return String(Math.round((bytes / 1_048_576) * 10) / 10);
+}
+
+const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
+
+/**
+ * Passes the bytes through while counting them, hashing them (SHA-256) and checking the first
+ * bytes against the PDF signature: a file that is not a PDF is refused at its first chunk,
+ * whatever its name or declared type.
+ */
+class PdfCheck extends Transform {
+  bytes = 0;
+  private head = Buffer.alloc(0);
+  private readonly hash = createHash('sha256');
+
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) return callback(new UploadRejected('tooLarge', this.maxBytes));
+    if (this.head.length < PDF_MAGIC.length) {
+      this.head = Buffer.concat([this.head, chunk.subarray(0, PDF_MAGIC.length - this.head.length)]);
+      if (!PDF_MAGIC.subarray(0, this.head.length).equals(this.head)) return callback(new UploadRejected('notPdf'));
+    }
+    this.hash.update(chunk);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.bytes === 0) return callback(new UploadRejected('empty'));
+    if (this.head.length < PDF_MAGIC.length) return callback(new UploadRejected('notPdf'));
+    callback();
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+/** A multipart file stream: busboy marks it truncated and emits 'limit' at the size limit. */
+export type UploadSource = Readable & { truncated?: boolean };
+
+export type UploadMeta = { originalName: string; maxBytes: number };
+
+/** Keeps the last path segment of a browser-given name, without control characters, 200 at most. */
+export function cleanFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  return clean || 'document.pdf';
+}
+
+/**
+ * Streams a PDF into the store, then records its metadata and whatever the caller records with it
+ * (`then`) in one transaction. A file that is empty, not a PDF or over the limit is refused while
+ * it streams; what was written is deleted and no row is kept. If the transaction fails, the body
+ * is deleted too.
+ */
+export async function savePdfUpload<T>(
+  db: Db,
+  store: FileStore,
+  source: UploadSource,
+  meta: UploadMeta,
+  then: (tx: Db, file: StoredFile) => Promise<T>,
+): Promise<T> {
+  const check = new PdfCheck(meta.maxBytes);
+  // The check may fail before the store starts reading it: keep its first error for the answer.
+  let failure: Error | undefined;
+  check.on('error', (error: Error) => {
+    failure ??= error;
+  });
+  source.on('error', (error: Error) => check.destroy(error));
+  // Refused as soon as the limit is crossed, not after the rest was read.
+  source.on('limit', () => check.destroy(new UploadRejected('tooLarge', meta.maxBytes)));
+  source.pipe(check);
+  let key: string;
+  try {
+    key = await store.put(check);
+  } catch (error) {
+    // Let the rest of the request body drain so the request ends normally.
+    source.unpipe(check);
+    source.resume();
+    throw failure ?? error;
+  }
+  if (source.truncated) {
+    await store.delete(key);
+    throw new UploadRejected('tooLarge', meta.maxBytes);
+  }
+  try {
+    return await transaction(db, async (tx) => {
+      const [row] = await tx
+        .insert(storedFile)
+        .values({ storageKey: key, originalName: cleanFileName(meta.originalName), mediaType: 'application/pdf', size: check.bytes, sha256: check.digest() })
+        .returning();
+      if (!row) throw new Error('stored_file insert returned nothing');
+      return then(tx, row);
+    });
+  } catch (error) {
+    await store.delete(key);
+    throw error;
+  }
+}
+
+export async function findStoredFile(db: Db, id: string): Promise<StoredFile | undefined> {
+  const [row] = await db.select().from(storedFile).where(eq(storedFile.id, id));
+  return row;
+}
+
+/**
+ * Deletes a file's row in the caller's transaction and returns its storage key: delete the body
+ * with `store.delete(key)` once the transaction has committed.
+ */
+export async function deleteStoredFileRow(tx: Db, id: string): Promise<string | null> {
+  const [row] = await tx.delete(storedFile).where(eq(storedFile.id, id)).returning({ key: storedFile.storageKey });
+  return row?.key ?? null;
+}
