@@ -142,12 +142,13 @@ describe('audit page', () => {
     assertRedirect(await halfway.get('/agent/journal'), '/connexion/mfa');
   });
 
-  test('only agents see the link to the journal on their account page', async () => {
-    assert.ok((await agentClient.get('/compte')).body.includes('href="/agent/journal"'));
+  test('only agents see the link to their workspace, which leads to the journal, on their account page', async () => {
+    assert.ok((await agentClient.get('/compte')).body.includes('href="/agent"'));
+    assert.ok((await agentClient.get('/agent')).body.includes('href="/agent/journal"'));
     const citizen = await createTestAccount(t.db, 'citizen');
     const client = t.client();
     await signInAs(client, citizen);
-    assert.ok(!(await client.get('/compte')).body.includes('href="/agent/journal"'));
+    assert.ok(!(await client.get('/compte')).body.includes('href="/agent"'));
   });
 });
 
