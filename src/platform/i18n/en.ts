@@ -677,4 +677,5 @@ export const en: Record<MessageKey, string> = {
   'agentHome.title': 'Agents’ workspace',
   'agentHome.enrolments': 'Enterprise enrolments to verify',
   'agentHome.eservices': 'Enrolments in online services',
+  'home.providers.enrol': 'No user code yet? Enrol my enterprise',
 };

@@ -676,6 +676,7 @@ export const fr = {
   'agentHome.title': 'Espace des agents',
   'agentHome.enrolments': 'Inscriptions d’entreprises à vérifier',
   'agentHome.eservices': 'Inscriptions aux services en ligne',
+  'home.providers.enrol': 'Pas encore de code d’utilisateur? Inscrire mon entreprise',
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -18,6 +18,9 @@ export function HomePage({ v }: { v: ViewContext }) {
           <p>
             <a href="/connexion">{v.t('home.providers.action')}</a>
           </p>
+          <p>
+            <a href="/entreprises/inscription">{v.t('home.providers.enrol')}</a>
+          </p>
         </li>
         <li>
           <h2>{v.t('home.agents.title')}</h2>
