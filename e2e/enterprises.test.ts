@@ -6,8 +6,10 @@ import { transaction } from '../src/platform/db/index.js';
 import { TEST_SECRET } from '../src/platform/testing/app.js';
 import { currentTotp } from '../src/modules/identity/totp.js';
 import { upsertRegistryRecord, type RegistryRecord } from '../src/modules/enterprises/registry.js';
+import { normalizePermitNumber, upsertChildcareService } from '../src/modules/childcare/service.js';
+import { hasRight } from '../src/modules/access/service.js';
 import type { LegalType } from '../src/modules/enterprises/rules.js';
-import { assertIncludes, button, expectAccessible, field, fr, navigating, pathOf, startE2E, visit, withPage, type E2E } from './support.js';
+import { assertIncludes, button, expectAccessible, field, fr, navigating, pathOf, startE2E, submitPassword, submitTotp, visit, withPage, type E2E } from './support.js';
 
 const ASSESSMENT = 'AV20240001';
 
@@ -54,6 +56,12 @@ describe('enterprise enrolment in the browser', () => {
     await expectAccessible(page);
   }
 
+  /** Follows a link of the page's main content and checks the page reached. */
+  async function follow(page: Page, name: string): Promise<void> {
+    await navigating(page, () => page.getByRole('main').getByRole('link', { name, exact: true }).click());
+    await expectAccessible(page);
+  }
+
   async function chooseLegalType(page: Page, legalType: LegalType): Promise<void> {
     await visit(page, '/entreprises/inscription');
     await page.getByLabel(fr(`legalType.${legalType}.long`)).check();
@@ -73,9 +81,14 @@ describe('enterprise enrolment in the browser', () => {
     await submit(page, 'enrolment.transmit');
   }
 
-  test('a corporation\'s president asks for an invitation number, enrols with it, signs in, changes the password and sets up MFA', async () => {
+  test('a corporation\'s president enrols with an invitation number, sets up her account, enrols into the Famille e-services and grants a user the signature', async () => {
     const enterprise = await registryEnterprise('corporation', 'Garderie Les Petits Pas inc.');
     const email = `presidente-${serial}@garderie.test`;
+    // A permit held by a childcare service of another NEQ: the Famille enrolment goes to the agents.
+    const permit = 'GAR-77001';
+    await upsertChildcareService(env.t.db, { permitNumber: permit, kind: 'subsidized_daycare', name: 'Garderie du Vieux-Port', enterpriseNeq: '9999999999' });
+    const famille = fr('eservices.ministry.famille');
+    // One browser for the president throughout; the agent uses another.
     await withPage(env, async (page) => {
       // The invitation number, asked for by the president and sent by post.
       await visit(page, '/entreprises/numero-invitation');
@@ -140,10 +153,84 @@ describe('enterprise enrolment in the browser', () => {
       await expectAccessible(page);
       assert.equal(await page.locator('h1').textContent(), fr('account.title'));
       assertIncludes(await page.locator('main').innerText(), userCode);
+      // The enroller is told by mail too.
+      assertIncludes((await env.mails.waitFor(email, (m) => m.subject.includes(enterprise.legalName))).subject, enterprise.legalName);
+
+      // Her enterprise's workspace, from the account page: she is its RSE.
+      await follow(page, fr('workspace.title'));
+      assert.equal(pathOf(page), '/entreprise');
+      const workspace = await page.locator('main').innerText();
+      assertIncludes(workspace, enterprise.legalName);
+      assertIncludes(workspace, fr('workspace.role.rse'));
+
+      // Enrolment into the Famille e-services with the permit number.
+      await follow(page, fr('workspace.link.eservices'));
+      assert.equal(pathOf(page), '/entreprise/services-en-ligne');
+      await follow(page, fr('eservices.enrol', { ministry: famille }));
+      assert.equal(pathOf(page), '/entreprise/services-en-ligne/famille');
+      await field(page, 'eservices.number.famille').fill(permit);
+      await field(page, 'eservices.otherInformation').fill('Une installation à Québec');
+      await submit(page, 'eservices.continue');
+      assertIncludes(await page.locator('main').innerText(), permit);
+      await page.getByLabel(fr('eservices.consent')).check();
+      await submit(page, 'eservices.transmit');
+      assertIncludes(await page.locator('main').innerText(), fr('eservices.transmitted.processing', { ministry: famille }));
+      assert.equal(await page.locator('[data-state]').first().getAttribute('data-state'), 'processing');
+      // Before the decision, no right can be granted.
+      await follow(page, fr('members.rightsLink'));
+      assert.equal(pathOf(page), '/entreprise/droits');
+      assertIncludes(await page.locator('main').innerText(), fr('rights.none'));
+
+      // An agent accepts, in another browser: the number belongs to another enterprise's service.
+      const agent = await env.account('agent');
+      await withPage(env, async (agentPage) => {
+        await submitPassword(agentPage, agent);
+        await submitTotp(agentPage, agent);
+        await follow(agentPage, fr('agentHome.title'));
+        assert.equal(pathOf(agentPage), '/agent');
+        await follow(agentPage, fr('agentHome.eservices'));
+        assert.equal(pathOf(agentPage), '/agent/services-en-ligne');
+        await follow(agentPage, fr('eservices.queue.open', { name: enterprise.legalName }));
+        const file = await agentPage.locator('main').innerText();
+        assertIncludes(file, normalizePermitNumber(permit));
+        assertIncludes(file, fr('eservices.check.other_enterprise'));
+        await submit(agentPage, 'eservices.file.accept');
+        assertIncludes(await agentPage.locator('main').innerText(), fr('eservices.file.decided'));
+      });
+      const accepted = await env.mails.waitFor(email, (m) => m.subject === fr('eservices.mail.accepted.subject'));
+      assertIncludes(accepted.text, enterprise.legalName);
+
+      await follow(page, fr('rights.enrolLink'));
+      assert.equal(pathOf(page), '/entreprise/services-en-ligne');
+      assert.equal(await page.locator('[data-state]').first().getAttribute('data-state'), 'active');
+
+      // She adds a user: user code and temporary password shown once.
+      await follow(page, fr('members.rightsLink'));
+      await follow(page, fr('rights.usersLink'));
+      assert.equal(pathOf(page), '/entreprise/utilisateurs');
+      await field(page, 'members.firstName').fill('Gabrielle');
+      await field(page, 'members.lastName').fill('Signataire');
+      await field(page, 'members.email').fill(`gabrielle.signataire-${serial}@garderie.test`);
+      await submit(page, 'members.add.submit');
+      assertIncludes(await page.locator('main').innerText(), fr('members.added.title', { name: 'Gabrielle Signataire' }));
+      assert.match(((await page.locator('[data-user-code]').textContent()) ?? '').trim(), /^[A-Z0-9]{7}$/);
+
+      // The rights matrix: one box, "Saisir dans les formulaires – Signature", saved.
+      await follow(page, fr('members.back'));
+      await follow(page, fr('members.rightsLink'));
+      assert.equal(pathOf(page), '/entreprise/droits');
+      const box = page.getByLabel(fr('rights.checkbox', { right: fr('rights.right.sign'), eservice: fr('eservices.eservice.mes'), name: 'Gabrielle Signataire' }));
+      await box.check();
+      await submit(page, 'rights.save');
+      assertIncludes(await page.locator('main').innerText(), fr('rights.saved', { granted: 1, revoked: 0 }));
+      assert.equal(await box.isChecked(), true);
+      const userId = await page.locator('input[type="checkbox"][value="mes:sign"]:checked').first().getAttribute('name');
+      assert.ok(userId && userId.startsWith('u_'), 'the checked box names the user');
+      assert.equal(await hasRight(env.t.db, userId.slice(2), 'mes', 'sign'), true);
+
+      await visit(page, '/entreprise/mes-droits');
+      assertIncludes(await page.locator('main').innerText(), fr('rights.mine.rse'));
     });
-    // The enroller is told by mail too.
-    const mail = await env.mails.waitFor(email);
-    assertIncludes(mail.subject, enterprise.legalName);
   });
 
   test('a nonprofit enrols with its RQ ID only; activation waits for the board resolution', async () => {

@@ -19,6 +19,7 @@ function banner(config: Config, address: string, demo: boolean): string {
     for (const login of demoLogins()) {
       lines.push(`    ${login.identifier.padEnd(22)} ${login.role}${login.mfa ? `  — code MFA : npm run mfa:code -- ${login.identifier}` : ''}`);
     }
+    lines.push('    CPE0001 : RSE du CPE Soleil, inscrit et actif aux services en ligne Famille / RSE of an enrolled enterprise, active in the Famille e-services');
     lines.push('', ...demoRegistryLines().map((line) => `  ${line}`));
     lines.push('', '  Courriels / mails: /dev/courriels (aucun SMTP_URL / no SMTP_URL)');
   }

@@ -1,8 +1,10 @@
-import type { Ctx } from '../../platform/context.js';
+import { anonymous, type Ctx } from '../../platform/context.js';
 import type { Db } from '../../platform/db/index.js';
 import { applyRegistryRecords, formatImportError } from './import.js';
 import type { RegistryRecord } from './registry.js';
-import type { EnterpriseSettings } from './service.js';
+import { addMember } from './members.js';
+import { enrolActiveForDemo, submitEnrolment, type EnterpriseSettings } from './service.js';
+import { submitWithoutDocumentsForDemo } from './verification.js';
 
 /**
  * The demo registry: every legal type of seed 000, and a corporation for each condition of the
@@ -164,7 +166,10 @@ export const demoEnterprises: readonly DemoEnterprise[] = [
       { function: 'president', firstName: 'Isabelle', lastName: 'Fortin' },
       { function: 'secretary', firstName: 'Martin', lastName: 'Bélanger' },
     ],
-    case: { fr: 'OBNL (CPE) : inscription différée, résolution du conseil d\'administration', en: 'nonprofit (CPE): deferred enrolment, board resolution' },
+    case: {
+      fr: 'OBNL (CPE) déjà inscrit et actif (seedEnrolmentsDemo) : le compte démo CPE0001 en est le RSE, actif aux services en ligne Famille',
+      en: 'nonprofit (CPE) already enrolled and active (seedEnrolmentsDemo): the demo login CPE0001 is its RSE, active in the Famille e-services',
+    },
   },
   {
     rqId: '1170000010',
@@ -178,7 +183,10 @@ export const demoEnterprises: readonly DemoEnterprise[] = [
     assessmentNumber: null,
     ...noPersonalSecrets,
     officers: [{ function: 'president', firstName: 'Chantal', lastName: 'Girard' }],
-    case: { fr: 'OBNL (bureau coordonnateur) : inscription différée, résolution du conseil d\'administration', en: 'nonprofit (coordinating office): deferred enrolment, board resolution' },
+    case: {
+      fr: 'OBNL (bureau coordonnateur) : inscription différée déjà soumise, en vérification dans la file des agents (seedEnrolmentsDemo)',
+      en: 'nonprofit (coordinating office): deferred enrolment already submitted, under verification in the agents\' queue (seedEnrolmentsDemo)',
+    },
   },
   {
     rqId: '1170000011',
@@ -211,6 +219,48 @@ export async function seedEnterprisesDemo(tx: Db, ctx: Ctx, settings: Pick<Enter
   const result = await applyRegistryRecords(tx, ctx, settings.secret, records, 'demo');
   if (!result.ok) throw new Error(`demo registry: ${result.errors.map(formatImportError).join('; ')}`);
   return demoEnterprises;
+}
+
+/** The enrolled demo enterprise, CPE Soleil, whose RSE is the demo login CPE0001. */
+export const DEMO_ACTIVE_RQ_ID = '1170000009';
+/** The deferred demo enrolment waiting for an agent: Bureau coordonnateur Les Moussaillons. */
+export const DEMO_DEFERRED_RQ_ID = '1170000010';
+
+export type DemoEnrolments = { activeEnterpriseId: string; userAccountId: string };
+
+/**
+ * Demo enrolments, in the caller's transaction (after the registry and the identity demo):
+ * - CPE Soleil enrolled and active, the demo login `rseCtx` (CPE0001) its RSE, with one more user;
+ * - Les Moussaillons enrolled through `submitEnrolment` (deferred, its RSE's own account) and its
+ *   file under verification, without documents, so the agents' queue shows it.
+ */
+export async function seedEnrolmentsDemo(tx: Db, ctx: Ctx, settings: EnterpriseSettings, rseCtx: Ctx): Promise<DemoEnrolments> {
+  if (rseCtx.actor.type !== 'account') throw new Error('the demo RSE is an account');
+  const active = await enrolActiveForDemo(tx, ctx, settings, {
+    rqId: DEMO_ACTIVE_RQ_ID,
+    role: 'designated_by_resolution',
+    firstName: 'Directrice',
+    lastName: 'CPE Soleil',
+    email: 'direction@cpe-soleil.test',
+    rseAccountId: rseCtx.actor.accountId,
+  });
+  const user = await addMember(tx, rseCtx, settings, active.enterpriseId, { firstName: 'Julien', lastName: 'Caron', email: 'educateur@cpe-soleil.test' });
+
+  const deferredRecord = demoEnterprise(DEMO_DEFERRED_RQ_ID);
+  const president = deferredRecord.officers[0];
+  const deferred = await submitEnrolment(tx, { actor: anonymous, lang: 'fr', requestId: null, ip: null }, settings, {
+    legalType: 'nonprofit',
+    role: 'designated_by_resolution',
+    officerFunction: null,
+    firstName: president?.firstName ?? 'Chantal',
+    lastName: president?.lastName ?? 'Girard',
+    email: 'direction@moussaillons.test',
+    rqId: DEMO_DEFERRED_RQ_ID,
+    secrets: {},
+  });
+  if (deferred.outcome !== 'deferred') throw new Error(`demo deferred enrolment: ${deferred.outcome}`);
+  await submitWithoutDocumentsForDemo(tx, ctx, deferred.enrolment.id);
+  return { activeEnterpriseId: active.enterpriseId, userAccountId: user.accountId };
 }
 
 const spacedSin = (sin: string) => `${sin.slice(0, 3)} ${sin.slice(3, 6)} ${sin.slice(6)}`;

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { accountOfKind, action, authorize } from '../../platform/authz.js';
+import { accountOfKind, action, authorize, system } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { decrypt, encrypt, hmacHex, randomToken, safeEqual, sha256Hex } from '../../platform/crypto.js';
 import { queryRows, transaction, type Db } from '../../platform/db/index.js';
@@ -33,6 +33,8 @@ export type Enrolment = typeof enrolment.$inferSelect;
 export const enterpriseActions = {
   /** Registry agents (ministry accounts) read the letters sent to enterprises. */
   viewLetters: action<undefined>('enterprises.viewLetters', accountOfKind('agent')),
+  /** Only the demo-data loader records enrolments outside the wizard. */
+  seedDemo: action<undefined>('enterprises.seedDemo', system),
 };
 
 function registryFor(settings: EnterpriseSettings): EnterpriseRegistry {
@@ -344,6 +346,55 @@ export async function submitEnrolment(db: Db, ctx: Ctx, settings: EnterpriseSett
     await recordAudit(tx, ctx, { action: 'enrolment.identifiers-invalid' });
   });
   return { outcome: 'identifiers-invalid' };
+}
+
+/**
+ * Demo data only (src/demo.ts): an enrolment recorded as already active, with an existing
+ * enterprise account as the enterprise's RSE. The demo login CPE0001 is created by the identity
+ * demo with a fixed user code, which `submitEnrolment` (it creates the RSE's account) cannot give.
+ * Not reachable from any route.
+ */
+export async function enrolActiveForDemo(
+  tx: Db,
+  ctx: Ctx,
+  settings: EnterpriseSettings,
+  input: { rqId: string; role: EnrollerRole; firstName: string; lastName: string; email: string; rseAccountId: string },
+): Promise<Enrolment> {
+  await authorize(tx, ctx.actor, enterpriseActions.seedDemo, undefined);
+  const enterprise = await registryFor(settings).findByRqId(tx, input.rqId);
+  if (!enterprise) throw new Error(`no registry enterprise ${input.rqId}`);
+  await lockEnterprise(tx, enterprise.id);
+  if (await hasCurrentEnrolment(tx, enterprise.id)) throw new Error(`${input.rqId} is already enrolled`);
+  const now = new Date();
+  const [row] = await tx
+    .insert(enrolment)
+    .values({
+      number: await nextEnrolmentNumber(tx, now.getFullYear()),
+      enterpriseId: enterprise.id,
+      legalType: enterprise.legalType,
+      state: 'active',
+      enrollerFirstName: input.firstName,
+      enrollerLastName: input.lastName,
+      enrollerEmail: input.email,
+      enrollerRole: input.role,
+      enrollerFunction: null,
+      enrollerRecognised: false,
+      identifiersGiven: ['rqId'],
+      documentsRequired: [],
+      consentedAt: now,
+      activatedAt: now,
+      rseAccountId: input.rseAccountId,
+    })
+    .returning();
+  if (!row) throw new Error('enrolment insert returned nothing');
+  await tx.insert(enterpriseMember).values({ enterpriseId: enterprise.id, accountId: input.rseAccountId, role: 'rse' });
+  await recordAudit(tx, ctx, {
+    action: 'enrolment.activated',
+    subjectType: 'enrolment',
+    subjectId: row.id,
+    details: { number: row.number, legalType: row.legalType, role: row.enrollerRole, rseAccountId: input.rseAccountId, demo: true },
+  });
+  return row;
 }
 
 export type Acknowledgement = {

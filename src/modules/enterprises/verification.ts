@@ -1,3 +1,4 @@
+import { enterpriseActions } from './service.js';
 import type { Readable } from 'node:stream';
 import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
@@ -291,6 +292,20 @@ export async function submitForVerification(db: Db, ctx: Ctx, enrolmentId: strin
     await tx.insert(enrolmentEvent).values({ enrolmentId: row.id, state: 'under_verification', kind: 'submitted', actorAccountId: isSignedIn(ctx.actor) ? ctx.actor.accountId : null });
     await recordAudit(tx, ctx, { action: 'enrolment.submitted', subjectType: 'enrolment', subjectId: row.id, details: { documents: file.documents.map((d) => d.id) } });
   });
+}
+
+/**
+ * Demo data only (src/demo.ts): puts a file waiting for documents under verification without its
+ * documents (the demo has no file store at hand), so the agents' queue is not empty on a fresh
+ * start. The RSE's `submitForVerification` requires every document. Not reachable from any route.
+ */
+export async function submitWithoutDocumentsForDemo(tx: Db, ctx: Ctx, enrolmentId: string): Promise<void> {
+  await authorize(tx, ctx.actor, enterpriseActions.seedDemo, undefined);
+  const row = await lockedEnrolment(tx, enrolmentId);
+  assertWaiting(row);
+  await tx.update(enrolment).set({ state: 'under_verification' }).where(eq(enrolment.id, row.id));
+  await tx.insert(enrolmentEvent).values({ enrolmentId: row.id, state: 'under_verification', kind: 'submitted', actorAccountId: isSignedIn(ctx.actor) ? ctx.actor.accountId : null });
+  await recordAudit(tx, ctx, { action: 'enrolment.submitted', subjectType: 'enrolment', subjectId: row.id, details: { documents: [], demo: true } });
 }
 
 export type Decision = { kind: 'ask_more'; message: string } | { kind: 'activate' } | { kind: 'refuse'; reason: string };

@@ -1,5 +1,7 @@
+import { eq, or } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.js';
 import type { Db } from '../../platform/db/index.js';
+import { account } from './schema.js';
 import { createAccount, type IdentitySettings, type NewAccount } from './service.js';
 import { demoTotpSecret } from './totp.js';
 
@@ -32,4 +34,14 @@ export async function seedIdentityDemo(tx: Db, ctx: Ctx, settings: IdentitySetti
 
 export function demoLogins(): DemoLogin[] {
   return demoAccounts.map((a) => ({ identifier: a.identifier, role: a.role, mfa: a.kind !== 'citizen' && !a.temporary }));
+}
+
+/** For the other modules' demo data: a demo account acting, as when it is signed in. */
+export async function demoAccountCtx(tx: Db, identifier: string): Promise<Ctx> {
+  const [row] = await tx
+    .select({ id: account.id, kind: account.kind, displayName: account.displayName })
+    .from(account)
+    .where(or(eq(account.userCode, identifier), eq(account.email, identifier)));
+  if (!row) throw new Error(`no demo account ${identifier}`);
+  return { actor: { type: 'account', accountId: row.id, accountKind: row.kind, displayName: row.displayName }, lang: 'fr', requestId: null, ip: null };
 }
