@@ -5,8 +5,9 @@ import type { Page } from 'playwright-core';
 import { transaction } from '../src/platform/db/index.js';
 import { TEST_SECRET } from '../src/platform/testing/app.js';
 import { currentTotp } from '../src/modules/identity/totp.js';
-import { upsertRegistryRecord, type RegistryRecord } from '../src/modules/enterprises/registry.js';
+import { upsertRegistryRecord } from '../src/modules/enterprises/registry.js';
 import { assertIncludes, button, expectAccessible, field, fr, navigating, pathOf, startE2E, submitPassword, submitTotp, visit, withPage, type E2E } from './support.js';
+import { testRegistryRecord } from '../src/modules/enterprises/registry-fixture.js';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
 
@@ -37,23 +38,14 @@ describe('a deferred enrolment in the browser', () => {
   }
 
   test('an OBNL enrols, sends its board resolution and signed forms, submits; an agent activates it', async () => {
-    const record: RegistryRecord = {
+    const record = testRegistryRecord({
       rqId: tenDigits(),
       neq: tenDigits(),
       legalName: 'Centre de la petite enfance Les Hirondelles',
       legalType: 'nonprofit',
       addressLine: '45, rue Saint-Jean',
-      municipality: 'Québec',
       postalCode: 'G1R 1N8',
-      returnFiled: true,
-      mailingAddressOk: true,
-      fileInGoodStanding: true,
-      officersUpToDate: true,
-      assessmentNumber: null,
-      ownerSin: null,
-      impotnetCode: null,
-      officers: [],
-    };
+    });
     await transaction(env.t.db, (tx) => upsertRegistryRecord(tx, TEST_SECRET, record));
     const email = `hirondelles-${record.rqId}@cpe.test`;
 

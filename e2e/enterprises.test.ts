@@ -10,6 +10,7 @@ import { normalizePermitNumber, upsertChildcareService } from '../src/modules/ch
 import { hasRight } from '../src/modules/access/service.js';
 import type { LegalType } from '../src/modules/enterprises/rules.js';
 import { assertIncludes, button, expectAccessible, field, fr, navigating, pathOf, startE2E, submitPassword, submitTotp, visit, withPage, type E2E } from './support.js';
+import { testRegistryRecord } from '../src/modules/enterprises/registry-fixture.js';
 
 const ASSESSMENT = 'AV20240001';
 
@@ -29,23 +30,14 @@ describe('enterprise enrolment in the browser', () => {
   });
 
   async function registryEnterprise(legalType: LegalType, legalName: string): Promise<RegistryRecord> {
-    const record: RegistryRecord = {
+    const record = testRegistryRecord({
       rqId: tenDigits(),
       neq: tenDigits(),
       legalName,
       legalType,
-      addressLine: '12, rue des Érables',
-      municipality: 'Québec',
-      postalCode: 'G1R 2B5',
-      returnFiled: true,
-      mailingAddressOk: true,
-      fileInGoodStanding: true,
-      officersUpToDate: true,
       assessmentNumber: legalType === 'corporation' ? ASSESSMENT : null,
-      ownerSin: null,
-      impotnetCode: null,
       officers: legalType === 'corporation' ? [{ firstName: 'Éloïse', lastName: 'Tremblay', function: 'president' }] : [],
-    };
+    });
     await transaction(env.t.db, (tx) => upsertRegistryRecord(tx, TEST_SECRET, record));
     return record;
   }

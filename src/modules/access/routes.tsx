@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authorize } from '../../platform/authz.js';
-import { AppError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
+import { AppError, NotFoundError } from '../../platform/errors.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { parseForm, requiredText } from '../../platform/http/forms.js';
 import { sendPage, viewContext } from '../../platform/http/render.js';
-import { enterpriseOf, membershipOf } from '../enterprises/members.js';
+import { enterpriseOf } from '../enterprises/members.js';
+import { actorEnterpriseId } from '../enterprises/members-routes.js';
 import { eservices, isGrantable, ministries, ministryNumberPattern, rightKinds, type Eservice, type Ministry, type RightKind, type RightRef } from './catalogue.js';
 import {
   accessActions,
@@ -65,21 +66,6 @@ function desiredRights(body: unknown): Map<string, RightRef[]> {
     if (key.startsWith('u_') && !desired.has(key.slice(2))) throw new AppError(400, 'error.badRequest');
   }
   return desired;
-}
-
-/**
- * The enterprise of the signed-in enterprise account; anonymous visitors go to sign-in, accounts
- * of no enterprise are refused. The service functions check the RSE's or member's right themselves.
- */
-async function actorEnterpriseId(request: FastifyRequest, reply: FastifyReply): Promise<string | null> {
-  const actor = request.ctx.actor;
-  if (actor.type !== 'account') {
-    void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
-    return null;
-  }
-  const m = actor.accountKind === 'enterprise' ? await membershipOf(request.server.db, actor.accountId) : null;
-  if (!m) throw new ForbiddenError();
-  return m.enterpriseId;
 }
 
 export function registerAccess(app: FastifyInstance): void {

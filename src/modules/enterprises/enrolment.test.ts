@@ -15,6 +15,7 @@ import { INVITATION_VALID_DAYS, invitationConditions, type CorporationOfficerFun
 import { enrolment, enterpriseMember, invitationNumber, postalLetter } from './schema.js';
 import { listLetters, requestInvitationNumber, submitEnrolment, type EnrolmentRequest, type EnrolmentResult } from './service.js';
 import { decideEnrolment } from './verification.js';
+import { testRegistryRecord } from './registry-fixture.js';
 
 const settings = { secret: TEST_SECRET, publicUrl: 'http://localhost:3000', failureDelayMs: 0 };
 
@@ -51,24 +52,17 @@ function freshIp(): string {
 const PRESIDENT = { firstName: 'Éloïse', lastName: 'Tremblay', function: 'president' as const };
 
 async function registryEnterprise(legalType: LegalType, overrides: Partial<RegistryRecord> = {}): Promise<RegistryRecord & { id: string }> {
-  const record: RegistryRecord = {
+  const record = testRegistryRecord({
     rqId: tenDigits(),
     neq: tenDigits(),
     legalName: `Garderie ${legalType} ${serial} inc.`,
     legalType,
-    addressLine: '12, rue des Érables',
-    municipality: 'Québec',
-    postalCode: 'G1R 2B5',
-    returnFiled: true,
-    mailingAddressOk: true,
-    fileInGoodStanding: true,
-    officersUpToDate: true,
     assessmentNumber: legalType === 'nonprofit' || legalType === 'partnership' ? null : ASSESSMENT,
     ownerSin: legalType === 'sole_proprietor' ? SIN : null,
     impotnetCode: legalType === 'sole_proprietor' ? IMPOTNET : null,
     officers: legalType === 'corporation' ? [PRESIDENT, { firstName: 'Marc', lastName: 'Gagnon', function: 'treasurer' }] : [],
     ...overrides,
-  };
+  });
   const id = await transaction(t.db, (tx) => upsertRegistryRecord(tx, TEST_SECRET, record));
   return { ...record, id };
 }

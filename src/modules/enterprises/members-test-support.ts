@@ -16,6 +16,7 @@ import { newTotpSecret } from '../identity/totp.js';
 import { addMember } from './members.js';
 import { upsertRegistryRecord } from './registry.js';
 import { submitEnrolment } from './service.js';
+import { testRegistryRecord } from './registry-fixture.js';
 
 export const testSettings = { secret: TEST_SECRET, publicUrl: 'http://localhost:3000', failureDelayMs: 0 };
 
@@ -59,23 +60,19 @@ export async function createTestEnterprise(db: Db, options: { active?: boolean; 
   const rqId = tenDigits();
   const legalName = `Garderie d’essai ${serial} enr.`;
   const enterpriseId = await transaction(db, (tx) =>
-    upsertRegistryRecord(tx, TEST_SECRET, {
-      rqId,
-      neq,
-      legalName,
-      legalType,
-      addressLine: '12, rue des Érables',
-      municipality: 'Québec',
-      postalCode: 'G1R 2B5',
-      returnFiled: true,
-      mailingAddressOk: true,
-      fileInGoodStanding: true,
-      officersUpToDate: true,
-      assessmentNumber: active ? ASSESSMENT : null,
-      ownerSin: active ? SIN : null,
-      impotnetCode: active ? IMPOTNET : null,
-      officers: [],
-    }),
+    upsertRegistryRecord(
+      tx,
+      TEST_SECRET,
+      testRegistryRecord({
+        rqId,
+        neq,
+        legalName,
+        legalType,
+        assessmentNumber: active ? ASSESSMENT : null,
+        ownerSin: active ? SIN : null,
+        impotnetCode: active ? IMPOTNET : null,
+      }),
+    ),
   );
   const ctx: Ctx = { actor: anonymous, lang: options.rseLanguage ?? 'fr', requestId: null, ip: null };
   const result = await submitEnrolment(db, ctx, testSettings, {

@@ -20,6 +20,7 @@ import { enrolment, enrolmentDocument, enrolmentEvent, enterpriseMember } from '
 import { submitEnrolment, type EnrolmentRequest } from './service.js';
 import { verificationRoutes } from './verification-routes.js';
 import { decideEnrolment, requirementStatus, verificationQueue } from './verification.js';
+import { testRegistryRecord } from './registry-fixture.js';
 
 const settings = { secret: TEST_SECRET, publicUrl: 'http://localhost:3000', failureDelayMs: 0 };
 /** Small enough to test the limit with small files; the setting's floor is 1 KiB. */
@@ -53,23 +54,7 @@ type Deferred = { enrolmentId: string; number: string; enterpriseId: string; ema
 async function deferredEnrolment(legalType: LegalType = 'nonprofit', lang: 'fr' | 'en' = 'fr'): Promise<Deferred> {
   const rqId = tenDigits();
   const enterpriseId = await transaction(t.db, (tx) =>
-    upsertRegistryRecord(tx, TEST_SECRET, {
-      rqId,
-      neq: tenDigits(),
-      legalName: `Centre de la petite enfance ${serial}`,
-      legalType,
-      addressLine: '12, rue des Érables',
-      municipality: 'Québec',
-      postalCode: 'G1R 2B5',
-      returnFiled: true,
-      mailingAddressOk: true,
-      fileInGoodStanding: true,
-      officersUpToDate: true,
-      assessmentNumber: null,
-      ownerSin: null,
-      impotnetCode: null,
-      officers: [],
-    }),
+    upsertRegistryRecord(tx, TEST_SECRET, testRegistryRecord({ rqId, neq: tenDigits(), legalName: `Centre de la petite enfance ${serial}`, legalType })),
   );
   const roles: Record<LegalType, EnrolmentRequest['role']> = {
     nonprofit: 'designated_by_resolution',
