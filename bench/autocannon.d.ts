@@ -17,6 +17,20 @@ declare module 'autocannon' {
       /** Seconds before a request counts as timed out (default 10). */
       timeout?: number;
       title?: string;
+      /** The requests each connection sends in turn. */
+      requests?: Request[];
+    }
+
+    interface RequestParams {
+      method?: string;
+      path?: string;
+      body?: string;
+      headers?: Record<string, string>;
+    }
+
+    interface Request extends RequestParams {
+      /** Changes each request just before it is sent. */
+      setupRequest?: (request: RequestParams) => RequestParams;
     }
 
     interface Histogram {

@@ -14,16 +14,44 @@ function isSuccess(status: number): boolean {
   return status >= 200 && status < 400;
 }
 
+const FORM = 'application/x-www-form-urlencoded';
+
+/** Autocannon's requests for the job: a GET, one repeated form POST, or each write once. */
+function requestsOf(job: HttpJob): autocannon.Request[] | undefined {
+  if (job.writes) {
+    const writes = job.writes;
+    let next = 0;
+    return [
+      {
+        setupRequest: (request) => {
+          const write = writes[next++];
+          if (!write) throw new Error(`only ${writes.length} writes were prepared`);
+          return { ...request, method: 'POST', path: write.path, body: write.form, headers: { ...request.headers, 'content-type': FORM } };
+        },
+      },
+    ];
+  }
+  if (job.form) return [{ method: 'POST', body: job.form, headers: { ...job.headers, 'content-type': FORM } }];
+  return undefined;
+}
+
 async function runHttp(job: HttpJob): Promise<Measured[]> {
   for (let i = 0; i < job.warmupRequests; i++) {
-    const response = await fetch(job.url, { headers: job.headers, redirect: 'manual' });
+    const response = await fetch(job.url, {
+      method: job.form ? 'POST' : 'GET',
+      headers: job.form ? { ...job.headers, 'content-type': FORM } : job.headers,
+      body: job.form,
+      redirect: 'manual',
+    });
     await response.arrayBuffer();
   }
   const latenciesMs: number[] = [];
   const errorSamples: string[] = [];
   let badStatuses = 0;
   const started = performance.now();
-  const instance = autocannon({ url: job.url, connections: job.connections, duration: job.durationS, headers: job.headers });
+  // Writes that cannot repeat stop when the last one is sent, however long that takes.
+  const length = job.writes ? { amount: job.writes.length } : { duration: job.durationS };
+  const instance = autocannon({ url: job.url, connections: job.connections, ...length, headers: job.headers, requests: requestsOf(job) });
   instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
     latenciesMs.push(responseTimeMs);
     if (!isSuccess(statusCode)) {

@@ -6,6 +6,7 @@ import { buildApp } from '../src/app.js';
 import { parseConfig, type Config } from '../src/config.js';
 import { migrateDatabase, openDatabase, type Database } from '../src/platform/db/index.js';
 import { TEST_SECRET } from '../src/platform/testing/app.js';
+import { withAdminClient } from '../src/platform/testing/database.js';
 import { account } from '../src/modules/identity/schema.js';
 
 /** One line of the results table. Latencies in milliseconds; rows is the data size it ran against. */
@@ -51,6 +52,29 @@ export function benchSettings(): BenchSettings {
 
 // --- The app under test ---------------------------------------------------------------------------
 
+/** The database a run measures against, as the output names it. */
+export function benchDatabaseName(): string {
+  return process.env.BENCH_DATABASE_URL ? `PostgreSQL at ${new URL(process.env.BENCH_DATABASE_URL).host}` : 'in-memory PGlite';
+}
+
+/** In-memory PGlite, or a new database `guichet_bench_<pid>` on BENCH_DATABASE_URL's server, dropped at close. */
+async function openBenchDatabase(): Promise<Database> {
+  const serverUrl = process.env.BENCH_DATABASE_URL;
+  if (!serverUrl) return openDatabase({ kind: 'pglite-memory' });
+  const name = `guichet_bench_${process.pid}`;
+  await withAdminClient(serverUrl, (c) => c.query(`create database "${name}"`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: 'postgres', url: url.toString() });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      await withAdminClient(serverUrl, (c) => c.query(`drop database if exists "${name}" with (force)`));
+    },
+  };
+}
+
 export type BenchApp = {
   app: FastifyInstance;
   database: Database;
@@ -63,8 +87,9 @@ export type BenchApp = {
 };
 
 /**
- * The whole app on a fresh, migrated in-memory PGlite (nothing written to disk), listening on a
- * random port of 127.0.0.1. The secret is the tests' one, so createTestAccount's MFA secrets open.
+ * The whole app on a fresh, migrated in-memory PGlite (nothing written to disk), or with
+ * BENCH_DATABASE_URL on a database of its own created on that PostgreSQL server (dropped at close),
+ * listening on a random port of 127.0.0.1. The secret is the tests' one, so createTestAccount's MFA secrets open.
  */
 export async function startBenchApp(): Promise<BenchApp> {
   const config = parseConfig(
@@ -80,7 +105,7 @@ export async function startBenchApp(): Promise<BenchApp> {
     },
     () => TEST_SECRET,
   );
-  const database = await openDatabase({ kind: 'pglite-memory' });
+  const database = await openBenchDatabase();
   try {
     await migrateDatabase(database);
     // The outbox worker would only add noise: mails queued during the run are never sent.
@@ -114,6 +139,13 @@ export type SignInCredentials = { identifier: string; password: string; totpSecr
 export type HttpJob = {
   kind: 'http';
   url: string;
+  /** A form POST instead of a GET: the same body every time. */
+  form?: string;
+  /**
+   * Form POSTs each sent once, in order (a write that cannot be repeated, such as an autosave at
+   * version 0): paths relative to `url`'s origin. The run ends with the last one.
+   */
+  writes?: { path: string; form: string }[];
   connections: number;
   durationS: number;
   headers: Record<string, string>;

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { createTestAccount } from '../src/platform/testing/accounts.js';
 import {
+  benchDatabaseName,
   benchSettings,
   formatTable,
   runClientJob,
@@ -8,11 +9,13 @@ import {
   toRow,
   type BenchApp,
   type BenchRow,
+  type HttpJob,
   type Measured,
   type SignInCredentials,
 } from './lib.js';
 import { rightsMatrixFixture } from './rights.js';
 import { verificationQueueFixture } from './verification-queue.js';
+import { mesFixture } from './mes.js';
 
 /**
  * npm run bench — latency and throughput of a few operations against the whole app on a fresh
@@ -21,6 +24,9 @@ import { verificationQueueFixture } from './verification-queue.js';
  *   BENCH_CONNECTIONS         autocannon connections (10)
  *   BENCH_SIGNINS             full sign-ins, each with its own enterprise account (200)
  *   BENCH_SIGNIN_CONCURRENCY  sign-ins in flight at once (4)
+ *   BENCH_ONLY                some groups only, comma-separated: pages, signin, rights, enrolments, mes
+ *   BENCH_DATABASE_URL        a PostgreSQL server to run on instead of in-memory PGlite: the run
+ *                             creates its own database there (guichet_bench_<pid>) and drops it
  * Exits with 1 when a request failed.
  */
 
@@ -85,33 +91,49 @@ async function measureSignIn(bench: BenchApp): Promise<void> {
 
 async function measureRightsMatrix(bench: BenchApp): Promise<void> {
   const users = 200;
-  console.log(`- GET /entreprise/droits: an enterprise with ${users} users, ${settings.durationS} s, ${settings.connections} connections`);
+  // One e-service and 50 users a page (RIGHTS_PAGE_SIZE): the MES tab, 3 rights a user.
+  const path = '/entreprise/droits?service=mes&page=2';
+  const boxes = 50 * 3;
+  console.log(`- GET ${path}: an enterprise with ${users} users, ${settings.durationS} s, ${settings.connections} connections`);
   const fixture = await rightsMatrixFixture(bench, users);
-  const check = await fetch(`${bench.baseUrl}/entreprise/droits`, { headers: { ...FRENCH, cookie: fixture.cookie }, redirect: 'manual' });
+  const check = await fetch(`${bench.baseUrl}${path}`, { headers: { ...FRENCH, cookie: fixture.cookie }, redirect: 'manual' });
   const html = await check.text();
-  if (check.status !== 200 || (html.match(/type="checkbox"/g) ?? []).length < users * 5) {
-    throw new Error(`GET /entreprise/droits did not return the matrix of ${users} users (status ${check.status})`);
+  if (check.status !== 200 || (html.match(/type="checkbox"/g) ?? []).length !== boxes) {
+    throw new Error(`GET ${path} did not return a matrix page of ${boxes} boxes (status ${check.status})`);
   }
   const [measured] = await runClientJob({
     kind: 'http',
-    url: `${bench.baseUrl}/entreprise/droits`,
+    url: `${bench.baseUrl}${path}`,
     connections: settings.connections,
     durationS: settings.durationS,
     headers: { ...FRENCH, cookie: fixture.cookie },
     warmupRequests: 20,
   });
   if (!measured) throw new Error('no measurement for the rights matrix');
-  record(measured, fixture.members, `GET /entreprise/droits (${users} users) †`);
-  notes.push('† rows: members of the enterprise; the RSE signed in, Famille e-services active, 1 to 3 rights per user.');
+  record(measured, fixture.members, `GET /entreprise/droits?service=mes&page=2 (${users} users) †`);
+  notes.push('† rows: members of the enterprise; the RSE signed in, Famille e-services active, 1 to 3 rights per user; a page shows one e-service and 50 users.');
+}
+
+/** The page `pages - 1` "next" links after `path`, as an agent reaches it (keyset paging has no page numbers). */
+async function queuePageAfter(bench: BenchApp, cookie: string, path: string, pages: number): Promise<string> {
+  let current = path;
+  for (let page = 1; page < pages; page++) {
+    const response = await fetch(`${bench.baseUrl}${current}`, { headers: { ...FRENCH, cookie }, redirect: 'manual' });
+    const next = /<a href="([^"]+)" rel="next"/.exec(await response.text())?.[1];
+    if (!next) throw new Error(`GET ${current} has no "next" link (page ${page})`);
+    current = next.replaceAll('&amp;', '&');
+  }
+  return current;
 }
 
 async function measureVerificationQueue(bench: BenchApp): Promise<void> {
   const enrolments = 20_000;
   console.log(`- GET /agent/inscriptions: ${enrolments} enrolments, ${settings.durationS} s, ${settings.connections} connections`);
   const fixture = await verificationQueueFixture(bench, enrolments);
+  const page20 = await queuePageAfter(bench, fixture.cookie, '/agent/inscriptions?type=nonprofit&etat=under_verification', 20);
   for (const [operation, path] of [
     ['GET /agent/inscriptions (20,000 enrolments) ‡', '/agent/inscriptions'],
-    ['GET /agent/inscriptions?type&etat&page=20 ‡', '/agent/inscriptions?type=nonprofit&etat=under_verification&page=20'],
+    ['GET /agent/inscriptions?type&etat&apres (page 20) ‡', page20],
   ] as const) {
     const check = await fetch(`${bench.baseUrl}${path}`, { headers: { ...FRENCH, cookie: fixture.cookie }, redirect: 'manual' });
     const html = await check.text();
@@ -129,7 +151,44 @@ async function measureVerificationQueue(bench: BenchApp): Promise<void> {
     if (!measured) throw new Error(`no measurement for ${operation}`);
     record(measured, enrolments, operation);
   }
-  notes.push(`‡ rows: enrolments (${fixture.underVerification} under verification, the default filter); an agent signed in; pages of 50, oldest first.`);
+  notes.push(
+    `‡ rows: enrolments (${fixture.underVerification} under verification, the default filter); an agent signed in; pages of 50, oldest first, ` +
+      'keyset paging (page 20: reached through 19 "next" links).',
+  );
+}
+
+/** Runs one measured job after checking, with one request, that it answers what the row claims. */
+async function measureChecked(operation: string, rows: number, job: Omit<HttpJob, 'kind' | 'connections' | 'durationS'>, check: (status: number, body: string) => boolean): Promise<void> {
+  const first = await fetch(job.url, { method: job.form ? 'POST' : 'GET', headers: job.form ? { ...job.headers, 'content-type': 'application/x-www-form-urlencoded' } : job.headers, body: job.form, redirect: 'manual' });
+  const body = await first.text();
+  if (!check(first.status, body)) throw new Error(`${operation}: unexpected answer (status ${first.status})`);
+  console.log(`- ${operation}`);
+  const [measured] = await runClientJob({ kind: 'http', connections: settings.connections, durationS: settings.durationS, ...job });
+  if (!measured) throw new Error(`no measurement for ${operation}`);
+  record(measured, rows, operation);
+}
+
+async function measureMes(bench: BenchApp): Promise<void> {
+  const children = 100_000;
+  const requests = 10_000;
+  console.log(`- MES: ${children} children and ${requests} requests`);
+  const fixture = await mesFixture(bench, { children, requests });
+  const provider = { ...FRENCH, cookie: fixture.providerCookie };
+  const { lastName, firstName, birthDate } = fixture.searched;
+  const search = new URLSearchParams({ nirec: '', necsg: '', lastName, firstName, birthDate, _csrf: fixture.providerCsrf }).toString();
+  await measureChecked('POST /entreprise/mes/creer (child search by name) §', children, { url: `${bench.baseUrl}/entreprise/mes/creer`, headers: provider, form: search, warmupRequests: 20 }, (status, body) => status === 200 && body.includes(`${firstName} ${lastName}`));
+  const requestRows = (body: string) => (body.match(/\d{4}-1\d-\d{3}/g) ?? []).length;
+  await measureChecked('GET /entreprise/mes/listes/en-cours §', requests, { url: `${bench.baseUrl}/entreprise/mes/listes/en-cours`, headers: provider, warmupRequests: 20 }, (status, body) => status === 200 && requestRows(body) >= 50);
+  await measureChecked('GET /agent/mes (directorate queue) §', requests, { url: `${bench.baseUrl}/agent/mes`, headers: { ...FRENCH, cookie: fixture.agentCookie }, warmupRequests: 20 }, (status, body) => status === 200 && requestRows(body) >= 50);
+  const [firstDraft, ...drafts] = fixture.draftIds;
+  if (!firstDraft) throw new Error('the bench enterprise has no draft');
+  const autosave = (id: string) => ({ path: `/entreprise/mes/demandes/${id}/champ`, form: new URLSearchParams({ fieldId: 'contact.name', value: 'Sylvie Fortin', version: '0', _csrf: fixture.providerCsrf }).toString() });
+  const check = autosave(firstDraft);
+  await measureChecked('POST /entreprise/mes/demandes/:id/champ (autosave) §', requests, { url: `${bench.baseUrl}${check.path}`, headers: provider, form: check.form, warmupRequests: 0, writes: drafts.map(autosave) }, (status, body) => status === 200 && body.includes('"ok":true'));
+  notes.push(
+    `§ ${children.toLocaleString('en')} children, ${fixture.requests.toLocaleString('en')} MES requests (4,000 of the measured enterprise in every state); the director signed in with MES rights, ` +
+      `an agent of directorate 11; lists and queue show 50 a page; each autosave writes a field of a different draft (${drafts.length} writes, the run ends with the last).`,
+  );
 }
 
 /** The home page must really be the French one, or its row measures something else. */
@@ -147,14 +206,21 @@ console.log(
     `${settings.signIns} sign-ins, ${settings.signInConcurrency} at a time`,
 );
 const bench = await startBenchApp();
-console.log(`app on ${bench.baseUrl} (in-memory PGlite, node ${process.version})`);
+console.log(`app on ${bench.baseUrl} (${benchDatabaseName()}, node ${process.version})`);
 try {
   await checkHomeIsFrench(bench);
-  await measureGet(bench, 'GET /healthz', '/healthz');
-  await measureGet(bench, 'GET / (fr)', '/');
-  await measureSignIn(bench);
-  await measureRightsMatrix(bench);
-  await measureVerificationQueue(bench);
+  const groups: Record<string, () => Promise<void>> = {
+    pages: async () => {
+      await measureGet(bench, 'GET /healthz', '/healthz');
+      await measureGet(bench, 'GET / (fr)', '/');
+    },
+    signin: () => measureSignIn(bench),
+    rights: () => measureRightsMatrix(bench),
+    enrolments: () => measureVerificationQueue(bench),
+    mes: () => measureMes(bench),
+  };
+  const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+  for (const [name, measure] of Object.entries(groups)) if (!only || only.includes(name)) await measure();
 } finally {
   await bench.close();
 }

@@ -11,7 +11,7 @@ import { withAdminClient } from '../src/platform/testing/database.js';
  * PostgreSQL server (the template and every clone are dropped at the end).
  *   npm test                 unit and integration tests (src/**\/*.test.ts)
  *   npm run test:e2e         browser tests (e2e/*.test.ts)
- *   npm test -- FILE …       only these files
+ *   npm test -- PATH …       only these files, or the test files under these directories
  */
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -27,7 +27,12 @@ function findTests(dir: string): string[] {
   });
 }
 
-const files = named.length > 0 ? named : findTests(path.join(root, e2e ? 'e2e' : 'src')).sort();
+/** A named directory stands for the test files under it (node's runner alone would find none there). */
+function expand(named: string): string[] {
+  return fs.existsSync(named) && fs.statSync(named).isDirectory() ? findTests(path.resolve(named)).sort() : [named];
+}
+
+const files = named.length > 0 ? named.flatMap(expand) : findTests(path.join(root, e2e ? 'e2e' : 'src')).sort();
 
 async function prepareTemplate(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;

@@ -24,6 +24,8 @@ import { registerEnterprises } from './modules/enterprises/routes.js';
 import { registerEnterpriseMembers } from './modules/enterprises/members-routes.js';
 import { registerAccess } from './modules/access/routes.js';
 import { registerVerification } from './modules/enterprises/verification-routes.js';
+import { registerMes } from './modules/mes/routes.js';
+import { registerMesReview } from './modules/mes/review-routes.js';
 import { localFileStore, type FileStore } from './platform/files/store.js';
 
 declare module 'fastify' {
@@ -52,6 +54,8 @@ export type AppOptions = {
   outboxIntervalMs?: number;
   /** Tests capture the log lines; default stdout. */
   logStream?: LogStream;
+  /** The store of uploaded files; default the local directory DATA_DIR/files. */
+  files?: FileStore;
 };
 
 function chooseTransport(config: Config): MailTransport {
@@ -86,7 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     'outbox',
     startOutboxWorker(database.db, transport, app.log, { intervalMs: options.outboxIntervalMs ?? 5000 }),
   );
-  app.decorate('files', localFileStore(path.resolve(config.DATA_DIR, 'files')));
+  app.decorate('files', options.files ?? localFileStore(path.resolve(config.DATA_DIR, 'files')));
   app.decorateRequest('ctx', null as unknown as Ctx);
   app.decorateRequest('sessionToken', null);
   app.addHook('onClose', async () => app.outbox.stop());
@@ -158,5 +162,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerEnterpriseMembers(app);
   registerAccess(app);
   registerVerification(app);
+  registerMes(app);
+  registerMesReview(app);
   return app;
 }

@@ -1,18 +1,31 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { buffer } from 'node:stream/consumers';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
+import { PDFDocument } from 'pdf-lib';
 import { loadDemoDataIfEmpty } from './demo.js';
 import { signInAs, type TestAccount } from './platform/testing/accounts.js';
-import { buildTestApp, type TestApp } from './platform/testing/app.js';
+import { buildTestApp, type TestApp, type TestClient } from './platform/testing/app.js';
 import { DEMO_PASSWORD } from './modules/identity/demo.js';
 import { account } from './modules/identity/schema.js';
+import { DEMO_DEFERRED_RQ_ID } from './modules/enterprises/demo.js';
+import { enrolment, enrolmentDocument, registryEnterprise } from './modules/enterprises/schema.js';
+import { storedFile } from './platform/files/schema.js';
 import { demoTotpSecret } from './modules/identity/totp.js';
 
 /** The demo data set as a person trying `npm start` meets it: every page has something to show. */
 let t: TestApp;
+/** Signed in once each: a TOTP code is accepted once. */
+let cpe: TestClient;
+let agent: TestClient;
 before(async () => {
   t = await buildTestApp();
-  assert.ok(await loadDemoDataIfEmpty(t.db, t.config));
+  assert.ok(await loadDemoDataIfEmpty(t.db, t.config, t.app.files));
+  cpe = t.client();
+  assert.equal((await signInAs(cpe, await demoLogin('CPE0001'))).statusCode, 303);
+  agent = t.client();
+  assert.equal((await signInAs(agent, await demoLogin('agente@guichet.test'))).statusCode, 303);
 });
 after(async () => t?.close());
 
@@ -24,17 +37,15 @@ async function demoLogin(identifier: string): Promise<TestAccount> {
 
 describe('demo data', () => {
   test('a second load does nothing', async () => {
-    assert.equal(await loadDemoDataIfEmpty(t.db, t.config), null);
+    assert.equal(await loadDemoDataIfEmpty(t.db, t.config, t.app.files), null);
   });
 
   test('CPE0001 is the RSE of CPE Soleil: enrolled, active in the Famille e-services, with a user and rights', async () => {
-    const client = t.client();
-    const signedIn = await signInAs(client, await demoLogin('CPE0001'));
-    assert.equal(signedIn.statusCode, 303);
+    const client = cpe;
     const workspace = await client.get('/entreprise');
     assert.equal(workspace.statusCode, 200);
     assert.ok(workspace.body.includes('Centre de la petite enfance Soleil'), workspace.body);
-    for (const link of ['/entreprise/services-en-ligne', '/entreprise/utilisateurs']) assert.ok(workspace.body.includes(`href="${link}"`), link);
+    for (const link of ['/entreprise/services-en-ligne', '/entreprise/utilisateurs', '/entreprise/mes']) assert.ok(workspace.body.includes(`href="${link}"`), link);
 
     const users = await client.get('/entreprise/utilisateurs');
     assert.equal(users.statusCode, 200);
@@ -44,14 +55,18 @@ describe('demo data', () => {
     // Famille: Actif (the CPE's permit number); MAMH: En traitement.
     assert.ok(eservices.body.includes('data-state="active"'), eservices.body);
     assert.ok(eservices.body.includes('data-state="processing"'), eservices.body);
-    const rights = await client.get('/entreprise/droits');
-    assert.equal(rights.statusCode, 200);
-    assert.equal((rights.body.match(/<input[^>]*type="checkbox"[^>]*checked/g) ?? []).length, 5, 'three rights for the RSE, two for the user');
+    // The matrix shows one e-service at a time: its boxes checked, over both Famille e-services.
+    let checked = 0;
+    for (const service of ['mes', 'portal']) {
+      const rights = await client.get(`/entreprise/droits?service=${service}`);
+      assert.equal(rights.statusCode, 200);
+      checked += (rights.body.match(/<input[^>]*type="checkbox"[^>]*checked/g) ?? []).length;
+    }
+    assert.equal(checked, 5, 'three rights for the RSE, two for the user');
   });
 
   test('an agent finds a deferred enrolment under verification and an e-service enrolment in processing', async () => {
-    const client = t.client();
-    await signInAs(client, await demoLogin('agente@guichet.test'));
+    const client = agent;
     const enrolments = await client.get('/agent/inscriptions');
     assert.equal(enrolments.statusCode, 200);
     assert.ok(enrolments.body.includes('Bureau coordonnateur Les Moussaillons'), enrolments.body);
@@ -59,5 +74,51 @@ describe('demo data', () => {
     assert.equal(eservices.statusCode, 200);
     assert.ok(eservices.body.includes('Centre de la petite enfance Soleil'), eservices.body);
     assert.ok(eservices.body.includes('MAMH48213'), 'the MAMH number, normalized');
+  });
+
+  test('the file under verification has its board resolution and signed forms, their bodies in the store', async () => {
+    const [file] = await t.db
+      .select({ id: enrolment.id, state: enrolment.state })
+      .from(enrolment)
+      .innerJoin(registryEnterprise, eq(registryEnterprise.id, enrolment.enterpriseId))
+      .where(eq(registryEnterprise.rqId, DEMO_DEFERRED_RQ_ID));
+    assert.ok(file, 'the deferred demo enrolment');
+    assert.equal(file.state, 'under_verification');
+    const documents = await t.db
+      .select({ kind: enrolmentDocument.kind, storageKey: storedFile.storageKey, size: storedFile.size, sha256: storedFile.sha256 })
+      .from(enrolmentDocument)
+      .innerJoin(storedFile, eq(storedFile.id, enrolmentDocument.storedFileId))
+      .where(eq(enrolmentDocument.enrolmentId, file.id));
+    assert.deepEqual(documents.map((d) => d.kind).sort(), ['board_resolution', 'signed_forms']);
+    for (const document of documents) {
+      const body = await buffer(t.app.files.get(document.storageKey));
+      assert.equal(body.length, document.size);
+      assert.equal(createHash('sha256').update(body).digest('hex'), document.sha256);
+      assert.ok((await PDFDocument.load(body)).getTitle()?.includes('démonstration'), document.kind);
+    }
+  });
+
+  test('CPE Soleil has MES requests in every list, and each agent sees its own directorate’s', async () => {
+    const provider = cpe;
+    const lists: [string, RegExp][] = [
+      ['en-cours', /Transmis[\s\S]*Commentaires|Commentaires[\s\S]*Transmis/],
+      ['brouillons', /\d{4}-12-\d{3}/],
+      ['conformes', /\d{4}-11-\d{3}/],
+      ['terminees', /\d{4}-11-\d{3}/],
+    ];
+    for (const [list, expected] of lists) {
+      const page = await provider.get(`/entreprise/mes/listes/${list}`);
+      assert.equal(page.statusCode, 200, list);
+      assert.match(page.body, expected, list);
+    }
+    const quebec = agent;
+    const montreal = t.client();
+    await signInAs(montreal, await demoLogin('agent.montreal@guichet.test'));
+    const quebecQueue = await quebec.get('/agent/mes');
+    const montrealQueue = await montreal.get('/agent/mes');
+    assert.match(quebecQueue.body, /\d{4}-11-\d{3}/);
+    assert.doesNotMatch(quebecQueue.body, /\d{4}-12-\d{3}/);
+    assert.match(montrealQueue.body, /\d{4}-12-\d{3}/);
+    assert.doesNotMatch(montrealQueue.body, /\d{4}-11-\d{3}/);
   });
 });

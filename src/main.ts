@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { loadDemoDataIfEmpty } from './demo.js';
 import { DataDirLockedError } from './platform/db/lock.js';
 import { migrateDatabase, openDatabase } from './platform/db/index.js';
+import { localFileStore } from './platform/files/store.js';
 import { demoLogins, DEMO_PASSWORD } from './modules/identity/demo.js';
 import { demoRegistryLines } from './modules/enterprises/demo.js';
 import { secretFromDataDir } from './platform/secret.js';
@@ -20,6 +21,7 @@ function banner(config: Config, address: string, demo: boolean): string {
       lines.push(`    ${login.identifier.padEnd(22)} ${login.role}${login.mfa ? `  — code MFA : npm run mfa:code -- ${login.identifier}` : ''}`);
     }
     lines.push('    CPE0001 : RSE du CPE Soleil, inscrit et actif aux services en ligne Famille / RSE of an enrolled enterprise, active in the Famille e-services');
+    lines.push('    CPE0001 : demandes MES dans chaque état / MES requests in every state — /entreprise/mes ; agents : /agent/mes');
     lines.push('', ...demoRegistryLines().map((line) => `  ${line}`));
     lines.push('', '  Courriels / mails: /dev/courriels (aucun SMTP_URL / no SMTP_URL)');
   }
@@ -50,9 +52,11 @@ async function main(): Promise<void> {
     throw error;
   }
   await migrateDatabase(database);
-  const loaded = config.DEMO_DATA ? await loadDemoDataIfEmpty(database.db, config) : null;
+  // One store for the demo's documents and the app's uploads.
+  const files = localFileStore(path.resolve(config.DATA_DIR, 'files'));
+  const loaded = config.DEMO_DATA ? await loadDemoDataIfEmpty(database.db, config, files) : null;
 
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, files });
   const address = await app.listen({ host: config.HOST, port: config.PORT });
   const shownAddress = address.replace('127.0.0.1', 'localhost');
   process.stdout.write(banner(config, shownAddress, config.DEMO_DATA && (loaded !== null || config.NODE_ENV !== 'production')));

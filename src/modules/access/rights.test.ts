@@ -11,6 +11,8 @@ import { upsertChildcareService } from '../childcare/service.js';
 import { membershipOf } from '../enterprises/members.js';
 import { addTestMember, createTestEnterprise, ctxOf, type TestEnterprise } from '../enterprises/members-test-support.js';
 import { enterpriseMember } from '../enterprises/schema.js';
+import { hashPassword } from '../identity/passwords.js';
+import { account } from '../identity/schema.js';
 import { assertHasText } from '../identity/test-support.js';
 import { eserviceRight } from './schema.js';
 import { hasRight, myRights, rightsMatrix, saveRights, transmitEnrolment } from './service.js';
@@ -54,32 +56,40 @@ describe('rights of an enterprise’s users', () => {
     const user = await addTestMember(t.db, e, 'Signataire');
     const client = t.client();
     await signInAs(client, e.rse);
+    // One e-service at a time: the first one by default, a tab for each.
     const page = await client.get('/entreprise/droits');
     assert.equal(page.statusCode, 200);
     assert.ok(page.body.includes(`name="u_${user.account.id}" value="mes:sign"`));
-    assert.ok(page.body.includes(`name="u_${user.account.id}" value="portal:manage_reserve"`));
-    assert.ok(!page.body.includes('value="aid:'), 'no right of an e-service the enterprise is not active in');
+    assert.ok(!page.body.includes('value="portal:'), 'one e-service at a time');
+    assert.ok(page.body.includes('href="/entreprise/droits?service=portal"'), 'a tab for the other e-service');
+    const portal = await client.get('/entreprise/droits?service=portal');
+    assert.ok(portal.body.includes(`name="u_${user.account.id}" value="portal:manage_reserve"`));
+    assert.ok(!portal.body.includes('value="aid:') && !(await client.get('/entreprise/droits?service=aid')).body.includes('value="aid:'), 'no right of an e-service the enterprise is not active in');
 
     const members: [string, string][] = [
       ['membres', e.rse.account.id],
       ['membres', user.account.id],
     ];
-    const saved = await postFields(client, '/entreprise/droits', [...members, [`u_${user.account.id}`, 'mes:consult'], [`u_${user.account.id}`, 'mes:sign'], [`u_${e.rse.account.id}`, 'portal:manage_sheet']]);
+    const mes: [string, string][] = [['service', 'mes'], ...members];
+    const saved = await postFields(client, '/entreprise/droits', [...mes, [`u_${user.account.id}`, 'mes:consult'], [`u_${user.account.id}`, 'mes:sign']]);
     assert.equal(saved.statusCode, 303);
-    assert.equal(saved.headers.location, '/entreprise/droits?accordes=3&retires=0');
+    assert.equal(saved.headers.location, '/entreprise/droits?service=mes&accordes=2&retires=0');
+    const portalSaved = await postFields(client, '/entreprise/droits', [['service', 'portal'], ...members, [`u_${e.rse.account.id}`, 'portal:manage_sheet']]);
+    assert.equal(portalSaved.headers.location, '/entreprise/droits?service=portal&accordes=1&retires=0');
     assert.equal(await hasRight(t.db, user.account.id, 'mes', 'sign'), true);
     assert.equal(await hasRight(t.db, user.account.id, 'mes', 'enter'), false);
     assert.equal(await auditCount('right.granted', user.account.id), 2);
     assert.equal(await auditCount('right.granted', e.rse.account.id), 1);
 
-    const shown = await client.get('/entreprise/droits?accordes=3&retires=0');
-    assertHasText(shown.body, 'rights.saved', { granted: 3, revoked: 0 });
+    const shown = await client.get('/entreprise/droits?service=mes&accordes=2&retires=0');
+    assertHasText(shown.body, 'rights.saved', { granted: 2, revoked: 0 });
     assert.match(shown.body, new RegExp(`name="u_${user.account.id}" value="mes:sign" checked`));
 
     // Unchecking one box revokes only that right; the others are untouched and not audited again.
-    const second = await postFields(client, '/entreprise/droits', [...members, [`u_${user.account.id}`, 'mes:consult'], [`u_${e.rse.account.id}`, 'portal:manage_sheet']]);
-    assert.equal(second.headers.location, '/entreprise/droits?accordes=0&retires=1');
+    const second = await postFields(client, '/entreprise/droits', [...mes, [`u_${user.account.id}`, 'mes:consult']]);
+    assert.equal(second.headers.location, '/entreprise/droits?service=mes&accordes=0&retires=1');
     assert.equal(await hasRight(t.db, user.account.id, 'mes', 'sign'), false);
+    assert.equal(await hasRight(t.db, e.rse.account.id, 'portal', 'manage_sheet'), true, 'the MES form leaves the portal rights alone');
     assert.equal(await auditCount('right.revoked', user.account.id), 1);
     assert.equal(await auditCount('right.granted', user.account.id), 2);
 
@@ -93,9 +103,56 @@ describe('rights of an enterprise’s users', () => {
     assert.doesNotMatch(mine.body, /data-right="mes:sign"/);
 
     // A box the page does not offer is a bad request, and nothing is saved.
-    const forged = await postFields(client, '/entreprise/droits', [...members, [`u_${user.account.id}`, 'aid:consult']]);
+    const forged = await postFields(client, '/entreprise/droits', [...mes, [`u_${user.account.id}`, 'aid:consult']]);
     assert.equal(forged.statusCode, 400);
+    const otherTab = await postFields(client, '/entreprise/droits', [...mes, [`u_${user.account.id}`, 'portal:manage_sheet']]);
+    assert.equal(otherTab.statusCode, 400, 'a box of another e-service than the form’s');
+    assert.equal((await postFields(client, '/entreprise/droits', [...members, [`u_${user.account.id}`, 'mes:consult']])).statusCode, 400, 'a form without its e-service');
     assert.equal(await hasRight(t.db, user.account.id, 'mes', 'consult'), true);
+  });
+
+  test('a page of the matrix saves only the users it shows: the rights of users on other pages are never revoked', async () => {
+    const e = await createTestEnterprise(t.db);
+    await activateFamille(e);
+    // 55 users in bulk (nobody signs in as them): with the RSE, two pages of users.
+    const passwordHash = await hashPassword(`Essai-${randomInt(1e9)}-droits`);
+    const users = await transaction(t.db, async (tx) => {
+      const rows = await tx
+        .insert(account)
+        .values(Array.from({ length: 55 }, (_, i) => ({ kind: 'enterprise' as const, userCode: `P${String(i).padStart(2, '0')}${randomInt(1e4).toString().padStart(4, '0')}`, email: `page-${i}-${randomInt(1e6)}@garderie.test`, displayName: `Utilisatrice ${String(i).padStart(2, '0')}`, passwordHash })))
+        .returning({ id: account.id });
+      await tx.insert(enterpriseMember).values(rows.map((r) => ({ enterpriseId: e.enterpriseId, accountId: r.id, role: 'user' as const })));
+      return rows.map((r) => r.id);
+    });
+    const everyone = [e.rse.account.id, ...users];
+    const both = [{ eservice: 'mes' as const, right: 'consult' as const }, { eservice: 'portal' as const, right: 'manage_sheet' as const }];
+    await saveRights(t.db, ctxOf(e.rse), e.enterpriseId, new Map(everyone.map((id) => [id, both])));
+
+    const client = t.client();
+    await signInAs(client, e.rse);
+    const shownOn = (html: string) => [...html.matchAll(/name="membres" value="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+    const first = await client.get('/entreprise/droits?service=mes');
+    const firstIds = shownOn(first.body);
+    assert.equal(firstIds.length, 50, '50 users a page');
+    assert.equal(firstIds[0], e.rse.account.id, 'the RSE first, then by name');
+    assertHasText(first.body, 'rights.shown', { from: 1, to: 50, total: 56 });
+    assert.ok(first.body.includes('href="/entreprise/droits?service=mes&amp;page=2"'), 'a link to the next users');
+    const secondIds = shownOn((await client.get('/entreprise/droits?service=mes&page=2')).body);
+    assert.equal(secondIds.length, 6);
+    assert.deepEqual(new Set([...firstIds, ...secondIds]), new Set(everyone), 'every user on one page or the other');
+
+    // Every box of the first page unchecked: only those 50 users lose their MES right.
+    const saved = await postFields(client, '/entreprise/droits', [['service', 'mes'], ['page', '1'], ...firstIds.map((id): [string, string] => ['membres', id])]);
+    assert.equal(saved.headers.location, '/entreprise/droits?service=mes&accordes=0&retires=50');
+    for (const id of firstIds) {
+      assert.equal(await hasRight(t.db, id, 'mes', 'consult'), false);
+      assert.equal(await hasRight(t.db, id, 'portal', 'manage_sheet'), true, 'another e-service is untouched');
+    }
+    for (const id of secondIds) assert.equal(await hasRight(t.db, id, 'mes', 'consult'), true, 'a user of another page keeps the right');
+
+    // The second page, saved with its boxes as shown, changes nothing and comes back to page 2.
+    const kept = await postFields(client, '/entreprise/droits', [['service', 'mes'], ['page', '2'], ...secondIds.flatMap((id): [string, string][] => [['membres', id], [`u_${id}`, 'mes:consult']])]);
+    assert.equal(kept.headers.location, '/entreprise/droits?service=mes&page=2&accordes=0&retires=0');
   });
 
   test('a right is not grantable for an e-service the enterprise is not active in (service and database)', async () => {
@@ -199,7 +256,7 @@ describe('every route of members, e-services and rights refuses those it is not 
     { method: 'POST', url: () => '/entreprise/services-en-ligne/mamh', body: () => [['ministryNumber', '66023'], ['otherInformation', '']] },
     { method: 'POST', url: () => '/entreprise/services-en-ligne/mamh/transmettre', body: () => [['ministryNumber', '66023'], ['otherInformation', ''], ['consent', 'oui']] },
     { method: 'GET', url: () => '/entreprise/droits' },
-    { method: 'POST', url: () => '/entreprise/droits', body: () => [['membres', userOfA.account.id], [`u_${userOfA.account.id}`, 'mes:sign']], aboutA: true },
+    { method: 'POST', url: () => '/entreprise/droits', body: () => [['service', 'mes'], ['membres', userOfA.account.id], [`u_${userOfA.account.id}`, 'mes:sign']], aboutA: true },
     { method: 'GET', url: () => '/entreprise/mes-droits', ownData: true },
     { method: 'GET', url: () => '/agent/services-en-ligne', agentOnly: true, aboutA: true },
     { method: 'GET', url: () => `/agent/services-en-ligne/${enrolmentId}`, agentOnly: true, aboutA: true },

@@ -23,7 +23,7 @@ import {
 } from './service.js';
 import { FilePage, QueuePage } from './views/agent.js';
 import { EnrolFormPage, EnrolReviewPage, EnterpriseEservicesPage } from './views/enrolment.js';
-import { MyRightsPage, RightsPage } from './views/rights.js';
+import { MyRightsPage, rightsPageHref, RightsPage } from './views/rights.js';
 
 const ministryParams = z.object({ ministry: z.enum(ministries) });
 
@@ -39,33 +39,45 @@ const transmitForm = enrolmentForm.extend({
   consent: z.array(z.literal('oui'), 'eservices.consent.required').min(1, 'eservices.consent.required'),
 });
 
-/** The rights matrix as submitted: the users shown (`membres`) and, per user, the boxes checked (`u_<id>`). */
+/**
+ * A page of the rights matrix as submitted: its e-service (`service`), its page (`page`, to come
+ * back to), the users it showed (`membres`) and, per user, the boxes checked (`u_<id>`).
+ */
 const matrixBody = z.record(
-  z.string().regex(/^(membres|u_[0-9a-f-]{36})$/),
+  z.string().regex(/^(service|page|membres|u_[0-9a-f-]{36})$/),
   z.union([z.string().max(100), z.array(z.string().max(100)).max(5000)]),
 );
 
-function desiredRights(body: unknown): Map<string, RightRef[]> {
+function isRightKind(value: string): value is RightKind {
+  return (rightKinds as readonly string[]).includes(value);
+}
+
+type SubmittedRights = { eservice: Eservice; page: number; desired: Map<string, RightRef[]> };
+
+function submittedRights(body: unknown): SubmittedRights {
   const parsed = matrixBody.safeParse(body ?? {});
   if (!parsed.success) throw new AppError(400, 'error.badRequest');
+  const service = z.enum(eservices).safeParse(parsed.data.service);
+  const page = z.coerce.number().int().min(1).max(10_000).safeParse(parsed.data.page ?? '1');
+  if (!service.success || !page.success) throw new AppError(400, 'error.badRequest');
+  const eservice = service.data;
   const list = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
   const desired = new Map<string, RightRef[]>();
   for (const accountId of list(parsed.data.membres)) {
     if (!z.uuid().safeParse(accountId).success) throw new AppError(400, 'error.badRequest');
     const refs = list(parsed.data[`u_${accountId}`]).map((value) => {
-      const [eservice, right] = value.split(':');
-      if (!eservices.includes(eservice as Eservice) || !rightKinds.includes(right as RightKind) || !isGrantable(eservice as Eservice, right as RightKind)) {
-        throw new AppError(400, 'error.badRequest');
-      }
-      return { eservice: eservice as Eservice, right: right as RightKind };
+      const right = value.startsWith(`${eservice}:`) ? value.slice(eservice.length + 1) : '';
+      // Only a box of the e-service the page showed: anything else is not something our page sends.
+      if (!isRightKind(right) || !isGrantable(eservice, right)) throw new AppError(400, 'error.badRequest');
+      return { eservice, right };
     });
     desired.set(accountId, refs);
   }
-  // A box for a user not shown on the form is not something our page sends.
+  // A box for a user not shown on the form is not something our page sends either.
   for (const key of Object.keys(parsed.data)) {
     if (key.startsWith('u_') && !desired.has(key.slice(2))) throw new AppError(400, 'error.badRequest');
   }
-  return desired;
+  return { eservice, page: page.data, desired };
 }
 
 export function registerAccess(app: FastifyInstance): void {
@@ -192,12 +204,18 @@ export function registerAccess(app: FastifyInstance): void {
   });
 
   // --- Rights ---------------------------------------------------------------------------------
-  r.get('/entreprise/droits', { schema: { querystring: z.object({ accordes: z.coerce.number().int().min(0).optional(), retires: z.coerce.number().int().min(0).optional() }) } }, async (request, reply) => {
+  const rightsQuery = z.object({
+    service: z.enum(eservices).optional(),
+    page: z.coerce.number().int().min(1).max(10_000).optional(),
+    accordes: z.coerce.number().int().min(0).optional(),
+    retires: z.coerce.number().int().min(0).optional(),
+  });
+  r.get('/entreprise/droits', { schema: { querystring: rightsQuery } }, async (request, reply) => {
     const enterpriseId = await actorEnterpriseId(request, reply);
     if (!enterpriseId) return reply;
-    const matrix = await rightsMatrix(db, request.ctx, enterpriseId);
+    const { service, page, accordes, retires } = request.query;
+    const matrix = await rightsMatrix(db, request.ctx, enterpriseId, { eservice: service, page });
     const v = viewContext(request, reply);
-    const { accordes, retires } = request.query;
     const notice = accordes !== undefined && retires !== undefined ? v.t('rights.saved', { granted: accordes, revoked: retires }) : undefined;
     return sendPage(reply, v, { title: v.t('rights.title') }, <RightsPage v={v} matrix={matrix} notice={notice} />);
   });
@@ -206,8 +224,9 @@ export function registerAccess(app: FastifyInstance): void {
     const enterpriseId = await actorEnterpriseId(request, reply);
     if (!enterpriseId) return reply;
     await authorize(db, request.ctx.actor, accessActions.manageRights, { enterpriseId });
-    const saved = await saveRights(db, request.ctx, enterpriseId, desiredRights(request.body));
-    return reply.redirect(`/entreprise/droits?accordes=${saved.granted}&retires=${saved.revoked}`, 303);
+    const submitted = submittedRights(request.body);
+    const saved = await saveRights(db, request.ctx, enterpriseId, submitted.desired, submitted.eservice);
+    return reply.redirect(`${rightsPageHref(submitted.eservice, submitted.page)}&accordes=${saved.granted}&retires=${saved.revoked}`, 303);
   });
 
   r.get('/entreprise/mes-droits', { schema: { querystring: z.object({ fait: z.literal('rse').optional() }) } }, async (request, reply) => {

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { accountOfKind, action, authorize, isSignedIn } from '../../platform/authz.js';
+import { action, authorize, isSignedIn, type Rule } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
@@ -8,8 +8,9 @@ import { isLang, translate } from '../../platform/i18n/index.js';
 import { composeMail } from '../../platform/outbox/compose.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
 import { findServiceByPermit, normalizePermitNumber, type ChildcareService } from '../childcare/service.js';
+import { agentAssignments, agentWithRole } from '../identity/agents.js';
 import { activeMemberOf, activeRseOf, enterpriseNames, enterpriseOf, membershipOf, membersOf, type Member } from '../enterprises/members.js';
-import { allRights, eservicesOf, isGrantable, ministryOf, rightKey, type Eservice, type Ministry, type RightKind, type RightRef } from './catalogue.js';
+import { allRights, eservices, eservicesOf, isGrantable, ministries as ministryValues, ministryOf, rightKey, rightsOf, type Eservice, type Ministry, type RightKind, type RightRef } from './catalogue.js';
 import { eserviceEnrolment, eserviceEnrolmentEvent, eserviceRight } from './schema.js';
 
 export type AccessSettings = { publicUrl: string };
@@ -19,11 +20,21 @@ export type NumberCheck = 'matched' | 'other_enterprise' | 'unknown' | 'not_chec
 
 type EnterpriseRef = { enterpriseId: string };
 
+/** An agent of the enrolment's ministry: the `famille` or `mamh` role. */
+const ministryAgent: Rule<{ ministry: Ministry }> = (actor, resource, db) => agentWithRole(resource.ministry)(actor, resource, db);
+
+async function ministriesOfAgent(db: Db, ctx: Ctx): Promise<Ministry[]> {
+  if (!isSignedIn(ctx.actor)) return [];
+  const roles = (await agentAssignments(db, ctx.actor.accountId)).map((a) => a.role);
+  return ministryValues.filter((m) => roles.includes(m));
+}
+
 export const accessActions = {
   /** Seed 002: only the enterprise's RSE enrols it into e-services. */
   enrol: action<EnterpriseRef>('access.enrol', activeRseOf),
-  /** Ministry agents decide enrolments in processing. Agents are not yet tied to a ministry. */
-  decide: action<undefined>('access.decide', accountOfKind('agent')),
+  /** The agents of a ministry see its queue and decide its enrolments. */
+  viewQueue: action<undefined>('access.viewQueue', agentWithRole('famille'), agentWithRole('mamh')),
+  decide: action<{ ministry: Ministry }>('access.decide', ministryAgent),
   manageRights: action<EnterpriseRef>('access.manageRights', activeRseOf),
   viewOwnRights: action<EnterpriseRef>('access.viewOwnRights', activeMemberOf),
 };
@@ -142,11 +153,12 @@ export type QueueEntry = EserviceEnrolment & { legalName: string; neq: string };
 
 /** The agents' queue: enrolments in processing first, oldest first; then the latest decisions. */
 export async function enrolmentQueue(db: Db, ctx: Ctx, options: { state?: 'processing' | 'active' | 'refused'; limit?: number } = {}): Promise<QueueEntry[]> {
-  await authorize(db, ctx.actor, accessActions.decide, undefined);
+  await authorize(db, ctx.actor, accessActions.viewQueue, undefined);
+  const ministries = await ministriesOfAgent(db, ctx);
   const rows = await db
     .select()
     .from(eserviceEnrolment)
-    .where(eq(eserviceEnrolment.state, options.state ?? 'processing'))
+    .where(and(eq(eserviceEnrolment.state, options.state ?? 'processing'), inArray(eserviceEnrolment.ministry, ministries)))
     .orderBy(asc(eserviceEnrolment.transmittedAt))
     .limit(options.limit ?? 100);
   const names = await enterpriseNames(db, [...new Set(rows.map((r) => r.enterpriseId))]);
@@ -156,9 +168,10 @@ export async function enrolmentQueue(db: Db, ctx: Ctx, options: { state?: 'proce
 export type EnrolmentFile = { enrolment: QueueEntry; events: EserviceEnrolmentEvent[]; service: ChildcareService | undefined };
 
 export async function enrolmentFile(db: Db, ctx: Ctx, id: string): Promise<EnrolmentFile> {
-  await authorize(db, ctx.actor, accessActions.decide, undefined);
+  await authorize(db, ctx.actor, accessActions.viewQueue, undefined);
   const [row] = await db.select().from(eserviceEnrolment).where(eq(eserviceEnrolment.id, id));
   if (!row) throw new NotFoundError();
+  await authorize(db, ctx.actor, accessActions.decide, row);
   const names = await enterpriseNames(db, [row.enterpriseId]);
   const service = row.ministry === 'famille' ? await findServiceByPermit(db, row.ministryNumber) : undefined;
   return {
@@ -173,10 +186,11 @@ export type Decision = { outcome: 'accept' } | { outcome: 'refuse'; reason: stri
 /** An agent accepts or refuses an enrolment in processing; of two agents at once, the second gets a 409. */
 export async function decideEnrolment(db: Db, ctx: Ctx, settings: AccessSettings, id: string, decision: Decision): Promise<EserviceEnrolment> {
   return transaction(db, async (tx) => {
-    await authorize(tx, ctx.actor, accessActions.decide, undefined);
+    await authorize(tx, ctx.actor, accessActions.viewQueue, undefined);
     if (!isSignedIn(ctx.actor)) throw new ForbiddenError();
     const [current] = await tx.select().from(eserviceEnrolment).where(eq(eserviceEnrolment.id, id)).for('update');
     if (!current) throw new NotFoundError();
+    await authorize(tx, ctx.actor, accessActions.decide, current);
     if (current.state !== 'processing') throw new ConflictError('eservices.alreadyDecided');
     const accepted = decision.outcome === 'accept';
     const reason = decision.outcome === 'refuse' ? decision.reason : null;
@@ -210,41 +224,87 @@ export async function activeEservices(db: Db, enterpriseId: string): Promise<Ese
 // ---------------------------------------------------------------------------------------------
 // Rights
 
+/** Users per page of the rights matrix: the page and its form stay small whatever the enterprise's size. */
+export const RIGHTS_PAGE_SIZE = 50;
+
 export type RightsMatrix = {
-  members: Member[];
-  /** The rights the enterprise can grant now: those of the e-services it is active in. */
+  /** The e-services whose rights the enterprise can grant now (active in, with rights): one tab each. */
+  eservices: Eservice[];
+  /** The e-service shown, null when there is none to grant. */
+  eservice: Eservice | null;
+  /** The rights of the e-service shown, in the catalogue's order. */
   rights: RightRef[];
-  /** `${accountId} ${eservice}:${right}` for every right held. */
+  /** This page's users: active members, RSE first, then by name. */
+  members: Member[];
+  page: number;
+  pageCount: number;
+  /** Active members in all, every page together. */
+  memberCount: number;
+  /** `${accountId} ${eservice}:${right}` for every right of the e-service held by this page's users. */
   granted: Set<string>;
 };
+
+export type RightsView = { eservice?: Eservice | undefined; page?: number | undefined };
 
 export function grantKey(accountId: string, ref: RightRef): string {
   return `${accountId} ${rightKey(ref)}`;
 }
 
-async function grantsOf(db: Db, enterpriseId: string) {
+/** The ids as one uuid[] parameter: a list of 50 parameters costs PGlite more to bind and plan. */
+function uuidArray(ids: readonly string[]): SQL {
+  return sql`${`{${ids.join(',')}}`}::uuid[]`;
+}
+
+async function grantsOf(db: Db, enterpriseId: string, scope: { eservice?: Eservice | undefined; accountIds?: readonly string[] } = {}) {
+  const conditions = [eq(eserviceRight.enterpriseId, enterpriseId)];
+  if (scope.eservice) conditions.push(eq(eserviceRight.eservice, scope.eservice));
+  if (scope.accountIds) conditions.push(sql`${eserviceRight.accountId} = any(${uuidArray(scope.accountIds)})`);
   return db
     .select({ id: eserviceRight.id, accountId: eserviceRight.accountId, eservice: eserviceRight.eservice, right: eserviceRight.right })
     .from(eserviceRight)
-    .where(eq(eserviceRight.enterpriseId, enterpriseId));
+    .where(and(...conditions));
 }
 
-export async function rightsMatrix(db: Db, ctx: Ctx, enterpriseId: string): Promise<RightsMatrix> {
+/** The e-services of `active` that have rights to grant, in the catalogue's order. */
+function grantableEservices(active: readonly Eservice[]): Eservice[] {
+  return eservices.filter((e) => active.includes(e) && rightsOf[e].length > 0);
+}
+
+/**
+ * One page of the matrix: one e-service (the first grantable one unless another is asked for) and
+ * `RIGHTS_PAGE_SIZE` users, with only their rights in that e-service read.
+ */
+export async function rightsMatrix(db: Db, ctx: Ctx, enterpriseId: string, view: RightsView = {}): Promise<RightsMatrix> {
   await authorize(db, ctx.actor, accessActions.manageRights, { enterpriseId });
-  const [members, active, grants] = [await membersOf(db, enterpriseId, { activeOnly: true }), await activeEservices(db, enterpriseId), await grantsOf(db, enterpriseId)];
+  // Independent reads: on a PostgreSQL pool they run at once.
+  const [active, everyone] = await Promise.all([activeEservices(db, enterpriseId), membersOf(db, enterpriseId, { activeOnly: true })]);
+  const tabs = grantableEservices(active);
+  const eservice = view.eservice && tabs.includes(view.eservice) ? view.eservice : (tabs[0] ?? null);
+  const pageCount = Math.max(1, Math.ceil(everyone.length / RIGHTS_PAGE_SIZE));
+  const page = Math.min(Math.max(1, view.page ?? 1), pageCount);
+  const members = everyone.slice((page - 1) * RIGHTS_PAGE_SIZE, page * RIGHTS_PAGE_SIZE);
+  const grants = eservice && members.length > 0 ? await grantsOf(db, enterpriseId, { eservice, accountIds: members.map((m) => m.accountId) }) : [];
   return {
+    eservices: tabs,
+    eservice,
+    rights: eservice ? allRights.filter((r) => r.eservice === eservice) : [],
     members,
-    rights: allRights.filter((r) => active.includes(r.eservice)),
+    page,
+    pageCount,
+    memberCount: everyone.length,
     granted: new Set(grants.map((g) => grantKey(g.accountId, g))),
   };
 }
 
 /**
- * Saves the whole matrix in one transaction: `desired` lists, per user, the rights checked. Only
- * the differences are written, each grant and revocation audited. A right of an e-service the
- * enterprise is not active in is refused (the database refuses it too).
+ * Saves rights in one transaction: `desired` lists, per user, the rights checked. With `eservice`
+ * (a page of the matrix shows one), only that e-service's rights are read and written: the user's
+ * rights in the others stay as they are. Users not in `desired` (on another page, added meanwhile,
+ * deactivated) keep all their rows. Only the differences are written, each grant and revocation
+ * audited. A right of an e-service the enterprise is not active in is refused (the database
+ * refuses it too).
  */
-export async function saveRights(db: Db, ctx: Ctx, enterpriseId: string, desired: Map<string, RightRef[]>): Promise<{ granted: number; revoked: number }> {
+export async function saveRights(db: Db, ctx: Ctx, enterpriseId: string, desired: Map<string, RightRef[]>, eservice?: Eservice): Promise<{ granted: number; revoked: number }> {
   return transaction(db, async (tx) => {
     await authorize(tx, ctx.actor, accessActions.manageRights, { enterpriseId });
     if (!isSignedIn(ctx.actor)) throw new ForbiddenError();
@@ -255,17 +315,18 @@ export async function saveRights(db: Db, ctx: Ctx, enterpriseId: string, desired
     for (const [accountId, refs] of desired) {
       if (!members.has(accountId)) throw new NotFoundError();
       for (const ref of refs) {
-        if (!isGrantable(ref.eservice, ref.right)) throw new ConflictError('rights.notGrantable');
+        if (!isGrantable(ref.eservice, ref.right) || (eservice && ref.eservice !== eservice)) throw new ConflictError('rights.notGrantable');
         if (!active.includes(ref.eservice)) throw new ConflictError('rights.eserviceNotActive');
         wanted.add(grantKey(accountId, ref));
       }
     }
-    const current = await grantsOf(tx, enterpriseId);
+    // Only the rows of the users on the form are read: the others (on other pages, deactivated)
+    // keep theirs; a deactivated user has no right anyway.
+    const current = await grantsOf(tx, enterpriseId, { eservice, accountIds: [...desired.keys()] });
     const held = new Set(current.map((g) => grantKey(g.accountId, g)));
     let revoked = 0;
     for (const g of current) {
-      // Users not in the form (deactivated ones) keep their rows; a deactivated user has no right anyway.
-      if (!desired.has(g.accountId) || wanted.has(grantKey(g.accountId, g))) continue;
+      if (wanted.has(grantKey(g.accountId, g))) continue;
       await tx.delete(eserviceRight).where(eq(eserviceRight.id, g.id));
       await recordAudit(tx, ctx, { action: 'right.revoked', subjectType: 'account', subjectId: g.accountId, details: { enterpriseId, eservice: g.eservice, right: g.right } });
       revoked++;
@@ -303,6 +364,22 @@ export async function myRights(db: Db, ctx: Ctx): Promise<OwnRights> {
  * For other modules (MES): the account holds this right now — an active member of an active
  * enterprise, active in the e-service, with the right granted.
  */
+/**
+ * The rights an account holds in one e-service for this enterprise: none unless it is an active
+ * member of that active enterprise and the enterprise is Actif in the e-service's ministry. One
+ * query for the rights, whichever of them a rule asks for.
+ */
+export async function heldRights(db: Db, accountId: string, enterpriseId: string, eservice: Eservice): Promise<RightKind[]> {
+  const m = await membershipOf(db, accountId);
+  if (!m?.active || !m.enterpriseActive || m.enterpriseId !== enterpriseId) return [];
+  const rows = await db
+    .select({ right: eserviceRight.right })
+    .from(eserviceRight)
+    .innerJoin(eserviceEnrolment, and(eq(eserviceEnrolment.enterpriseId, eserviceRight.enterpriseId), eq(eserviceEnrolment.ministry, ministryOf[eservice]), eq(eserviceEnrolment.state, 'active')))
+    .where(and(eq(eserviceRight.accountId, accountId), eq(eserviceRight.enterpriseId, enterpriseId), eq(eserviceRight.eservice, eservice)));
+  return rows.map((row) => row.right);
+}
+
 export async function hasRight(db: Db, accountId: string, eservice: Eservice, right: RightKind): Promise<boolean> {
   const m = await membershipOf(db, accountId);
   if (!m?.active || !m.enterpriseActive) return false;

@@ -1,10 +1,14 @@
+import { Readable } from 'node:stream';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { anonymous, type Ctx } from '../../platform/context.js';
 import type { Db } from '../../platform/db/index.js';
+import type { FileStore } from '../../platform/files/store.js';
+import { demoAccountCtx } from '../identity/demo.js';
 import { applyRegistryRecords, formatImportError } from './import.js';
 import type { RegistryRecord } from './registry.js';
 import { addMember } from './members.js';
 import { enrolActiveForDemo, submitEnrolment, type EnterpriseSettings } from './service.js';
-import { submitWithoutDocumentsForDemo } from './verification.js';
+import { submitForVerification, uploadEnrolmentDocument, type DocumentKind } from './verification.js';
 
 /**
  * The demo registry: every legal type of seed 000, and a corporation for each condition of the
@@ -184,8 +188,8 @@ export const demoEnterprises: readonly DemoEnterprise[] = [
     ...noPersonalSecrets,
     officers: [{ function: 'president', firstName: 'Chantal', lastName: 'Girard' }],
     case: {
-      fr: 'OBNL (bureau coordonnateur) : inscription différée déjà soumise, en vérification dans la file des agents (seedEnrolmentsDemo)',
-      en: 'nonprofit (coordinating office): deferred enrolment already submitted, under verification in the agents\' queue (seedEnrolmentsDemo)',
+      fr: 'OBNL (bureau coordonnateur) : inscription différée soumise avec sa résolution du conseil et ses formulaires signés, en vérification dans la file des agents (seedEnrolmentsDemo)',
+      en: 'nonprofit (coordinating office): deferred enrolment submitted with its board resolution and signed forms, under verification in the agents\' queue (seedEnrolmentsDemo)',
     },
   },
   {
@@ -228,13 +232,46 @@ export const DEMO_DEFERRED_RQ_ID = '1170000010';
 
 export type DemoEnrolments = { activeEnterpriseId: string; userAccountId: string };
 
+/** Where the demo's documents go: the app's file store and its upload limit. */
+export type DemoFiles = { store: FileStore; maxBytes: number };
+
+/** The documents Les Moussaillons sends: what an OBNL's deferred enrolment waits for. */
+const demoDocuments: readonly { kind: DocumentKind; fileName: string; title: string }[] = [
+  { kind: 'board_resolution', fileName: 'resolution-conseil-administration.pdf', title: 'Résolution du conseil d’administration — document de démonstration' },
+  { kind: 'signed_forms', fileName: 'formulaires-signes.pdf', title: 'Formulaires d’inscription signés — document de démonstration' },
+];
+
+/** A one-page PDF showing its title, so an agent who opens a demo document reads what it stands for. */
+async function demoPdf(title: string): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  doc.setTitle(title);
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.addPage([612, 792]);
+  page.drawText(title, { x: 56, y: 720, size: 12, font });
+  page.drawText('Bureau coordonnateur Les Moussaillons — guichet (démonstration / demo)', { x: 56, y: 696, size: 10, font });
+  return Buffer.from(await doc.save());
+}
+
+/**
+ * The demo RSE of Les Moussaillons sends its documents and submits its file as a real RSE does:
+ * through the upload service (checked by content, stored, audited) and `submitForVerification`.
+ */
+async function submitDemoDocuments(tx: Db, settings: EnterpriseSettings, files: DemoFiles, rseCtx: Ctx, enrolmentId: string): Promise<void> {
+  for (const document of demoDocuments) {
+    const source = Readable.from([await demoPdf(document.title)]);
+    await uploadEnrolmentDocument(tx, rseCtx, files.store, { enrolmentId, kind: document.kind, source, fileName: document.fileName, maxBytes: files.maxBytes });
+  }
+  await submitForVerification(tx, rseCtx, settings, enrolmentId);
+}
+
 /**
  * Demo enrolments, in the caller's transaction (after the registry and the identity demo):
  * - CPE Soleil enrolled and active, the demo login `rseCtx` (CPE0001) its RSE, with one more user;
- * - Les Moussaillons enrolled through `submitEnrolment` (deferred, its RSE's own account) and its
- *   file under verification, without documents, so the agents' queue shows it.
+ * - Les Moussaillons enrolled through `submitEnrolment` (deferred, its RSE's own account), its
+ *   board resolution and signed forms sent to `files` and its file submitted, so the agents' queue
+ *   shows a file with documents to open.
  */
-export async function seedEnrolmentsDemo(tx: Db, ctx: Ctx, settings: EnterpriseSettings, rseCtx: Ctx): Promise<DemoEnrolments> {
+export async function seedEnrolmentsDemo(tx: Db, ctx: Ctx, settings: EnterpriseSettings, rseCtx: Ctx, files: DemoFiles): Promise<DemoEnrolments> {
   if (rseCtx.actor.type !== 'account') throw new Error('the demo RSE is an account');
   const active = await enrolActiveForDemo(tx, ctx, settings, {
     rqId: DEMO_ACTIVE_RQ_ID,
@@ -259,7 +296,7 @@ export async function seedEnrolmentsDemo(tx: Db, ctx: Ctx, settings: EnterpriseS
     secrets: {},
   });
   if (deferred.outcome !== 'deferred') throw new Error(`demo deferred enrolment: ${deferred.outcome}`);
-  await submitWithoutDocumentsForDemo(tx, ctx, deferred.enrolment.id);
+  await submitDemoDocuments(tx, settings, files, await demoAccountCtx(tx, deferred.userCode), deferred.enrolment.id);
   return { activeEnterpriseId: active.enterpriseId, userAccountId: user.accountId };
 }
 

@@ -31,14 +31,21 @@ async function enterpriseIsActive(db: Db, enterpriseId: string): Promise<boolean
   return Boolean(row);
 }
 
-/** The enterprise an enterprise account belongs to, its role there; null for other accounts. */
+/** The enterprise an enterprise account belongs to, its role there; null for other accounts. One query: every page asks. */
 export async function membershipOf(db: Db, accountId: string): Promise<Membership | null> {
   const [row] = await db
-    .select({ enterpriseId: enterpriseMember.enterpriseId, role: enterpriseMember.role, active: enterpriseMember.active })
+    .select({
+      enterpriseId: enterpriseMember.enterpriseId,
+      role: enterpriseMember.role,
+      active: enterpriseMember.active,
+      enterpriseActive: sql<boolean>`${enrolment.id} is not null`,
+    })
     .from(enterpriseMember)
-    .where(eq(enterpriseMember.accountId, accountId));
-  if (!row) return null;
-  return { ...row, enterpriseActive: await enterpriseIsActive(db, row.enterpriseId) };
+    // An enterprise has at most one current enrolment (partial unique index), so at most one active.
+    .leftJoin(enrolment, and(eq(enrolment.enterpriseId, enterpriseMember.enterpriseId), eq(enrolment.state, 'active')))
+    .where(eq(enterpriseMember.accountId, accountId))
+    .limit(1);
+  return row ?? null;
 }
 
 export type EnterpriseInfo = { id: string; legalName: string; neq: string; active: boolean };

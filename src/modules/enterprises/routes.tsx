@@ -1,3 +1,4 @@
+import { can } from '../../platform/authz.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -23,6 +24,7 @@ import { InvitationPage, type InvitationNotice } from './views/invitation.js';
 import { LettersPage } from './views/letters.js';
 import { NoEnterprisePage, WorkspacePage } from './views/workspace.js';
 import { enterpriseOf, membershipOf } from './members.js';
+import { mesActions } from '../mes/service.js';
 
 const DRAFT_COOKIE = 'guichet_inscription';
 
@@ -99,7 +101,8 @@ export function registerEnterprises(app: FastifyInstance): void {
     const membership = actor.accountKind === 'enterprise' ? await membershipOf(db, actor.accountId) : null;
     const enterprise = membership ? await enterpriseOf(db, membership.enterpriseId) : null;
     if (!membership || !enterprise) return sendPage(reply, v, { title: v.t('workspace.title') }, <NoEnterprisePage v={v} />);
-    return sendPage(reply, v, { title: v.t('workspace.title') }, <WorkspacePage v={v} enterprise={enterprise} membership={membership} />);
+    const canUseMes = await can(db, actor, mesActions.use, { enterpriseId: membership.enterpriseId });
+    return sendPage(reply, v, { title: v.t('workspace.title') }, <WorkspacePage v={v} enterprise={enterprise} membership={membership} canUseMes={canUseMes} />);
   });
 
   // --- Invitation numbers ------------------------------------------------------------------

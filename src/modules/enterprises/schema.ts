@@ -155,7 +155,11 @@ export const enrolment = pgTable(
     // One enrolment in force or in progress per enterprise.
     uniqueIndex('enrolment_current_key').on(t.enterpriseId).where(sql`state <> 'refused'`),
     index('enrolment_enterprise_idx').on(t.enterpriseId),
-    index('enrolment_queue_idx').on(t.state, t.createdAt),
+    // The agents' queue, oldest first with keyset paging on (created_at, id): one index per filter
+    // combination, each giving the rows in the queue's order so a page reads only its 51 entries.
+    index('enrolment_queue_idx').on(t.state, t.createdAt, t.id),
+    index('enrolment_queue_type_idx').on(t.state, t.legalType, t.createdAt, t.id),
+    index('enrolment_created_idx').on(t.createdAt, t.id),
     index('enrolment_rse_idx').on(t.rseAccountId),
   ],
 );

@@ -1,12 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { accountOfKind, action, authorize, system } from '../../platform/authz.js';
+import { action, authorize, system } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { decrypt, encrypt, hmacHex, randomToken, safeEqual, sha256Hex } from '../../platform/crypto.js';
 import { queryRows, transaction, type Db } from '../../platform/db/index.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
 import { composeMail } from '../../platform/outbox/compose.js';
+import { agentWithRole } from '../identity/agents.js';
 import { countThrottledFailure, createAccount, throttledUntil, userCodeOf, type IdentitySettings } from '../identity/service.js';
 import { INVITATION_ALPHABET, normalizeIdentifier } from './identifiers.js';
 import { findOfficer, localRegistry, type EnterpriseRegistry, type RegistryEnterprise } from './registry.js';
@@ -32,7 +33,7 @@ export type Enrolment = typeof enrolment.$inferSelect;
 
 export const enterpriseActions = {
   /** Registry agents (ministry accounts) read the letters sent to enterprises. */
-  viewLetters: action<undefined>('enterprises.viewLetters', accountOfKind('agent')),
+  viewLetters: action<undefined>('enterprises.viewLetters', agentWithRole('registry')),
   /** Only the demo-data loader records enrolments outside the wizard. */
   seedDemo: action<undefined>('enterprises.seedDemo', system),
 };

@@ -19,12 +19,15 @@ import {
   enrolmentStates,
   openEnrolmentDocument,
   ownEnrolmentFile,
+  parseQueueCursor,
+  queueCursorPattern,
   submitForVerification,
   uploadEnrolmentDocument,
   verificationQueue,
   type Decision,
   type DocumentKind,
   type OpenedDocument,
+  type QueueFilters,
 } from './verification.js';
 import { AgentEnrolmentPage, ConflictPage, NoEnrolmentPage, OwnEnrolmentPage, QueuePageView, type UploadNotice } from './views/verification.js';
 
@@ -46,6 +49,14 @@ export const verificationRoutes = [
 
 function isDocumentKind(value: unknown): value is DocumentKind {
   return typeof value === 'string' && (documentKinds as readonly string[]).includes(value);
+}
+
+/** The queue's page from its link: after a position (`apres`, next) or before it (`avant`, previous). */
+function queuePosition(query: { apres?: string | undefined; avant?: string | undefined }): QueueFilters['from'] {
+  const after = query.apres ? parseQueueCursor(query.apres) : null;
+  if (after) return { direction: 'after', cursor: after };
+  const before = query.avant ? parseQueueCursor(query.avant) : null;
+  return before ? { direction: 'before', cursor: before } : undefined;
 }
 
 /**
@@ -152,7 +163,7 @@ export function registerVerification(app: FastifyInstance): void {
     parseForm(z.object({}), request.body);
     const own = await ownEnrolmentFile(db, request.ctx);
     if (!own) return showOwn(request, reply);
-    await submitForVerification(db, request.ctx, own.enrolment.id);
+    await submitForVerification(db, request.ctx, settings, own.enrolment.id);
     return reply.redirect('/entreprise/inscription?fait=soumis', 303);
   });
 
@@ -161,13 +172,14 @@ export function registerVerification(app: FastifyInstance): void {
   const queueQuery = z.object({
     type: z.union([z.literal(''), z.enum(legalTypes)]).optional(),
     etat: z.union([z.literal('tous'), z.enum(enrolmentStates)]).optional(),
-    page: z.coerce.number().int().min(1).max(1_000_000).optional(),
+    apres: z.string().regex(queueCursorPattern).optional(),
+    avant: z.string().regex(queueCursorPattern).optional(),
   });
   r.get('/agent/inscriptions', { schema: { querystring: queueQuery } }, async (request, reply) => {
     if (!signedIn(request, reply)) return reply;
     // By default the files waiting for an agent; "tous" shows every state.
     const etat = request.query.etat ?? 'under_verification';
-    const filters = { legalType: request.query.type || undefined, state: etat === 'tous' ? undefined : etat, page: request.query.page ?? 1 };
+    const filters = { legalType: request.query.type || undefined, state: etat === 'tous' ? undefined : etat, from: queuePosition(request.query) };
     const queue = await verificationQueue(db, request.ctx, filters);
     const v = viewContext(request, reply);
     return sendPage(reply, v, { title: v.t('verification.queue.title') }, <QueuePageView v={v} queue={queue} filters={filters} />);

@@ -10,6 +10,7 @@ import { auditEvent } from '../../platform/audit/schema.js';
 import type { Ctx } from '../../platform/context.js';
 import { queryRows, transaction } from '../../platform/db/index.js';
 import { ForbiddenError } from '../../platform/errors.js';
+import { translate } from '../../platform/i18n/index.js';
 import { storedFile } from '../../platform/files/schema.js';
 import { createTestAccount, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
 import { buildTestApp, TEST_SECRET, type TestApp, type TestClient } from '../../platform/testing/app.js';
@@ -292,6 +293,21 @@ describe('the RSE sends documents', () => {
     assert.equal((await client.post(`/entreprise/inscription/documents/${doc!.id}/supprimer`, {})).statusCode, 409);
     assert.equal((await documentsOf(d.enrolmentId)).length, 2);
   });
+
+  test('submitting tells the person who enrolled by mail, in their language, that the file is under verification', async () => {
+    for (const lang of ['fr', 'en'] as const) {
+      const f = await submittedFile(lang);
+      const params = { number: f.number, name: await legalNameOf(f.enterpriseId) };
+      const received = translate(lang, 'verification.mail.submitted', params);
+      const mails = (await mailsTo(t.db, f.email)).filter((m) => m.textBody.includes(received));
+      assert.equal(mails.length, 1, `one mail "${received}" to ${f.email}`);
+      const [mail] = mails;
+      assert.equal(mail?.subject, translate(lang, 'verification.mail.subject', params));
+      assert.equal(mail?.language, lang);
+      assert.ok(mail?.textBody.includes(translate(lang, 'verification.mail.submittedNext', params)), mail?.textBody);
+      assert.ok(mail?.textBody.includes('http://localhost:3000/entreprise/inscription'), 'a link to the enrolment page');
+    }
+  });
 });
 
 // --- Registry agents -------------------------------------------------------------------------
@@ -302,18 +318,19 @@ describe('registry agents', () => {
     agent = await createTestAccount(t.db, 'agent');
   });
 
-  test('the queue lists deferred enrolments oldest first, filtered by legal type and state, 50 a page', async () => {
+  test('the queue lists deferred enrolments oldest first, filtered by legal type and state, 50 a page by keyset', async () => {
     const a = await deferredEnrolment('partnership');
     const b = await deferredEnrolment('partnership');
     const c = await deferredEnrolment('corporation');
     const ordered = async (filters: Parameters<typeof verificationQueue>[2]) => (await verificationQueue(t.db, agentCtx(agent), filters)).rows.map((r) => r.number);
-    const partnerships = await ordered({ legalType: 'partnership', state: 'waiting_documents', page: 1 });
+    const partnerships = await ordered({ legalType: 'partnership', state: 'waiting_documents' });
     assert.ok(partnerships.indexOf(a.number) >= 0 && partnerships.indexOf(a.number) < partnerships.indexOf(b.number), 'oldest first');
     assert.ok(!partnerships.includes(c.number), 'filtered by legal type');
-    assert.ok(!(await ordered({ state: 'under_verification', page: 1 })).includes(a.number), 'filtered by state');
-    assert.ok((await ordered({ legalType: 'corporation', page: 1 })).includes(c.number), 'every state when none is chosen');
+    assert.ok(!(await ordered({ state: 'under_verification' })).includes(a.number), 'filtered by state');
+    assert.ok((await ordered({ legalType: 'corporation' })).includes(c.number), 'every state when none is chosen');
 
-    // 60 more corporations, inserted in bulk, older than every other enrolment: pages of 50.
+    // 60 more corporations, inserted in bulk, older than every other enrolment, two by two at the
+    // same instant and a microsecond apart: the cursor keeps microseconds and breaks ties by id.
     const rse = agent.account.id;
     await t.db.execute(sql`
       insert into registry_enterprise (rq_id, neq, legal_name, legal_type, address_line, municipality, postal_code, return_filed, mailing_address_ok, file_in_good_standing, officers_up_to_date)
@@ -321,32 +338,61 @@ describe('registry agents', () => {
       from generate_series(1, 60) g`);
     await t.db.execute(sql`
       insert into enrolment (number, enterprise_id, legal_type, state, enroller_first_name, enroller_last_name, enroller_email, enroller_role, enroller_recognised, identifiers_given, documents_required, consented_at, rse_account_id, created_at)
-      select 'INS-2000-' || lpad(row_number() over (order by e.rq_id)::text, 6, '0'), e.id, 'corporation', 'under_verification', 'Lot', 'Test', 'lot@cpe.test', 'employee', false, '{rqId}', '{signed_forms,proof_of_authority}', now(), ${rse}, timestamptz '2000-01-01' + (row_number() over (order by e.rq_id)) * interval '1 minute'
+      select 'INS-2000-' || lpad(row_number() over (order by e.rq_id)::text, 6, '0'), e.id, 'corporation', 'under_verification', 'Lot', 'Test', 'lot@cpe.test', 'employee', false, '{rqId}', '{signed_forms,proof_of_authority}', now(), ${rse}, timestamptz '2000-01-01' + (row_number() over (order by e.rq_id) / 2) * interval '1 microsecond'
       from registry_enterprise e where e.legal_name like 'Garderie en lot %'`);
-    const first = await verificationQueue(t.db, agentCtx(agent), { legalType: 'corporation', state: 'under_verification', page: 1 });
+    const filters = { legalType: 'corporation', state: 'under_verification' } as const;
+    const first = await verificationQueue(t.db, agentCtx(agent), filters);
     assert.equal(first.rows.length, 50);
-    assert.equal(first.total, 60);
-    assert.equal(first.pageCount, 2);
-    assert.equal(first.rows[0]?.number, 'INS-2000-000001');
-    const second = await verificationQueue(t.db, agentCtx(agent), { legalType: 'corporation', state: 'under_verification', page: 2 });
+    assert.equal(first.previous, null);
+    assert.ok(first.next);
+    const second = await verificationQueue(t.db, agentCtx(agent), { ...filters, from: { direction: 'after', cursor: first.next } });
     assert.equal(second.rows.length, 10);
-    assert.equal(second.rows[9]?.number, 'INS-2000-000060');
+    assert.equal(second.next, null);
+    assert.ok(second.previous);
+    const numbers = [...first.rows, ...second.rows].map((r) => r.number);
+    assert.deepEqual([...numbers].sort(), Array.from({ length: 60 }, (_, i) => `INS-2000-${String(i + 1).padStart(6, '0')}`), 'each entry once');
+    const back = await verificationQueue(t.db, agentCtx(agent), { ...filters, from: { direction: 'before', cursor: second.previous } });
+    assert.deepEqual(back.rows.map((r) => r.number), first.rows.map((r) => r.number), 'the previous page is the first one again');
+    assert.equal(back.previous, null);
     for (const page of [first, second]) {
-      const times = page.rows.map((r) => r.createdAt.getTime());
-      assert.deepEqual(times, [...times].sort((x, y) => x - y));
+      const keys = page.rows.map((r) => `${r.cursor.at} ${r.cursor.id}`);
+      assert.deepEqual(keys, [...keys].sort(), 'ordered by (created_at, id)');
     }
 
     const client = await signedIn(agent);
-    const html = await client.get('/agent/inscriptions?type=corporation&etat=under_verification&page=2');
+    const firstHtml = await client.get('/agent/inscriptions?type=corporation&etat=under_verification');
+    const next = /<a href="([^"]+)" rel="next"/.exec(firstHtml.body)?.[1]?.replaceAll('&amp;', '&');
+    assert.ok(next && next.includes('apres='), 'a "next" link after the last entry shown');
+    const html = await client.get(next);
     assert.equal(html.statusCode, 200);
-    assert.ok(html.body.includes('INS-2000-000051') && !html.body.includes('INS-2000-000050'));
+    assert.equal((html.body.match(/data-enrolment=/g) ?? []).length, 10);
+    assert.ok(!html.body.includes(first.rows[49]!.number), 'the second page starts after the first');
     assertHasText(html.body, 'verification.queue.previous');
     assert.equal((await client.get('/agent/inscriptions?etat=nimporte')).statusCode, 400);
+    assert.equal((await client.get('/agent/inscriptions?apres=hier')).statusCode, 400);
     // The page shows the files waiting for an agent by default.
     const byDefault = await client.get('/agent/inscriptions');
-    assert.ok(byDefault.body.includes('INS-2000-000001'));
+    assert.ok(byDefault.body.includes(first.rows[0]!.number));
     assert.ok(!byDefault.body.includes(c.number), 'a file waiting for documents is not in the default queue');
     assert.ok((await client.get('/agent/inscriptions?type=corporation&etat=waiting_documents')).body.includes(c.number));
+  });
+
+  test('every filter of the queue reads an index in the queue order (no sort, no count)', async () => {
+    const position = sql`(timestamptz '2000-01-01', '00000000-0000-0000-0000-000000000000'::uuid)`;
+    for (const where of [
+      sql`state = 'under_verification' and (created_at, id) > ${position}`,
+      sql`state = 'under_verification' and legal_type = 'nonprofit' and (created_at, id) > ${position}`,
+      sql`true`,
+    ]) {
+      // The test database is small: without this the planner would rather read the whole table.
+      const plan = await transaction(t.db, async (tx) => {
+        await tx.execute(sql`set local enable_seqscan = off`);
+        const lines = await queryRows<{ 'QUERY PLAN': string }>(tx, sql`explain select id from enrolment where ${where} order by created_at, id limit 51`);
+        return lines.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      assert.match(plan, /Index (Only )?Scan using enrolment_(queue|queue_type|created)_idx/, plan);
+      assert.doesNotMatch(plan, /Sort/, plan);
+    }
   });
 
   test('asking for more documents sends the file back to the RSE, with a mail in the RSE’s language and an audit event', async () => {
@@ -560,8 +606,8 @@ describe('authorization on every route of deferred enrolments', () => {
   test('service functions refuse the same actors', async () => {
     const citizen = await createTestAccount(t.db, 'citizen');
     const citizenCtx: Ctx = { actor: { type: 'account', accountId: citizen.account.id, accountKind: 'citizen', displayName: 'x' }, lang: 'fr', requestId: null, ip: null };
-    await assert.rejects(verificationQueue(t.db, citizenCtx, { page: 1 }), ForbiddenError);
-    await assert.rejects(verificationQueue(t.db, ctx(), { page: 1 }), ForbiddenError);
+    await assert.rejects(verificationQueue(t.db, citizenCtx, {}), ForbiddenError);
+    await assert.rejects(verificationQueue(t.db, ctx(), {}), ForbiddenError);
     const f = await deferredEnrolment('nonprofit');
     await assert.rejects(decideEnrolment(t.db, citizenCtx, settings, f.enrolmentId, { kind: 'activate' }), ForbiddenError);
   });

@@ -1,8 +1,8 @@
-import { enterpriseActions } from './service.js';
 import type { Readable } from 'node:stream';
-import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { accountOfKind, action, authorize, can, isSignedIn, type Rule } from '../../platform/authz.js';
+import { agentWithRole } from '../identity/agents.js';
+import { action, authorize, can, isSignedIn, type Rule } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
@@ -83,8 +83,8 @@ const memberOf: Rule<EnterpriseResource> = async (actor, resource, db) => {
   return m !== null && m.active && m.enterpriseId === resource.enterpriseId;
 };
 
-/** Registry agents: every agent account for now (there is no agent role table yet). */
-const registryAgent = accountOfKind('agent');
+/** Agents holding the `registry` role verify deferred enrolments. */
+const registryAgent = agentWithRole('registry');
 
 export const verificationActions = {
   viewOwn: action<EnterpriseResource>('enterprises.verification.viewOwn', memberOf),
@@ -279,8 +279,31 @@ export async function openEnrolmentDocument(db: Db, ctx: Ctx, store: FileStore, 
 // ---------------------------------------------------------------------------------------------
 // Transitions
 
-/** The RSE submits the file once every required document is covered. */
-export async function submitForVerification(db: Db, ctx: Ctx, enrolmentId: string): Promise<void> {
+/**
+ * Enqueues, in the caller's transaction, a mail about the enrolment to the enterprise's active RSE
+ * (the person who enrolled it, unless another RSE was named since) in the RSE's language; the
+ * enroller's address when the enterprise has no active RSE. `message` is the agent's words.
+ */
+async function mailEnterprise(tx: Db, settings: EnterpriseSettings, row: Enrolment, paragraphs: MessageKey[], message: string | null): Promise<void> {
+  const [enterprise] = await tx.select({ legalName: registryEnterprise.legalName }).from(registryEnterprise).where(eq(registryEnterprise.id, row.enterpriseId));
+  const rse = (await membersOf(tx, row.enterpriseId, { activeOnly: true })).find((m) => m.role === 'rse');
+  const lang = rse && isLang(rse.language) ? rse.language : 'fr';
+  await enqueueMail(
+    tx,
+    composeMail(
+      lang,
+      rse?.email ?? row.enrollerEmail,
+      { subject: 'verification.mail.subject', paragraphs, link: { label: 'verification.mail.link', url: `${settings.publicUrl}/entreprise/inscription` } },
+      { number: row.number, name: enterprise?.legalName ?? '', message: message ?? '' },
+    ),
+  );
+}
+
+/**
+ * The RSE submits the file once every required document is covered; the enterprise is told by
+ * mail that the documents were received and what happens next (issue 4: "each time").
+ */
+export async function submitForVerification(db: Db, ctx: Ctx, settings: EnterpriseSettings, enrolmentId: string): Promise<void> {
   await enrolmentOfActor(db, ctx, enrolmentId);
   await transaction(db, async (tx) => {
     const row = await lockedEnrolment(tx, enrolmentId);
@@ -291,21 +314,8 @@ export async function submitForVerification(db: Db, ctx: Ctx, enrolmentId: strin
     await tx.update(enrolment).set({ state: 'under_verification' }).where(eq(enrolment.id, row.id));
     await tx.insert(enrolmentEvent).values({ enrolmentId: row.id, state: 'under_verification', kind: 'submitted', actorAccountId: isSignedIn(ctx.actor) ? ctx.actor.accountId : null });
     await recordAudit(tx, ctx, { action: 'enrolment.submitted', subjectType: 'enrolment', subjectId: row.id, details: { documents: file.documents.map((d) => d.id) } });
+    await mailEnterprise(tx, settings, row, ['verification.mail.submitted', 'verification.mail.submittedNext'], null);
   });
-}
-
-/**
- * Demo data only (src/demo.ts): puts a file waiting for documents under verification without its
- * documents (the demo has no file store at hand), so the agents' queue is not empty on a fresh
- * start. The RSE's `submitForVerification` requires every document. Not reachable from any route.
- */
-export async function submitWithoutDocumentsForDemo(tx: Db, ctx: Ctx, enrolmentId: string): Promise<void> {
-  await authorize(tx, ctx.actor, enterpriseActions.seedDemo, undefined);
-  const row = await lockedEnrolment(tx, enrolmentId);
-  assertWaiting(row);
-  await tx.update(enrolment).set({ state: 'under_verification' }).where(eq(enrolment.id, row.id));
-  await tx.insert(enrolmentEvent).values({ enrolmentId: row.id, state: 'under_verification', kind: 'submitted', actorAccountId: isSignedIn(ctx.actor) ? ctx.actor.accountId : null });
-  await recordAudit(tx, ctx, { action: 'enrolment.submitted', subjectType: 'enrolment', subjectId: row.id, details: { documents: [], demo: true } });
 }
 
 export type Decision = { kind: 'ask_more'; message: string } | { kind: 'activate' } | { kind: 'refuse'; reason: string };
@@ -345,23 +355,7 @@ export async function decideEnrolment(db: Db, ctx: Ctx, settings: EnterpriseSett
     }
     await tx.insert(enrolmentEvent).values({ enrolmentId: row.id, state: outcome.state, kind: outcome.event, actorAccountId: actor.accountId, message });
     await recordAudit(tx, ctx, { action: outcome.audit, subjectType: 'enrolment', subjectId: row.id, details: { number: row.number, ...(message ? { message } : {}) } });
-    const [enterprise] = await tx.select({ legalName: registryEnterprise.legalName }).from(registryEnterprise).where(eq(registryEnterprise.id, row.enterpriseId));
-    const rse = (await membersOf(tx, row.enterpriseId, { activeOnly: true })).find((m) => m.role === 'rse');
-    const to = rse?.email ?? row.enrollerEmail;
-    const lang = rse && isLang(rse.language) ? rse.language : 'fr';
-    await enqueueMail(
-      tx,
-      composeMail(
-        lang,
-        to,
-        {
-          subject: 'verification.mail.subject',
-          paragraphs: [outcome.mail, ...(message ? (['verification.mail.message'] as const) : [])],
-          link: { label: 'verification.mail.link', url: `${settings.publicUrl}/entreprise/inscription` },
-        },
-        { number: row.number, name: enterprise?.legalName ?? '', message: message ?? '' },
-      ),
-    );
+    await mailEnterprise(tx, settings, row, message ? [outcome.mail, 'verification.mail.message'] : [outcome.mail], message);
     return row;
   });
 }
@@ -371,28 +365,63 @@ export async function decideEnrolment(db: Db, ctx: Ctx, settings: EnterpriseSett
 
 export const QUEUE_PAGE_SIZE = 50;
 
-export type QueueFilters = { legalType?: LegalType | undefined; state?: EnrolmentState | undefined; page: number };
-
-export type QueueRow = { id: string; number: string; legalName: string; neq: string; legalType: LegalType; state: EnrolmentState; createdAt: Date; updatedAt: Date };
-
-export type QueuePage = { rows: QueueRow[]; total: number; page: number; pageCount: number };
-
 /**
- * Enrolments oldest first, in one state (the pages ask for `under_verification` by default: the
- * files waiting for an agent) or in every state (`state` undefined). One state reads the
- * (state, created_at) index in order, so a page costs the same with 20,000 enrolments.
+ * A position in the queue: an entry's creation time and id. The time is PostgreSQL's own text, to
+ * the microsecond (a JavaScript Date keeps milliseconds, which would skip or repeat entries).
  */
-export async function verificationQueue(db: Db, ctx: Ctx, filters: QueueFilters): Promise<QueuePage> {
-  await authorize(db, ctx.actor, verificationActions.review, undefined);
+export type QueueCursor = { at: string; id: string };
+
+/** `2025-01-01T00:01:00.000000Z_<uuid>`, as the queue's links carry it. */
+export const queueCursorPattern = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+export function formatQueueCursor(cursor: QueueCursor): string {
+  return `${cursor.at}_${cursor.id}`;
+}
+
+export function parseQueueCursor(text: string): QueueCursor | null {
+  const match = queueCursorPattern.exec(text);
+  return match?.[1] && match[2] ? { at: match[1], id: match[2] } : null;
+}
+
+export type QueueFilters = {
+  legalType?: LegalType | undefined;
+  state?: EnrolmentState | undefined;
+  /** The entries after a position (next page) or before it (previous page); none: the oldest. */
+  from?: { direction: 'after' | 'before'; cursor: QueueCursor } | undefined;
+};
+
+export type QueueRow = { id: string; number: string; legalName: string; neq: string; legalType: LegalType; state: EnrolmentState; createdAt: Date; cursor: QueueCursor };
+
+/** One page, with the positions its "previous" and "next" links start from (null: no such page). */
+export type QueuePage = { rows: QueueRow[]; previous: QueueCursor | null; next: QueueCursor | null };
+
+const cursorTime = sql<string>`to_char(${enrolment.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+function queueConditions(filters: QueueFilters): SQL | undefined {
   const conditions: SQL[] = [];
   if (filters.state) conditions.push(eq(enrolment.state, filters.state));
   if (filters.legalType) conditions.push(eq(enrolment.legalType, filters.legalType));
-  const where = conditions.length > 0 ? and(...conditions) : undefined;
-  const [counted] = await db.select({ n: count() }).from(enrolment).where(where);
-  const total = counted?.n ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
-  const page = Math.min(Math.max(1, filters.page), pageCount);
-  const rows = await db
+  const from = filters.from;
+  if (from) {
+    // A row comparison: the index (…, created_at, id) starts its scan right at the position.
+    const position = sql`(${from.cursor.at}::timestamptz, ${from.cursor.id}::uuid)`;
+    conditions.push(from.direction === 'after' ? sql`(${enrolment.createdAt}, ${enrolment.id}) > ${position}` : sql`(${enrolment.createdAt}, ${enrolment.id}) < ${position}`);
+  }
+  return conditions.length > 0 ? and(...conditions) : undefined;
+}
+
+/**
+ * Enrolments oldest first, in one state (the pages ask for `under_verification` by default: the
+ * files waiting for an agent) or in every state (`state` undefined), paged by keyset on
+ * (created_at, id): each filter has an index in that order (schema.ts), so any page reads its 51
+ * rows whatever the size of the table. No total is counted: counting would read every match.
+ */
+export async function verificationQueue(db: Db, ctx: Ctx, filters: QueueFilters): Promise<QueuePage> {
+  await authorize(db, ctx.actor, verificationActions.review, undefined);
+  const backwards = filters.from?.direction === 'before';
+  const order = backwards ? [desc(enrolment.createdAt), desc(enrolment.id)] : [asc(enrolment.createdAt), asc(enrolment.id)];
+  // One row more than a page tells whether another page follows in the direction read.
+  const found = await db
     .select({
       id: enrolment.id,
       number: enrolment.number,
@@ -401,13 +430,19 @@ export async function verificationQueue(db: Db, ctx: Ctx, filters: QueueFilters)
       legalType: enrolment.legalType,
       state: enrolment.state,
       createdAt: enrolment.createdAt,
-      updatedAt: enrolment.updatedAt,
+      at: cursorTime,
     })
     .from(enrolment)
     .innerJoin(registryEnterprise, eq(registryEnterprise.id, enrolment.enterpriseId))
-    .where(where)
-    .orderBy(asc(enrolment.createdAt), asc(enrolment.id))
-    .limit(QUEUE_PAGE_SIZE)
-    .offset((page - 1) * QUEUE_PAGE_SIZE);
-  return { rows, total, page, pageCount };
+    .where(queueConditions(filters))
+    .orderBy(...order)
+    .limit(QUEUE_PAGE_SIZE + 1);
+  const more = found.length > QUEUE_PAGE_SIZE;
+  const page = found.slice(0, QUEUE_PAGE_SIZE);
+  if (backwards) page.reverse();
+  const rows = page.map(({ at, ...row }) => ({ ...row, cursor: { at, id: row.id } }));
+  const first = rows[0]?.cursor ?? null;
+  const last = rows.at(-1)?.cursor ?? null;
+  if (backwards) return { rows, previous: more ? first : null, next: last ?? filters.from?.cursor ?? null };
+  return { rows, previous: filters.from ? (first ?? filters.from.cursor) : null, next: more ? last : null };
 }

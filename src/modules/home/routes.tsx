@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sendPage, viewContext } from '../../platform/http/render.js';
 import { ForbiddenError } from '../../platform/errors.js';
+import { agentAssignments } from '../identity/agents.js';
 import { AccessibilityPage, AgentHomePage, HomePage, PrivacyPage } from './views/pages.js';
 
 export function registerHome(app: FastifyInstance): void {
@@ -13,7 +14,8 @@ export function registerHome(app: FastifyInstance): void {
     if (actor.type !== 'account') return reply.redirect('/connexion?retour=%2Fagent', 303);
     if (actor.accountKind !== 'agent') throw new ForbiddenError();
     const v = viewContext(request, reply);
-    return sendPage(reply, v, { title: v.t('agentHome.title') }, <AgentHomePage v={v} />);
+    const roles = [...new Set((await agentAssignments(app.db, actor.accountId)).map((a) => a.role))];
+    return sendPage(reply, v, { title: v.t('agentHome.title') }, <AgentHomePage v={v} roles={roles} />);
   });
   app.get('/accessibilite', async (request, reply) => {
     const v = viewContext(request, reply);

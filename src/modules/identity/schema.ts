@@ -7,6 +7,7 @@ import {
   pgTable,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -103,4 +104,27 @@ export const session = pgTable(
     ...timestamps,
   },
   (t) => [index('session_account_idx').on(t.accountId)],
+);
+
+export const agentRole = pgEnum('agent_role', ['registry', 'famille', 'mamh', 'support']);
+
+/**
+ * What a ministry agent may do: `registry` verifies enterprise enrolments and sees the letters,
+ * `famille` and `mamh` decide e-service enrolments of their ministry, and a `famille` agent
+ * reviews the MES requests of its regional directorate (`directorate_code`; null means every
+ * directorate), `support` is the support desk. An agent holds one row per role and directorate.
+ */
+export const agentAssignment = pgTable(
+  'agent_assignment',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id, { onDelete: 'cascade' }),
+    role: agentRole('role').notNull(),
+    /** A regional directorate code of the childcare data (`regional_directorate.code`). */
+    directorateCode: text('directorate_code'),
+    ...timestamps,
+  },
+  (t) => [unique('agent_assignment_key').on(t.accountId, t.role, t.directorateCode).nullsNotDistinct()],
 );

@@ -7,9 +7,10 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { after, before, describe, test } from 'node:test';
 import { count } from 'drizzle-orm';
+import { PDFDocument } from 'pdf-lib';
 import { buildTestApp, type TestApp } from '../testing/app.js';
 import { storedFile } from './schema.js';
-import { cleanFileName, deleteStoredFileRow, savePdfUpload, UploadRejected, type UploadSource } from './service.js';
+import { cleanFileName, deleteStoredFileRow, pdfStructureProblem, savePdfUpload, UploadRejected, type UploadSource } from './service.js';
 import { localFileStore, type FileStore } from './store.js';
 
 let t: TestApp;
@@ -26,6 +27,23 @@ after(async () => {
 });
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n', 'latin1');
+
+/** A one-page PDF as pdf-lib writes it, with a classic trailer (no object streams). */
+async function onePagePdf(): Promise<Buffer> {
+  const document = await PDFDocument.create();
+  document.addPage();
+  return Buffer.from(await document.save({ useObjectStreams: false }));
+}
+
+/** The same PDF declaring an /Encrypt dictionary in its trailer (RC4, as older software writes it). */
+function withEncryptEntry(pdf: Buffer): Buffer {
+  const text = pdf.toString('latin1');
+  assert.ok(text.includes('trailer\n<<'));
+  return Buffer.from(text.replace('trailer\n<<', 'trailer\n<<\n/Encrypt << /Filter /Standard /V 1 /R 2 /O (owner) /U (user) /P -4 >>'), 'latin1');
+}
+
+/** `qpdf --encrypt user owner 256 -- one-page.pdf out.pdf` (qpdf 11.3): AES-256, encrypted object streams. */
+const QPDF_AES256 = Buffer.from('JVBERi0xLjcKJb/3ov4KMSAwIG9iago8PCAvRXh0ZW5zaW9ucyA8PCAvQURCRSA8PCAvQmFzZVZlcnNpb24gLzEuNyAvRXh0ZW5zaW9uTGV2ZWwgOCA+PiA+PiAvUGFnZXMgMyAwIFIgL1R5cGUgL0NhdGFsb2cgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL09ialN0bSAvTGVuZ3RoIDI3MiAvRmlsdGVyIC9GbGF0ZURlY29kZSAvTiAzIC9GaXJzdCAxNSA+PgpzdHJlYW0KNRcJroaNM9RoNH5gRMnSRG+0Q2qzcBk2gzNgvoaWK4IJAvNpuZM0rY1Y4bQkTpTzkzTyEo5RzZzrw7oTXu7m2E3Y/yFTFQKvbHAB2M+wlexo0PWixXGir6BBcJyPHytzEs6z+wNGfJGPKV8fgB/9T3IWUSVCD0PkJS7+wszFlM/3lcbLZxVIKERd9L6PqjfAM49bHLW/UstLLDTVQFsZrMnRnejC/pi+X7zyFeBMYrIOHjIDFtUA3LvpJ5FRK07O1eyJayNLTqiYk8pY/EJ+FOI/0ZUA2b2qRduhAjWtGw2ypJh+IVu3CsDl+DLHqTX+Ub8m/zfQPPC4nL3wOt3l5H2sWU+xeZXWQ59kLJB4+AplbmRzdHJlYW0KZW5kb2JqCjYgMCBvYmoKPDwgL0NGIDw8IC9TdGRDRiA8PCAvQXV0aEV2ZW50IC9Eb2NPcGVuIC9DRk0gL0FFU1YzIC9MZW5ndGggMzIgPj4gPj4gL0ZpbHRlciAvU3RhbmRhcmQgL0xlbmd0aCAyNTYgL08gPDNlZGUyNWNiOTU1NWIyMjAxMGRjM2UxYzEwOWJlNWUwN2Y3ZWM0YmQ1YTZjZjI0ZmViMTlhOTkxZTczODgwNDJiYTkxMWU0NzAwYTcyNGMzMzM1NGNlOWQ0YWJhM2YxNz4gL09FIDw1NTUzNGI3YjlmODJjYmNjODIzYTEzNTIwYTE4YTQxODg5YzI2MWZkODdlMGZmNzQ2OTlkYTNiZmM1ZDQ3OWI3PiAvUCAtNCAvUGVybXMgPDBjYjhhYzBkNmY5YzQ4YThiOTJlMjRkMzBkOTI1YjU2PiAvUiA2IC9TdG1GIC9TdGRDRiAvU3RyRiAvU3RkQ0YgL1UgPGE0YWY5MTBhMDIxZjMzZGFmOGU1MjlhOTE0M2Q0NDNiNWZkNTExMmJiNjkxNWU4NGFlMmQ2YzZlMmQ0MDkxNWZhODNlMjMzZmY1MDAwNjQ0Y2QxZjIwNzk1MDQxNTc1Zj4gL1VFIDwxNDc1YjkzYTFjNzQ4OWE5NDBlNzFiZjJlZjg2NTM5ZWMxMzE2ZDZjOTYzMGU3ZjBmYzViNGRkZjI5NzlkMDI2PiAvViA1ID4+CmVuZG9iago3IDAgb2JqCjw8IC9UeXBlIC9YUmVmIC9MZW5ndGggMzggL0ZpbHRlciAvRmxhdGVEZWNvZGUgL0RlY29kZVBhcm1zIDw8IC9Db2x1bW5zIDQgL1ByZWRpY3RvciAxMiA+PiAvVyBbIDEgMiAxIF0gL0luZm8gNCAwIFIgL1Jvb3QgMSAwIFIgL1NpemUgOCAvSUQgWzxlOWFkODcyMDcwYThkZjYzMGUxNDgxYmU3Y2ExMWI4MT48ZTlhZDg3MjA3MGE4ZGY2MzBlMTQ4MWJlN2NhMTFiODE+XSAvRW5jcnlwdCA2IDAgUiA+PgpzdHJlYW0KeJxjYgACJkYGfgYmBoZiEKsBxGJghBD/Gb/8Y2JgVmYAADDUBC8KZW5kc3RyZWFtCmVuZG9iagpzdGFydHhyZWYKMTA0OQolJUVPRgo=', 'base64');
 
 /** Every file under the store's root, part files included. */
 function filesOnDisk(dir = root): string[] {
@@ -165,6 +183,47 @@ describe('PDF uploads', () => {
     );
     assert.equal(await rowCount(), before);
     assert.deepEqual(filesOnDisk(), []);
+  });
+
+  test('with inspect, a PDF pdf-lib reads is kept', async () => {
+    const pdf = await onePagePdf();
+    const file = await savePdfUpload(t.db, store, chunks(pdf), { originalName: 'plan.pdf', maxBytes: 10_000, inspect: true }, async (_tx, row) => row);
+    assert.equal(file.size, pdf.length);
+    await deleteStoredFileRow(t.db, file.id);
+    await store.delete(file.storageKey);
+    assert.deepEqual(filesOnDisk(), []);
+  });
+
+  test('with inspect, an encrypted PDF is refused (trailer /Encrypt, and a real AES-256 file); nothing is stored', async () => {
+    const before = await rowCount();
+    for (const encrypted of [withEncryptEntry(await onePagePdf()), QPDF_AES256]) {
+      const error = await rejection(savePdfUpload(t.db, store, chunks(encrypted), { originalName: 'chiffre.pdf', maxBytes: 10_000, inspect: true }, keep));
+      assert.equal(error.problem, 'encrypted');
+      assert.equal(error.status, 400);
+      assert.equal(error.messageKey, 'requests.upload.encrypted');
+    }
+    assert.equal(await rowCount(), before);
+    assert.deepEqual(filesOnDisk(), []);
+  });
+
+  test('with inspect, a broken PDF (PDF signature, then nothing readable; cut in half; no page) is refused; nothing is stored', async () => {
+    const before = await rowCount();
+    const pdf = await onePagePdf();
+    const empty = Buffer.from(await (await PDFDocument.create()).save({ addDefaultPage: false }));
+    for (const broken of [PDF, pdf.subarray(0, Math.floor(pdf.length / 2)), empty, Buffer.from('%PDF-1.4\ntout sauf un PDF', 'latin1')]) {
+      const error = await rejection(savePdfUpload(t.db, store, chunks(broken), { originalName: 'abime.pdf', maxBytes: 10_000, inspect: true }, keep));
+      assert.equal(error.problem, 'broken');
+      assert.equal(error.messageKey, 'requests.upload.broken');
+    }
+    assert.equal(await rowCount(), before);
+    assert.deepEqual(filesOnDisk(), []);
+  });
+
+  test('without inspect, the structure is not read (callers that only check the signature keep working)', async () => {
+    const file = await savePdfUpload(t.db, store, chunks(PDF), { originalName: 'minimal.pdf', maxBytes: 1024 }, async (_tx, row) => row);
+    assert.equal(await pdfStructureProblem(PDF), 'broken');
+    await deleteStoredFileRow(t.db, file.id);
+    await store.delete(file.storageKey);
   });
 
   test('names keep their last segment, without control characters', () => {

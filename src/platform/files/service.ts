@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { eq } from 'drizzle-orm';
+import { PDFDocument } from 'pdf-lib';
 import { transaction, type Db } from '../db/index.js';
 import { AppError } from '../errors.js';
 import type { MessageKey } from '../i18n/index.js';
@@ -9,13 +10,16 @@ import type { FileStore } from './store.js';
 
 export type StoredFile = typeof storedFile.$inferSelect;
 
-export type UploadProblem = 'missing' | 'empty' | 'tooLarge' | 'notPdf';
+export type UploadProblem = 'missing' | 'empty' | 'tooLarge' | 'notPdf' | 'encrypted' | 'broken';
 
 const problemKeys: Record<UploadProblem, MessageKey> = {
   missing: 'files.upload.missing',
   empty: 'files.upload.empty',
   tooLarge: 'files.upload.tooLarge',
   notPdf: 'files.upload.notPdf',
+  // Kept with the requests module's messages: the engine's uploads are the ones inspected.
+  encrypted: 'requests.upload.encrypted',
+  broken: 'requests.upload.broken',
 };
 
 /** An upload refused for a reason the person can act on; nothing of it is kept. */
@@ -70,7 +74,11 @@ class PdfCheck extends Transform {
 /** A multipart file stream: busboy marks it truncated and emits 'limit' at the size limit. */
 export type UploadSource = Readable & { truncated?: boolean };
 
-export type UploadMeta = { originalName: string; maxBytes: number };
+/**
+ * `inspect`: after the body is stored and before its row is written, load it with pdf-lib and
+ * refuse a file that is encrypted (nobody at the ministry could read it) or that does not parse.
+ */
+export type UploadMeta = { originalName: string; maxBytes: number; inspect?: boolean };
 
 /** Keeps the last path segment of a browser-given name, without control characters, 200 at most. */
 export function cleanFileName(name: string): string {
@@ -116,6 +124,7 @@ export async function savePdfUpload<T>(
     await store.delete(key);
     throw new UploadRejected('tooLarge', meta.maxBytes);
   }
+  if (meta.inspect) await inspectStored(store, key, meta.maxBytes);
   try {
     return await transaction(db, async (tx) => {
       const [row] = await tx
@@ -128,6 +137,49 @@ export async function savePdfUpload<T>(
   } catch (error) {
     await store.delete(key);
     throw error;
+  }
+}
+
+/** A stored body read back whole, at most `maxBytes` (what the upload was checked against). */
+async function readStored(store: FileStore, key: string, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of store.get(key)) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    total += buffer.length;
+    if (total > maxBytes) throw new UploadRejected('tooLarge', maxBytes);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Refuses a stored body that pdf-lib finds encrypted or broken; a refused body is deleted. */
+async function inspectStored(store: FileStore, key: string, maxBytes: number): Promise<void> {
+  let problem: 'encrypted' | 'broken' | null;
+  try {
+    problem = await pdfStructureProblem(await readStored(store, key, maxBytes));
+  } catch (error) {
+    await store.delete(key);
+    throw error;
+  }
+  if (problem) {
+    await store.delete(key);
+    throw new UploadRejected(problem);
+  }
+}
+
+/**
+ * What pdf-lib finds wrong with a PDF: encrypted (it marks the document so when its trailer names
+ * an /Encrypt dictionary; encryption is ignored while loading so that an encrypted file is told
+ * apart from a broken one), broken (it does not load, or has no page to read), or nothing.
+ */
+export async function pdfStructureProblem(bytes: Uint8Array): Promise<'encrypted' | 'broken' | null> {
+  try {
+    const document = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
+    if (document.isEncrypted) return 'encrypted';
+    return document.getPageCount() > 0 ? null : 'broken';
+  } catch {
+    return 'broken';
   }
 }
 

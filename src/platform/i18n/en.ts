@@ -1,6 +1,14 @@
+import { childcareEn } from '../../modules/childcare/messages.js';
+import { mesEn } from '../../modules/mes/messages.js';
+import { mesReviewEn } from '../../modules/mes/review-messages.js';
+import { requestsEn } from '../../modules/requests/messages.js';
 import type { MessageKey } from './fr.js';
 
 export const en: Record<MessageKey, string> = {
+  ...childcareEn,
+  ...requestsEn,
+  ...mesEn,
+  ...mesReviewEn,
   'site.name': 'Childcare Services Portal',
   'site.logoAlt': 'Logo of the Gouvernement du Québec',
   'nav.skip': 'Skip to content',
@@ -525,7 +533,7 @@ export const en: Record<MessageKey, string> = {
   'verification.queue.title': 'Enrolments to verify',
   'verification.queue.intro': 'Deferred enrolments, oldest first.',
   'verification.queue.caption': 'Enrolments',
-  'verification.queue.count': '{count} enrolments — page {page} of {pages}',
+  'verification.queue.shown': 'Enrolments on this page: {count}.',
   'verification.queue.empty': 'No enrolment matches these criteria.',
   'verification.queue.pages': 'Result pages',
   'verification.queue.previous': 'Previous page',
@@ -549,6 +557,8 @@ export const en: Record<MessageKey, string> = {
   'verification.conflict': 'Another agent has just handled this file: your decision was not recorded. Open the file to see the decision made.',
   'verification.conflict.back': 'Open the file',
   'verification.mail.subject': 'Enrolment {number} of {name}',
+  'verification.mail.submitted': 'We have received the documents for enrolment {number} of {name}. The file is now under verification by the enterprise registry agents.',
+  'verification.mail.submittedNext': 'An agent will review the documents. You will receive an email when the agent has activated or refused the enrolment, or asks for more documents. Until then, the documents of the file can no longer be changed.',
   'verification.mail.askMore': 'The registry agent asks for more documents for enrolment {number} of {name}. Send them through the portal, then submit the file again.',
   'verification.mail.activated': 'Enrolment {number} of {name} is activated: the enterprise can now use the online services.',
   'verification.mail.refused': 'Enrolment {number} of {name} is refused.',
@@ -642,7 +652,13 @@ export const en: Record<MessageKey, string> = {
   'rights.none': 'The enterprise is not yet active in any online service. First enrol it in a ministry’s online services.',
   'rights.enrolLink': 'Enrolment in online services',
   'rights.usersLink': 'Manage users',
-  'rights.caption': 'Rights per user and online service',
+  'rights.caption': 'Users’ rights in the online service {eservice}',
+  'rights.services': 'Online services',
+  'rights.pageNote': 'One online service and 50 users at a time: save before changing service or page. Saving changes only the rights shown.',
+  'rights.shown': 'Users {from} to {to} of {total}',
+  'rights.pages': 'Pages of users',
+  'rights.previous': 'Previous users',
+  'rights.next': 'Next users',
   'rights.user': 'User',
   'rights.right.consult': 'View',
   'rights.right.enter': 'Enter data in forms',
@@ -676,6 +692,13 @@ export const en: Record<MessageKey, string> = {
   'workspace.none': 'This account is not attached to any enrolled enterprise.',
   'agentHome.title': 'Agents’ workspace',
   'agentHome.enrolments': 'Enterprise enrolments to verify',
+  'agentHome.mes': 'MES requests to review',
+  'agentHome.roles': 'Your roles: {roles}',
+  'agentHome.noRole': 'No role is assigned to you. Contact the portal’s administrators.',
+  'agentHome.role.registry': 'enterprise registry',
+  'agentHome.role.famille': 'Ministère de la Famille',
+  'agentHome.role.mamh': 'Municipal Affairs',
+  'agentHome.role.support': 'support desk',
   'agentHome.eservices': 'Enrolments in online services',
   'home.providers.enrol': 'No user code yet? Enrol my enterprise',
 };

@@ -1,10 +1,30 @@
 import type { Lang } from './index.js';
 
+// One formatter per language, made once: building an Intl.DateTimeFormat costs far more than
+// formatting with it, and a page of the agents' queue formats 50 dates.
+const dateTimeFormats: Record<Lang, Intl.DateTimeFormat> = {
+  fr: new Intl.DateTimeFormat('fr-CA', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Toronto' }),
+  en: new Intl.DateTimeFormat('en-CA', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Toronto' }),
+};
+
 /** Dates and times as read in Quebec, in the reader's language. */
 export function formatDateTime(lang: Lang, date: Date): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'America/Toronto',
-  }).format(date);
+  return dateTimeFormats[lang].format(date);
+}
+
+const longDateFormats: Record<Lang, Intl.DateTimeFormat> = {
+  fr: new Intl.DateTimeFormat('fr-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }),
+  en: new Intl.DateTimeFormat('en-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }),
+};
+
+/** « 22 juillet 2021 »: a day as read in Quebec, in the reader's language. */
+export function formatLongDate(lang: Lang, date: Date): string {
+  return longDateFormats[lang].format(date);
+}
+
+const isoDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** « 2021-07-29 »: the day in Quebec of an instant, as lists write it. */
+export function formatIsoDay(date: Date): string {
+  return isoDayFormat.format(date);
 }

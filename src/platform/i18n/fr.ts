@@ -1,5 +1,17 @@
-/** The French catalogue: the reference. Every key here must exist in en.ts (the compiler checks). */
+import { childcareFr } from '../../modules/childcare/messages.js';
+import { mesFr } from '../../modules/mes/messages.js';
+import { mesReviewFr } from '../../modules/mes/review-messages.js';
+import { requestsFr } from '../../modules/requests/messages.js';
+
+/**
+ * The French catalogue: the reference. Every key here must exist in en.ts (the compiler checks).
+ * Newer modules keep their messages in their own `messages.ts`, merged here.
+ */
 export const fr = {
+  ...childcareFr,
+  ...requestsFr,
+  ...mesFr,
+  ...mesReviewFr,
   'site.name': 'Guichet des services de garde',
   'site.logoAlt': 'Logo du gouvernement du Québec',
   'nav.skip': 'Passer au contenu',
@@ -524,7 +536,7 @@ export const fr = {
   'verification.queue.title': 'Inscriptions à vérifier',
   'verification.queue.intro': 'Les inscriptions différées, de la plus ancienne à la plus récente.',
   'verification.queue.caption': 'Inscriptions',
-  'verification.queue.count': '{count} inscriptions — page {page} de {pages}',
+  'verification.queue.shown': 'Inscriptions sur cette page : {count}.',
   'verification.queue.empty': 'Aucune inscription ne correspond à ces critères.',
   'verification.queue.pages': 'Pages de résultats',
   'verification.queue.previous': 'Page précédente',
@@ -548,6 +560,8 @@ export const fr = {
   'verification.conflict': 'Un autre agent vient de traiter ce dossier : votre décision n’a pas été enregistrée. Consultez le dossier pour voir la décision prise.',
   'verification.conflict.back': 'Consulter le dossier',
   'verification.mail.subject': 'Inscription {number} de {name}',
+  'verification.mail.submitted': 'Nous avons reçu les documents de l’inscription {number} de {name}. Le dossier est maintenant en vérification par les agents du registre des entreprises.',
+  'verification.mail.submittedNext': 'Un agent examinera les documents. Vous recevrez un courriel quand il aura activé ou refusé l’inscription, ou s’il demande d’autres documents. D’ici là, les documents du dossier ne peuvent plus être modifiés.',
   'verification.mail.askMore': 'L’agent du registre demande d’autres documents pour l’inscription {number} de {name}. Transmettez-les dans le guichet, puis soumettez de nouveau le dossier.',
   'verification.mail.activated': 'L’inscription {number} de {name} est activée : l’entreprise peut maintenant utiliser les services en ligne.',
   'verification.mail.refused': 'L’inscription {number} de {name} est refusée.',
@@ -641,7 +655,13 @@ export const fr = {
   'rights.none': 'L’entreprise n’est encore active dans aucun service en ligne. Inscrivez-la d’abord aux services en ligne d’un ministère.',
   'rights.enrolLink': 'Inscription aux services en ligne',
   'rights.usersLink': 'Gérer les utilisateurs',
-  'rights.caption': 'Droits par utilisateur et par service en ligne',
+  'rights.caption': 'Droits des utilisateurs dans le service en ligne {eservice}',
+  'rights.services': 'Services en ligne',
+  'rights.pageNote': 'Un service en ligne et 50 utilisateurs à la fois : enregistrez avant de changer de service ou de page. L’enregistrement ne touche que les droits affichés.',
+  'rights.shown': 'Utilisateurs {from} à {to} sur {total}',
+  'rights.pages': 'Pages d’utilisateurs',
+  'rights.previous': 'Utilisateurs précédents',
+  'rights.next': 'Utilisateurs suivants',
   'rights.user': 'Utilisateur',
   'rights.right.consult': 'Consulter',
   'rights.right.enter': 'Saisir dans les formulaires',
@@ -675,6 +695,13 @@ export const fr = {
   'workspace.none': 'Ce compte n’est rattaché à aucune entreprise inscrite.',
   'agentHome.title': 'Espace des agents',
   'agentHome.enrolments': 'Inscriptions d’entreprises à vérifier',
+  'agentHome.mes': 'Demandes MES à analyser',
+  'agentHome.roles': 'Vos rôles : {roles}',
+  'agentHome.noRole': 'Aucun rôle ne vous est attribué. Communiquez avec l’administration du guichet.',
+  'agentHome.role.registry': 'registre des entreprises',
+  'agentHome.role.famille': 'ministère de la Famille',
+  'agentHome.role.mamh': 'Affaires municipales',
+  'agentHome.role.support': 'soutien',
   'agentHome.eservices': 'Inscriptions aux services en ligne',
   'home.providers.enrol': 'Pas encore de code d’utilisateur? Inscrire mon entreprise',
 } as const;

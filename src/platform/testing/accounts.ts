@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AccountKind } from '../context.js';
 import { systemCtx } from '../context.js';
 import { transaction, type Db } from '../db/index.js';
+import { assignAgentRole, type AgentAssignment } from '../../modules/identity/agents.js';
 import { createAccount, type Account } from '../../modules/identity/service.js';
 import { currentTotp, newTotpSecret } from '../../modules/identity/totp.js';
 import { TEST_SECRET, type TestClient } from './app.js';
@@ -10,11 +11,19 @@ export type TestAccount = { account: Account; identifier: string; password: stri
 
 const settings = { secret: TEST_SECRET, publicUrl: 'http://localhost:3000', failureDelayMs: 0 };
 
+/** Unless a test names its roles, an agent holds every role, for every directorate. */
+const everyAgentRole: AgentAssignment[] = [
+  { role: 'registry', directorateCode: null },
+  { role: 'famille', directorateCode: null },
+  { role: 'mamh', directorateCode: null },
+  { role: 'support', directorateCode: null },
+];
+
 /** An account ready to sign in: MFA enrolled for enterprise users and agents unless told otherwise. */
 export async function createTestAccount(
   db: Db,
   kind: AccountKind,
-  options: { mfa?: boolean; temporary?: boolean; email?: string; language?: 'fr' | 'en' } = {},
+  options: { mfa?: boolean; temporary?: boolean; email?: string; language?: 'fr' | 'en'; agentRoles?: AgentAssignment[] } = {},
 ): Promise<TestAccount> {
   const suffix = randomBytes(4).toString('hex');
   const password = `Essai-${suffix}-motdepasse`;
@@ -29,6 +38,11 @@ export async function createTestAccount(
       temporaryPassword: options.temporary ?? false,
       mfaSecret: totpSecret ?? undefined,
       language: options.language,
+    }).then(async (created) => {
+      if (kind === 'agent') {
+        for (const { role, directorateCode } of options.agentRoles ?? everyAgentRole) await assignAgentRole(tx, created.account.id, role, directorateCode);
+      }
+      return created;
     }),
   );
   return { account, identifier: account.userCode ?? email, password, totpSecret };

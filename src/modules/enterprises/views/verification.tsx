@@ -4,7 +4,17 @@ import { formatMebibytes } from '../../../platform/files/service.js';
 import { formatDateTime } from '../../../platform/i18n/format.js';
 import type { MessageKey } from '../../../platform/i18n/index.js';
 import { legalTypes } from '../rules.js';
-import { documentKinds, enrolmentStates, type DocumentView, type EnrolmentFile, type EventView, type QueueFilters, type QueuePage } from '../verification.js';
+import {
+  documentKinds,
+  enrolmentStates,
+  formatQueueCursor,
+  type DocumentView,
+  type EnrolmentFile,
+  type EventView,
+  type QueueCursor,
+  type QueueFilters,
+  type QueuePage,
+} from '../verification.js';
 
 function fileSize(v: ViewContext, bytes: number): string {
   return bytes < 1_048_576 ? v.t('verification.size.kb', { size: Math.max(1, Math.round(bytes / 1024)) }) : v.t('verification.size.mb', { size: formatMebibytes(bytes) });
@@ -213,13 +223,14 @@ export function NoEnrolmentPage({ v }: { v: ViewContext }) {
   return <p>{v.t('verification.none')}</p>;
 }
 
-function queueHref(filters: QueueFilters, page: number): string {
+/** A link of the queue: the same filters, the page after or before a position. */
+function queueHref(filters: QueueFilters, position: { apres: QueueCursor } | { avant: QueueCursor }): string {
   const params = new URLSearchParams();
   if (filters.legalType) params.set('type', filters.legalType);
   params.set('etat', filters.state ?? 'tous');
-  if (page > 1) params.set('page', String(page));
-  const query = params.toString();
-  return `/agent/inscriptions${query ? `?${query}` : ''}`;
+  if ('apres' in position) params.set('apres', formatQueueCursor(position.apres));
+  else params.set('avant', formatQueueCursor(position.avant));
+  return `/agent/inscriptions?${params.toString()}`;
 }
 
 export function QueuePageView({ v, queue, filters }: { v: ViewContext; queue: QueuePage; filters: QueueFilters }) {
@@ -257,7 +268,7 @@ export function QueuePageView({ v, queue, filters }: { v: ViewContext; queue: Qu
         </div>
         <SubmitButton kind="secondary">{v.t('verification.filter.apply')}</SubmitButton>
       </form>
-      <p role="status">{v.t('verification.queue.count', { count: queue.total, page: queue.page, pages: queue.pageCount })}</p>
+      <p role="status">{v.t('verification.queue.shown', { count: queue.rows.length })}</p>
       {queue.rows.length === 0 ? (
         <p>{v.t('verification.queue.empty')}</p>
       ) : (
@@ -289,19 +300,19 @@ export function QueuePageView({ v, queue, filters }: { v: ViewContext; queue: Qu
           </tbody>
         </table>
       )}
-      {queue.pageCount > 1 ? (
+      {queue.previous || queue.next ? (
         <nav aria-label={v.t('verification.queue.pages')}>
           <ul class="pagination">
-            {queue.page > 1 ? (
+            {queue.previous ? (
               <li>
-                <a href={queueHref(filters, queue.page - 1)} rel="prev">
+                <a href={queueHref(filters, { avant: queue.previous })} rel="prev">
                   {v.t('verification.queue.previous')}
                 </a>
               </li>
             ) : null}
-            {queue.page < queue.pageCount ? (
+            {queue.next ? (
               <li>
-                <a href={queueHref(filters, queue.page + 1)} rel="next">
+                <a href={queueHref(filters, { apres: queue.next })} rel="next">
                   {v.t('verification.queue.next')}
                 </a>
               </li>

@@ -1,8 +1,11 @@
 import type { ViewContext } from '../../../platform/http/render.js';
 import type { EnterpriseInfo, Membership } from '../members.js';
 
-/** An enterprise account's entry point: its enterprise and the pages its role opens. */
-export function WorkspacePage({ v, enterprise, membership }: { v: ViewContext; enterprise: EnterpriseInfo; membership: Membership }) {
+/**
+ * An enterprise account's entry point: its enterprise and the pages its role opens. `canUseMes`:
+ * the account holds a MES right (`mesActions.use` of src/modules/mes/service.ts).
+ */
+export function WorkspacePage({ v, enterprise, membership, canUseMes = false }: { v: ViewContext; enterprise: EnterpriseInfo; membership: Membership; canUseMes?: boolean }) {
   const rse = membership.role === 'rse' && membership.active;
   return (
     <>
@@ -30,6 +33,11 @@ export function WorkspacePage({ v, enterprise, membership }: { v: ViewContext; e
               <a href="/entreprise/droits">{v.t('workspace.link.rights')}</a>
             </li>
           </>
+        ) : null}
+        {canUseMes ? (
+          <li>
+            <a href="/entreprise/mes">{v.t('mes.title')}</a>
+          </li>
         ) : null}
         <li>
           <a href="/entreprise/mes-droits">{v.t('workspace.link.myRights')}</a>

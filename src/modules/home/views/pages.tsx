@@ -1,4 +1,5 @@
 import type { ViewContext } from '../../../platform/http/render.js';
+import type { AgentRole } from '../../identity/agents.js';
 
 export function HomePage({ v }: { v: ViewContext }) {
   return (
@@ -48,21 +49,37 @@ export function PrivacyPage({ v }: { v: ViewContext }) {
 }
 
 /** The agents' entry point: the queues and registers of every module. */
-export function AgentHomePage({ v }: { v: ViewContext }) {
+export function AgentHomePage({ v, roles }: { v: ViewContext; roles: readonly AgentRole[] }) {
+  if (roles.length === 0) return <p>{v.t('agentHome.noRole')}</p>;
+  const holds = (role: AgentRole) => roles.includes(role);
   return (
-    <ul>
-      <li>
-        <a href="/agent/inscriptions">{v.t('agentHome.enrolments')}</a>
-      </li>
-      <li>
-        <a href="/agent/services-en-ligne">{v.t('agentHome.eservices')}</a>
-      </li>
-      <li>
-        <a href="/agent/lettres">{v.t('letters.title')}</a>
-      </li>
-      <li>
-        <a href="/agent/journal">{v.t('audit.title')}</a>
-      </li>
-    </ul>
+    <>
+      <p>{v.t('agentHome.roles', { roles: roles.map((role) => v.t(`agentHome.role.${role}`)).join(', ') })}</p>
+      <ul>
+        {holds('registry') && (
+          <li>
+            <a href="/agent/inscriptions">{v.t('agentHome.enrolments')}</a>
+          </li>
+        )}
+        {holds('famille') && (
+          <li>
+            <a href="/agent/mes">{v.t('agentHome.mes')}</a>
+          </li>
+        )}
+        {(holds('famille') || holds('mamh')) && (
+          <li>
+            <a href="/agent/services-en-ligne">{v.t('agentHome.eservices')}</a>
+          </li>
+        )}
+        {holds('registry') && (
+          <li>
+            <a href="/agent/lettres">{v.t('letters.title')}</a>
+          </li>
+        )}
+        <li>
+          <a href="/agent/journal">{v.t('audit.title')}</a>
+        </li>
+      </ul>
+    </>
   );
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "request_submission" ALTER COLUMN "signature" DROP NOT NULL;

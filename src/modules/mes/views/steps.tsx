@@ -1,0 +1,47 @@
+import type { ViewContext } from '../../../platform/http/render.js';
+import { mesProgram } from '../program.js';
+
+export type StepId = 'identity' | 'type' | 'support' | 'documents' | 'verification';
+
+export const stepIds: readonly StepId[] = ['identity', 'type', 'support', 'documents', 'verification'];
+
+export function isStepId(value: unknown): value is StepId {
+  return typeof value === 'string' && (stepIds as readonly string[]).includes(value);
+}
+
+/** The address of a step of an existing request. */
+export function stepHref(requestId: string, step: StepId): string {
+  return `/entreprise/mes/demandes/${requestId}/modifier?etape=${step}`;
+}
+
+/**
+ * The seed's list of the five steps (title in bold, subtitle under it), the current one marked
+ * for screen readers too. Once the request exists, each step is a link.
+ */
+export function StepList({ v, current, requestId }: { v: ViewContext; current: StepId; requestId?: string }) {
+  return (
+    <nav aria-label={v.t('mes.steps.label')}>
+      <ol class="mes-steps">
+        {mesProgram.steps.map((step) => {
+          const id = isStepId(step.id) ? step.id : 'identity';
+          const label = (
+            <>
+              <strong>{v.t(step.title)}</strong>
+              <span>{v.t(step.subtitle)}</span>
+            </>
+          );
+          const isCurrent = id === current;
+          return (
+            <li key={step.id} class={isCurrent ? 'mes-step-current' : undefined}>
+              {requestId && !isCurrent ? (
+                <a href={stepHref(requestId, id)}>{label}</a>
+              ) : (
+                <span aria-current={isCurrent ? 'step' : undefined}>{label}</span>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
+}

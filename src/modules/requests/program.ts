@@ -1,0 +1,103 @@
+import type { Rule } from '../../platform/authz.js';
+import type { MessageKey } from '../../platform/i18n/index.js';
+
+/**
+ * A program (MES, a financial-aid program) is a definition on the request engine: its steps,
+ * fields, documents, signature and receivability rules. A published revision is never changed in
+ * place: a change makes a new revision, and fields keep their stable id across revisions, so the
+ * values of a request (keyed by field id) survive a new revision.
+ */
+export type FieldType = 'text' | 'textarea' | 'integer' | 'decimal' | 'date' | 'choice' | 'email' | 'phone';
+
+/** What the engine knows of a request when it checks a field: enough for context-dependent rules. */
+export type RequestFacts = {
+  /** The program's own facts about the request (for MES: its type, the kind of service). */
+  readonly attributes: Readonly<Record<string, string>>;
+};
+
+export type FieldDefinition = {
+  /** Stable across revisions: values are stored under it. */
+  readonly id: string;
+  readonly type: FieldType;
+  readonly label: MessageKey;
+  readonly help?: MessageKey;
+  /** Unit shown after a number (« heures / jour »). */
+  readonly unit?: MessageKey;
+  /** Required for receivability and to leave its step; a function when it depends on the request. */
+  readonly required: boolean | ((facts: RequestFacts) => boolean);
+  readonly min?: number;
+  /** A number's maximum; a function when it depends on the request (e.g. working days of its year). */
+  readonly max?: number | ((facts: RequestFacts) => number);
+  /** Decimal places allowed for `decimal` (e.g. 1 for half hours: 4.5). */
+  readonly step?: number;
+  readonly maxLength?: number;
+  /** For `choice`: the values and their labels. */
+  readonly choices?: readonly { readonly value: string; readonly label: MessageKey }[];
+  /** The field is shown and asked only when this holds (e.g. the RSGE's name only for a BC). */
+  readonly shownWhen?: (facts: RequestFacts) => boolean;
+};
+
+export type StepDefinition = {
+  readonly id: string;
+  readonly title: MessageKey;
+  readonly subtitle: MessageKey;
+  /** The fields entered on this step, in order (by id). */
+  readonly fields: readonly string[];
+};
+
+export type DocumentTypeDefinition = {
+  readonly id: string;
+  readonly label: MessageKey;
+  readonly required: boolean | ((facts: RequestFacts) => boolean);
+};
+
+export type ProgramDefinition = {
+  /** The `request.program` value. */
+  readonly id: string;
+  readonly revision: number;
+  /** The e-service whose rights govern the enterprise side (`consult`, `enter`, `sign`). */
+  readonly eservice: 'mes' | 'aid';
+  readonly steps: readonly StepDefinition[];
+  readonly fields: readonly FieldDefinition[];
+  readonly documentTypes: readonly DocumentTypeDefinition[];
+  /** Largest document accepted, in bytes. */
+  readonly maxDocumentBytes: number;
+  /** Whether the director's electronic signature is needed before transmission. */
+  readonly signatureRequired: boolean;
+  readonly access: ProgramAccess;
+  /** The program's name in mails (« Mesure exceptionnelle de soutien »). */
+  readonly name: MessageKey;
+  /** Where a request is read, for the links in mails. */
+  readonly paths: { readonly enterprise: (requestId: string) => string; readonly agent: (requestId: string) => string };
+};
+
+export function fieldById(program: ProgramDefinition, id: string): FieldDefinition | undefined {
+  return program.fields.find((field) => field.id === id);
+}
+
+export function isRequired(rule: boolean | ((facts: RequestFacts) => boolean), facts: RequestFacts): boolean {
+  return typeof rule === 'function' ? rule(facts) : rule;
+}
+
+export function isShown(field: FieldDefinition, facts: RequestFacts): boolean {
+  return field.shownWhen ? field.shownWhen(facts) : true;
+}
+
+/** What an authorization rule of a program sees of a request. */
+export type RequestResource = { readonly id: string; readonly program: string; readonly enterpriseId: string; readonly directorateCode: string };
+
+/**
+ * Who may do what on a program's requests: each list holds rules of which any suffices
+ * (`platform/authz`). `create` is checked against the enterprise before a request exists.
+ */
+export type ProgramAccess = {
+  readonly create: readonly Rule<{ enterpriseId: string }>[];
+  /** See the request, its documents, comments and history. */
+  readonly read: readonly Rule<RequestResource>[];
+  /** Enter values, add and delete documents, mark comments corrected, delete a draft, declare a departure. */
+  readonly edit: readonly Rule<RequestResource>[];
+  /** Sign electronically and transmit. */
+  readonly sign: readonly Rule<RequestResource>[];
+  /** The ministry: comment, mark compliant, close. */
+  readonly review: readonly Rule<RequestResource>[];
+};
