@@ -1,92 +1,25 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { ConfigError, parseConfig, type Config } from '../../config.js';
 import { systemCtx } from '../../platform/context.js';
-import { migrateDatabase, openDatabase, ping, type Database } from '../../platform/db/index.js';
-import { DataDirLockedError } from '../../platform/db/lock.js';
-import { secretFromDataDir } from '../../platform/secret.js';
-import { formatImportError, importRegistryRecords, parseRegistryFile, type ImportError, type ImportResult } from './import.js';
+import { runCsvImportCli } from '../../platform/imports/cli.js';
+import { formatImportError, importRegistryRecords, parseRegistryFile } from './import.js';
 
 /**
- * `npm run registry:import FILE.csv`: loads or updates the enterprise registry of the configured
- * database (DATABASE_URL, else the PGlite data in DATA_DIR, created and migrated when new) from a
- * CSV file, in one transaction. Exit 0 when imported, 1 when the file has bad lines (each one is
- * listed and nothing is imported), 2 when the file or the database cannot be used.
+ * `npm run registry:import FILE.csv`: loads or updates the enterprise registry from a CSV file, in
+ * one transaction (see platform/imports/cli.ts for the exit codes). The server's secret keys the
+ * HMACs of the identifiers, or they would never match.
  */
-
-/** Drizzle wraps the driver's error; the driver's says what went wrong. */
-function reason(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return cause instanceof Error ? cause.message : String(cause);
-}
-
-function stop(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
-
-const args = process.argv.slice(2).filter((arg) => arg !== '--');
-if (args.length !== 1 || !args[0]) {
-  stop('Usage : npm run registry:import FICHIER.csv / Usage: npm run registry:import FILE.csv');
-}
-// npm runs scripts from the package's directory; a relative path is the caller's.
-const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), args[0]);
-
-let config: Config;
-try {
-  // The same secret as the server's, or the HMACs of the identifiers would never match.
-  config = parseConfig(process.env, secretFromDataDir);
-} catch (error) {
-  if (error instanceof ConfigError) stop(error.message);
-  throw error;
-}
-
-let bytes: Buffer;
-try {
-  bytes = fs.readFileSync(file);
-} catch (error) {
-  stop(`Impossible de lire ${file} / Cannot read ${file}: ${(error as Error).message}`);
-}
-
-function reportErrors(errors: ImportError[]): never {
-  console.error(`${file} : ${errors.length} erreur(s), rien n'a été importé / ${errors.length} error(s), nothing was imported.`);
-  for (const error of errors) console.error(`  ${formatImportError(error)}`);
-  process.exit(1);
-}
-
-// The file is checked before the database is opened: a bad file needs neither.
-const parsed = parseRegistryFile(bytes);
-if (!parsed.ok) reportErrors(parsed.errors);
-
-let database: Database;
-try {
-  database = config.DATABASE_URL
-    ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL, max: 1 })
-    : await openDatabase({ kind: 'pglite', dataDir: config.DATA_DIR });
-} catch (error) {
-  stop(error instanceof DataDirLockedError ? error.message : `Impossible d'ouvrir la base de données / Cannot open the database: ${reason(error)}`);
-}
-try {
-  // A server connection is only made by the first query.
-  await ping(database.db);
-} catch (error) {
-  await database.close().catch(() => undefined);
-  stop(`Impossible d'ouvrir la base de données / Cannot open the database: ${reason(error)}`);
-}
-
-let result: ImportResult;
-try {
-  await migrateDatabase(database);
-  result = await importRegistryRecords(database.db, systemCtx('registry-import'), config.secret, parsed.records, path.basename(file));
-} catch (error) {
-  await database.close().catch(() => undefined);
-  stop(`Échec de l'importation, rien n'a été importé / Import failed, nothing was imported: ${reason(error)}`);
-}
-await database.close();
-
-if (!result.ok) reportErrors(result.errors);
-console.log(
-  `Registre des entreprises : ${result.created} créée(s), ${result.updated} mise(s) à jour. / ` +
-    `Enterprise registry: ${result.created} created, ${result.updated} updated.`,
-);
-process.exit(0);
+await runCsvImportCli({
+  script: 'registry:import',
+  parse(bytes) {
+    const parsed = parseRegistryFile(bytes);
+    return parsed.ok ? { ok: true, value: parsed.records } : parsed;
+  },
+  formatError: formatImportError,
+  async run(db, config, records, fileName) {
+    const result = await importRegistryRecords(db, systemCtx('registry-import'), config.secret, records, fileName);
+    if (!result.ok) return result;
+    return {
+      ok: true,
+      summary: `Registre des entreprises : ${result.created} créée(s), ${result.updated} mise(s) à jour. / Enterprise registry: ${result.created} created, ${result.updated} updated.`,
+    };
+  },
+});

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { emailField, parseForm, requiredText } from '../../platform/http/forms.js';
-import { sendPage, viewContext } from '../../platform/http/render.js';
+import { sendPage, sendPdf, viewContext } from '../../platform/http/render.js';
 import { acknowledgementPdf } from './acknowledgement-pdf.js';
 import { isAssessmentNumber, isImpotnetCode, isInvitationNumber, isTenDigits, isValidSin, normalizeIdentifier } from './identifiers.js';
 import { corporationOfficerFunctions, identifiersByLegalType, legalTypes, rolesByLegalType, type LegalType, type SecretIdentifier } from './rules.js';
@@ -254,10 +254,6 @@ export function registerEnterprises(app: FastifyInstance): void {
       return sendPage(reply, v, { title: v.t('ackPage.title'), status: 410 }, <p>{v.t('ackPage.pdfGone')}</p>);
     }
     const pdf = await acknowledgementPdf(ack, request.ctx.lang);
-    return reply
-      .header('content-type', 'application/pdf')
-      .header('content-disposition', `attachment; filename="accuse-${ack.enrolment.number}.pdf"`)
-      .header('cache-control', 'no-store')
-      .send(Buffer.from(pdf));
+    return sendPdf(reply, `accuse-${ack.enrolment.number}.pdf`, pdf);
   });
 }

@@ -5,7 +5,7 @@ import { AppError, ConflictError } from '../../platform/errors.js';
 import { UploadRejected } from '../../platform/files/service.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { parseForm, requiredText } from '../../platform/http/forms.js';
-import { sendPage, viewContext } from '../../platform/http/render.js';
+import { sendPage, sendPdf, viewContext } from '../../platform/http/render.js';
 import { enrolmentFormsPdf } from './forms-pdf.js';
 import { legalTypes } from './rules.js';
 import type { EnterpriseSettings } from './service.js';
@@ -78,12 +78,7 @@ export function registerVerification(app: FastifyInstance): void {
   }
 
   function sendDocument(reply: FastifyReply, opened: OpenedDocument) {
-    return reply
-      .header('content-type', 'application/pdf')
-      .header('content-disposition', `attachment; filename="${opened.enrolmentNumber}-${opened.kind}.pdf"`)
-      .header('content-length', String(opened.file.size))
-      .header('cache-control', 'no-store')
-      .send(opened.body);
+    return sendPdf(reply, `${opened.enrolmentNumber}-${opened.kind}.pdf`, opened.body, opened.file.size);
   }
 
   // --- The enterprise's side -----------------------------------------------------------------
@@ -109,11 +104,7 @@ export function registerVerification(app: FastifyInstance): void {
     if (!signedIn(request, reply)) return reply;
     const file = await enrolmentFileForForms(db, request.ctx);
     const pdf = await enrolmentFormsPdf(file, request.ctx.lang);
-    return reply
-      .header('content-type', 'application/pdf')
-      .header('content-disposition', `attachment; filename="formulaires-${file.enrolment.number}.pdf"`)
-      .header('cache-control', 'no-store')
-      .send(Buffer.from(pdf));
+    return sendPdf(reply, `formulaires-${file.enrolment.number}.pdf`, pdf);
   });
 
   r.post('/entreprise/inscription/documents', async (request, reply) => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { FieldValidationError } from '../../platform/errors.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { parseForm, requiredText } from '../../platform/http/forms.js';
-import { sendPage, viewContext } from '../../platform/http/render.js';
+import { sendPage, sendPdf, viewContext } from '../../platform/http/render.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
 import { openDocument, requestResource, type EngineSettings } from '../requests/service.js';
 import { mesProgram } from './program.js';
@@ -126,12 +126,7 @@ export function registerMesReview(app: FastifyInstance): void {
     if (signInFirst(request, reply)) return reply;
     await reviewable(request, request.params.id);
     const opened = await openDocument(db, request.ctx, settings, mesProgram, request.params.id, request.params.documentId);
-    return reply
-      .header('content-type', 'application/pdf')
-      .header('content-disposition', `attachment; filename="${encodeURIComponent(opened.name)}"`)
-      .header('content-length', String(opened.size))
-      .header('cache-control', 'no-store')
-      .send(opened.body);
+    return sendPdf(reply, opened.name, opened.body, opened.size);
   });
 
   r.get('/agent/mes/demandes/:id/conforme', { schema: { params: requestParams } }, async (request, reply) => {

@@ -7,7 +7,7 @@ import { AppError, ConflictError, FieldValidationError } from '../../platform/er
 import { UploadRejected } from '../../platform/files/service.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { parseForm, requiredText } from '../../platform/http/forms.js';
-import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
+import { sendPage, sendPdf, viewContext, type ViewContext } from '../../platform/http/render.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
 import { actorEnterpriseId } from '../enterprises/members-routes.js';
 import {
@@ -403,12 +403,7 @@ export function registerMes(app: FastifyInstance): void {
   r.get('/entreprise/mes/demandes/:id/documents/:documentId', { schema: { params: documentParams } }, async (request, reply) => {
     if (!(await actorEnterpriseId(request, reply))) return reply;
     const opened = await openDocument(db, request.ctx, settings, mesProgram, request.params.id, request.params.documentId);
-    return reply
-      .header('content-type', 'application/pdf')
-      .header('content-disposition', `attachment; filename="${encodeURIComponent(opened.name)}"`)
-      .header('content-length', String(opened.size))
-      .header('cache-control', 'no-store')
-      .send(opened.body);
+    return sendPdf(reply, opened.name, opened.body, opened.size);
   });
 
   r.post('/entreprise/mes/demandes/:id/documents/:documentId/supprimer', { schema: { params: documentParams } }, async (request, reply) => {
@@ -473,11 +468,7 @@ export function registerMes(app: FastifyInstance): void {
     const loaded = await loadPage(request, reply, request.params.id);
     if (!loaded) return reply;
     const pdf = await mesRequestPdf(loaded.page, request.ctx.lang);
-    return reply
-      .header('content-type', 'application/pdf')
-      .header('content-disposition', `attachment; filename="MES-${loaded.page.view.request.number}.pdf"`)
-      .header('cache-control', 'no-store')
-      .send(Buffer.from(pdf));
+    return sendPdf(reply, `MES-${loaded.page.view.request.number}.pdf`, pdf);
   });
 
   r.get('/entreprise/mes/demandes/:id/supprimer', { schema: { params: requestParams } }, async (request, reply) => {

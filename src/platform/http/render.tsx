@@ -55,3 +55,16 @@ export function sendPage(
     .header('cache-control', 'no-store')
     .send(html);
 }
+
+/**
+ * A PDF sent as a download, never cached (it holds personal data). The name goes in the header
+ * percent-encoded, so no quote or line break a person typed can reach the header.
+ */
+export function sendPdf(reply: FastifyReply, name: string, body: Uint8Array | NodeJS.ReadableStream, size?: number): FastifyReply {
+  reply
+    .header('content-type', 'application/pdf')
+    .header('content-disposition', `attachment; filename="${encodeURIComponent(name)}"`)
+    .header('cache-control', 'no-store');
+  if (size !== undefined) reply.header('content-length', String(size));
+  return reply.send(body instanceof Uint8Array ? Buffer.from(body) : body);
+}

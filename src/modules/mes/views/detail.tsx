@@ -7,7 +7,7 @@ import { mesProgram } from '../program.js';
 import type { MesRequestPage } from '../service.js';
 import { DocumentActions } from './documents.js';
 import { longDay } from './frame.js';
-import { IdentitySection, RequestHeading } from './request-parts.js';
+import { HistorySection, IdentitySection, RequestHeading } from './request-parts.js';
 import { stepHref, StepList } from './steps.js';
 
 export function isEditable(page: MesRequestPage): boolean {
@@ -159,14 +159,7 @@ export function DetailPage({ v, page, notice }: { v: ViewContext; page: MesReque
           </p>
         ) : null}
       </section>
-      <section aria-labelledby="historique">
-        <h2 id="historique">{v.t('mes.detail.history')}</h2>
-        <ul>
-          {view.transitions.map((tr, index) => (
-            <li key={index}>{v.t('mes.detail.transition', { date: longDay(v, tr.at), state: v.t(`requests.state.${tr.toState}`), name: tr.actorName ?? v.t('mes.detail.system') })}</li>
-          ))}
-        </ul>
-      </section>
+      <HistorySection v={v} page={page} />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type { ViewContext } from '../../../platform/http/render.js';
 import type { MesRequestPage } from '../service.js';
+import { longDay } from './frame.js';
 
 /** Under the title of a request's pages: the service and site, the type and the number (seed's « Modifier une demande »). */
 export function RequestHeading({ v, page }: { v: ViewContext; page: MesRequestPage }) {
@@ -62,5 +63,22 @@ export function IdentitySection({ v, page }: { v: ViewContext; page: MesRequestP
         </dl>
       </section>
     </>
+  );
+}
+
+/** The request's history: each change of state, when and by whom, with its note (a departure, a reason). */
+export function HistorySection({ v, page }: { v: ViewContext; page: MesRequestPage }) {
+  return (
+    <section aria-labelledby="historique">
+      <h2 id="historique">{v.t('mes.detail.history')}</h2>
+      <ul>
+        {page.view.transitions.map((tr, index) => (
+          <li key={index}>
+            {v.t('mes.detail.transition', { date: longDay(v, tr.at), state: v.t(`requests.state.${tr.toState}`), name: tr.actorName ?? v.t('mes.detail.system') })}
+            {tr.note ? ` — ${tr.note}` : ''}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

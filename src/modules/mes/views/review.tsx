@@ -8,7 +8,7 @@ import { mesProgram } from '../program.js';
 import { queueTabs, type QueueCursor, type QueuePage, type QueueTab } from '../review.js';
 import type { MesRequestPage } from '../service.js';
 import { longDay } from './frame.js';
-import { IdentitySection, RequestHeading } from './request-parts.js';
+import { HistorySection, IdentitySection, RequestHeading } from './request-parts.js';
 
 export function reviewHref(requestId: string, suffix = ''): string {
   return `/agent/mes/demandes/${requestId}${suffix}`;
@@ -308,17 +308,7 @@ export function ReviewPage({ v, page, changes, form, notice }: { v: ViewContext;
       ) : null}
       {commentable ? <CommentForm v={v} page={page} form={form} /> : null}
       <Decisions v={v} page={page} />
-      <section aria-labelledby="historique">
-        <h2 id="historique">{v.t('mes.detail.history')}</h2>
-        <ul>
-          {view.transitions.map((tr, index) => (
-            <li key={index}>
-              {v.t('mes.detail.transition', { date: longDay(v, tr.at), state: v.t(`requests.state.${tr.toState}`), name: tr.actorName ?? v.t('mes.detail.system') })}
-              {tr.note ? ` — ${tr.note}` : ''}
-            </li>
-          ))}
-        </ul>
-      </section>
+      <HistorySection v={v} page={page} />
     </>
   );
 }
