@@ -94,23 +94,9 @@ async function measureRightsMatrix(bench: BenchApp): Promise<void> {
   // One e-service and 50 users a page (RIGHTS_PAGE_SIZE): the MES tab, 3 rights a user.
   const path = '/entreprise/droits?service=mes&page=2';
   const boxes = 50 * 3;
-  console.log(`- GET ${path}: an enterprise with ${users} users, ${settings.durationS} s, ${settings.connections} connections`);
+  console.log(`- GET ${path}: an enterprise with ${users} users`);
   const fixture = await rightsMatrixFixture(bench, users);
-  const check = await fetch(`${bench.baseUrl}${path}`, { headers: { ...FRENCH, cookie: fixture.cookie }, redirect: 'manual' });
-  const html = await check.text();
-  if (check.status !== 200 || (html.match(/type="checkbox"/g) ?? []).length !== boxes) {
-    throw new Error(`GET ${path} did not return a matrix page of ${boxes} boxes (status ${check.status})`);
-  }
-  const [measured] = await runClientJob({
-    kind: 'http',
-    url: `${bench.baseUrl}${path}`,
-    connections: settings.connections,
-    durationS: settings.durationS,
-    headers: { ...FRENCH, cookie: fixture.cookie },
-    warmupRequests: 20,
-  });
-  if (!measured) throw new Error('no measurement for the rights matrix');
-  record(measured, fixture.members, `GET /entreprise/droits?service=mes&page=2 (${users} users) †`);
+  await measureChecked(`GET ${path} (${users} users) †`, fixture.members, { url: `${bench.baseUrl}${path}`, headers: { ...FRENCH, cookie: fixture.cookie }, warmupRequests: 20 }, (status, body) => status === 200 && (body.match(/type="checkbox"/g) ?? []).length === boxes);
   notes.push('† rows: members of the enterprise; the RSE signed in, Famille e-services active, 1 to 3 rights per user; a page shows one e-service and 50 users.');
 }
 
@@ -128,28 +114,14 @@ async function queuePageAfter(bench: BenchApp, cookie: string, path: string, pag
 
 async function measureVerificationQueue(bench: BenchApp): Promise<void> {
   const enrolments = 20_000;
-  console.log(`- GET /agent/inscriptions: ${enrolments} enrolments, ${settings.durationS} s, ${settings.connections} connections`);
+  console.log(`- GET /agent/inscriptions: ${enrolments} enrolments`);
   const fixture = await verificationQueueFixture(bench, enrolments);
   const page20 = await queuePageAfter(bench, fixture.cookie, '/agent/inscriptions?type=nonprofit&etat=under_verification', 20);
   for (const [operation, path] of [
     ['GET /agent/inscriptions (20,000 enrolments) ‡', '/agent/inscriptions'],
     ['GET /agent/inscriptions?type&etat&apres (page 20) ‡', page20],
   ] as const) {
-    const check = await fetch(`${bench.baseUrl}${path}`, { headers: { ...FRENCH, cookie: fixture.cookie }, redirect: 'manual' });
-    const html = await check.text();
-    if (check.status !== 200 || (html.match(/data-enrolment=/g) ?? []).length !== 50) {
-      throw new Error(`GET ${path} did not return a page of 50 enrolments (status ${check.status})`);
-    }
-    const [measured] = await runClientJob({
-      kind: 'http',
-      url: `${bench.baseUrl}${path}`,
-      connections: settings.connections,
-      durationS: settings.durationS,
-      headers: { ...FRENCH, cookie: fixture.cookie },
-      warmupRequests: 20,
-    });
-    if (!measured) throw new Error(`no measurement for ${operation}`);
-    record(measured, enrolments, operation);
+    await measureChecked(operation, enrolments, { url: `${bench.baseUrl}${path}`, headers: { ...FRENCH, cookie: fixture.cookie }, warmupRequests: 20 }, (status, body) => status === 200 && (body.match(/data-enrolment=/g) ?? []).length === 50);
   }
   notes.push(
     `‡ rows: enrolments (${fixture.underVerification} under verification, the default filter); an agent signed in; pages of 50, oldest first, ` +
@@ -157,15 +129,26 @@ async function measureVerificationQueue(bench: BenchApp): Promise<void> {
   );
 }
 
-/** Runs one measured job after checking, with one request, that it answers what the row claims. */
+/**
+ * Runs one operation after checking, with one request, that it answers what the row claims: once
+ * with a single client (the latency a person meets, which the targets speak of) and once with
+ * BENCH_CONNECTIONS clients (the load one instance takes). Writes are split between the two runs.
+ */
 async function measureChecked(operation: string, rows: number, job: Omit<HttpJob, 'kind' | 'connections' | 'durationS'>, check: (status: number, body: string) => boolean): Promise<void> {
   const first = await fetch(job.url, { method: job.form ? 'POST' : 'GET', headers: job.form ? { ...job.headers, 'content-type': 'application/x-www-form-urlencoded' } : job.headers, body: job.form, redirect: 'manual' });
   const body = await first.text();
   if (!check(first.status, body)) throw new Error(`${operation}: unexpected answer (status ${first.status})`);
-  console.log(`- ${operation}`);
-  const [measured] = await runClientJob({ kind: 'http', connections: settings.connections, durationS: settings.durationS, ...job });
-  if (!measured) throw new Error(`no measurement for ${operation}`);
-  record(measured, rows, operation);
+  const half = job.writes ? Math.floor(job.writes.length / 2) : 0;
+  const runs = [
+    { connections: 1, writes: job.writes?.slice(0, half) },
+    { connections: settings.connections, writes: job.writes?.slice(half) },
+  ];
+  for (const run of runs) {
+    console.log(`- ${operation}, ${run.connections} client(s)`);
+    const [measured] = await runClientJob({ ...job, kind: 'http', connections: run.connections, durationS: settings.durationS, writes: run.writes, warmupRequests: run.connections === 1 ? job.warmupRequests : 0 });
+    if (!measured) throw new Error(`no measurement for ${operation}`);
+    record(measured, rows, `${operation} [${run.connections}]`);
+  }
 }
 
 async function measureMes(bench: BenchApp): Promise<void> {
@@ -227,6 +210,7 @@ try {
 
 console.log('');
 console.log(formatTable(table));
+console.log(`[n]: n clients at once. [1] is the latency one person meets, what the issues' p95 targets speak of; [${settings.connections}] queues ${settings.connections} requests on one process (and, on PGlite, one connection).`);
 for (const note of notes) console.log(note);
 console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
