@@ -35,6 +35,8 @@ declare module 'fastify' {
     outbox: OutboxWorker;
     devMailbox: boolean;
     files: FileStore;
+    /** Every route as `METHOD /path`: the authorization tests check their lists against it. */
+    routeList: string[];
   }
   interface FastifyRequest {
     ctx: Ctx;
@@ -91,6 +93,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     startOutboxWorker(database.db, transport, app.log, { intervalMs: options.outboxIntervalMs ?? 5000 }),
   );
   app.decorate('files', options.files ?? localFileStore(path.resolve(config.DATA_DIR, 'files')));
+  const routeList: string[] = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push(`${method} ${route.url}`);
+  });
   app.decorateRequest('ctx', null as unknown as Ctx);
   app.decorateRequest('sessionToken', null);
   app.addHook('onClose', async () => app.outbox.stop());

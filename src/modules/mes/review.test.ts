@@ -14,6 +14,7 @@ import { referenceYearOf, todayInQuebec } from '../childcare/service.js';
 import { attachRequiredDocuments, fillSupportForm, sampleSupportValues, signAndTransmit, titledPdf } from './fixtures.js';
 import { mesProgram } from './program.js';
 import { mesReviewRoutes } from './review-routes.js';
+import { mesRoutes } from './routes.js';
 import { commentOnRequest, markMesCompliant, reviewQueue } from './review.js';
 import { createMesRequest, saveMesField } from './service.js';
 import { createChild, createMesEnterprise, enterpriseCtx, mesUser, type MesEnterprise } from './test-support.js';
@@ -62,6 +63,18 @@ async function stateOf(id: string) {
 }
 
 describe('the ministry’s side of MES', () => {
+  test('the route lists name every MES route the app serves, so the refusal tests below try them all', () => {
+    const served = (prefix: string) =>
+      t.app.routeList
+        .filter((route) => {
+          const path = route.split(' ')[1] ?? '';
+          return path === prefix || path.startsWith(`${prefix}/`);
+        })
+        .sort();
+    assert.deepEqual(served('/agent/mes'), [...mesReviewRoutes].sort());
+    assert.deepEqual(served('/entreprise/mes'), [...mesRoutes].sort());
+  });
+
   test('an agent sees and opens only the requests of its directorate', async () => {
     const id = await transmittedRequest();
     const queue11 = await reviewQueue(t.db, agentCtx(agent11), { tab: 'transmises', directorateCode: null, cursor: null });
