@@ -23,9 +23,12 @@ import { registerHome } from './modules/home/routes.js';
 import { registerEnterprises } from './modules/enterprises/routes.js';
 import { registerEnterpriseMembers } from './modules/enterprises/members-routes.js';
 import { registerAccess } from './modules/access/routes.js';
+import { registerDesignations } from './modules/access/designation-routes.js';
 import { registerVerification } from './modules/enterprises/verification-routes.js';
 import { registerMes } from './modules/mes/routes.js';
 import { registerMesReview } from './modules/mes/review-routes.js';
+import { registerRegistry } from './modules/access/registry-routes.js';
+import { registerAid } from './modules/aid/routes.js';
 import { localFileStore, type FileStore } from './platform/files/store.js';
 
 declare module 'fastify' {
@@ -168,8 +171,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerEnterprises(app);
   registerEnterpriseMembers(app);
   registerAccess(app);
+  registerDesignations(app);
   registerVerification(app);
   registerMes(app);
   registerMesReview(app);
+  registerRegistry(app);
+  registerAid(app);
   return app;
 }

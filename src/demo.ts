@@ -10,6 +10,8 @@ import { seedAccessDemo } from './modules/access/demo.js';
 import { seedChildcareDemo } from './modules/childcare/demo.js';
 import { enterpriseOf } from './modules/enterprises/members.js';
 import { seedMesDemo } from './modules/mes/demo.js';
+import { seedRegistryDemo } from './modules/access/registry-demo.js';
+import { seedAidDemo } from './modules/aid/demo.js';
 
 /**
  * The store, remembering the keys written through it: bodies are written outside the database, so
@@ -34,8 +36,9 @@ function recordingStore(store: FileStore): { store: FileStore; written: string[]
 /**
  * Loads the demo data set into an empty database (no account yet), in one transaction: the demo
  * accounts, the demo registry and childcare services, the demo login CPE0001 as RSE of an enrolled
- * enterprise, one file in each agents' queue (the deferred enrolment's documents go to `files`), and
- * CPE Soleil's MES requests in every state.
+ * enterprise, one file in each agents' queue (the deferred enrolment's documents go to `files`),
+ * CPE Soleil's MES requests in every state, and the access registry of the financial-aid program
+ * (Saint-Raymond, an organism, a firm: logins MUN000n, ORG0001, FIR000n) with Saint-Raymond's aid requests.
  */
 export async function loadDemoDataIfEmpty(db: Db, config: Config, files: FileStore): Promise<DemoLogin[] | null> {
   const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from account`);
@@ -59,6 +62,15 @@ export async function loadDemoDataIfEmpty(db: Db, config: Config, files: FileSto
         enterpriseId: soleil.id,
         neq: soleil.neq,
         providerCtx: rseCtx,
+        agentCtx: await demoAccountCtx(tx, 'agente@guichet.test'),
+      });
+      // The access registry of the financial-aid program (Saint-Raymond, an organism, a firm), then
+      // Saint-Raymond's aid requests drafted by the firm's mandatary and transmitted by MUN0003.
+      const registry = await seedRegistryDemo(tx, ctx, settings);
+      await seedAidDemo(tx, { publicUrl: config.publicUrl, fileStore: recording.store }, {
+        organizationId: registry.municipality.organizationId,
+        requesterCtx: registry.ctx.requesterWrite,
+        mandataryCtx: registry.ctx.mandataryWrite,
         agentCtx: await demoAccountCtx(tx, 'agente@guichet.test'),
       });
       return logins;

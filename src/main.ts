@@ -7,6 +7,7 @@ import { migrateDatabase, openDatabase } from './platform/db/index.js';
 import { localFileStore } from './platform/files/store.js';
 import { demoLogins, DEMO_PASSWORD } from './modules/identity/demo.js';
 import { demoRegistryLines } from './modules/enterprises/demo.js';
+import { registryDemoLines } from './modules/access/registry-demo.js';
 import { secretFromDataDir } from './platform/secret.js';
 
 function banner(config: Config, address: string, demo: boolean): string {
@@ -23,6 +24,7 @@ function banner(config: Config, address: string, demo: boolean): string {
     lines.push('    CPE0001 : RSE du CPE Soleil, inscrit et actif aux services en ligne Famille / RSE of an enrolled enterprise, active in the Famille e-services');
     lines.push('    CPE0001 : demandes MES dans chaque état / MES requests in every state — /entreprise/mes ; agents : /agent/mes');
     lines.push('', ...demoRegistryLines().map((line) => `  ${line}`));
+    lines.push('', ...registryDemoLines().map((line) => `  ${line}`));
     lines.push('', '  Courriels / mails: /dev/courriels (aucun SMTP_URL / no SMTP_URL)');
   }
   return `${lines.join('\n')}\n`;

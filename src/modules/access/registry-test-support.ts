@@ -3,15 +3,33 @@
  * organization's or a firm's), their people, and registry rows set up directly where a test is not
  * about how they came to be. Shared by the access and aid tests.
  */
+import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, transaction, type Db } from '../../platform/db/index.js';
+import { FieldValidationError, type FieldErrors } from '../../platform/errors.js';
 import type { TestAccount } from '../../platform/testing/accounts.js';
 import { addTestMember, createTestEnterprise, type TestEnterprise } from '../enterprises/members-test-support.js';
 import { eserviceEnrolment, mandataryManager, mandate, organization, organizationFunction, profileGrant, servicePoint, servicePointStaff } from './schema.js';
 import type { Profile } from './registry.js';
 
 export const TEST_PROGRAM = 'prabam';
+
+/** The user code of a test enterprise user. */
+export function code(who: TestAccount): string {
+  return who.account.userCode ?? '';
+}
+
+/** The field errors the promise rejects with; a failure when it was not refused that way. */
+export async function fieldErrors(promise: Promise<unknown>): Promise<FieldErrors> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof FieldValidationError) return error.fields;
+    throw error;
+  }
+  assert.fail('expected field errors');
+}
 
 /** An enterprise (sole proprietor, active) whose MAMH e-service enrolment is active, with `members` more users. */
 export async function createMamhEnterprise(db: Db, members = 0): Promise<{ enterprise: TestEnterprise; members: TestAccount[] }> {
@@ -32,10 +50,10 @@ export async function createMamhEnterprise(db: Db, members = 0): Promise<{ enter
   return { enterprise, members: people };
 }
 
-/** A municipality of the gazetteer no other test organization uses (codes 00001–09999 are not real ones). */
+/** A municipality of the gazetteer no other test organization uses: no real geographic code starts with 00, so test codes are 00001–00999. */
 export async function testMunicipality(db: Db, name = 'Municipalité d’essai'): Promise<string> {
   for (;;) {
-    const code = String(randomInt(1, 10_000)).padStart(5, '0');
+    const code = String(randomInt(1, 1_000)).padStart(5, '0');
     const inserted = await queryRows<{ geographic_code: string }>(
       db,
       sql`insert into municipality (geographic_code, name, region_code, region_name)

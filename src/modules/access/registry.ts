@@ -1,8 +1,9 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { isSignedIn, type Rule } from '../../platform/authz.js';
 import { queryRows, type Db } from '../../platform/db/index.js';
 import { todayInQuebec } from '../childcare/dates.js';
 import { agentWithRole } from '../identity/agents.js';
+import { USER_CODE_PATTERN } from '../identity/service.js';
 import { mandataryManager, organizationFunction, registryProgram, type registryProfile } from './schema.js';
 
 /**
@@ -36,6 +37,43 @@ export async function registryProgramByCode(db: Db, code: string): Promise<Regis
   return row;
 }
 
+/** A user code as typed: spaces removed, capitals. */
+export function normalizeUserCode(value: string): string {
+  return value.replace(/\s/g, '').toUpperCase();
+}
+
+/**
+ * An enterprise user found by user code. `enterpriseId` is null when they belong to no enterprise;
+ * `active`: their account and their membership are both active, so they can act.
+ */
+export type Person = {
+  accountId: string;
+  displayName: string;
+  userCode: string;
+  enterpriseId: string | null;
+  disabled: boolean;
+  active: boolean;
+  language: string;
+  email: string | null;
+};
+
+/** The enterprise user holding a user code (as typed), with their enterprise; null when no one does. */
+export async function personByUserCode(db: Db, userCode: string): Promise<Person | null> {
+  const code = normalizeUserCode(userCode);
+  if (!USER_CODE_PATTERN.test(code)) return null;
+  const rows = await queryRows<{ id: string; display_name: string; user_code: string; enterprise_id: string | null; disabled: boolean; active: boolean; language: string; email: string | null }>(
+    db,
+    sql`select a.id, a.display_name, a.user_code, m.enterprise_id, a.disabled_at is not null as disabled,
+          (a.disabled_at is null and coalesce(m.active, false)) as active, a.language, a.email
+        from account a left join enterprise_member m on m.account_id = a.id
+        where a.user_code = ${code} and a.kind = 'enterprise'`,
+  );
+  const row = rows[0];
+  return row
+    ? { accountId: row.id, displayName: row.display_name, userCode: row.user_code, enterpriseId: row.enterprise_id, disabled: row.disabled, active: row.active, language: row.language, email: row.email }
+    : null;
+}
+
 /** What a person holds on one organization's files in one program right now; null: nothing. */
 export type EffectiveAccess = { profile: Profile; servicePointId: string | null };
 
@@ -50,20 +88,38 @@ export async function effectiveAccess(db: Db, accountId: string, program: string
     select g.profile, g.service_point_id
     from profile_grant g
     where g.account_id = ${accountId} and g.program = ${program} and g.organization_id = ${organizationId} and g.ended_at is null
-      and case when g.service_point_id is null then exists (
-            select 1 from organization o
-            join enterprise_member m on m.enterprise_id = o.enterprise_id and m.account_id = g.account_id and m.active
-            where o.id = g.organization_id)
-          else exists (
-            select 1 from mandate md
-            where md.program = g.program and md.organization_id = g.organization_id and md.service_point_id = g.service_point_id
-              and md.ended_at is null and (md.valid_until is null or md.valid_until >= ${today}::date))
-            and exists (
-            select 1 from service_point_staff s
-            where s.program = g.program and s.service_point_id = g.service_point_id and s.account_id = g.account_id and s.ended_at is null)
-          end`);
+      and ${groundHolds(today)}`);
   const row = rows[0];
   return row ? { profile: row.profile, servicePointId: row.service_point_id } : null;
+}
+
+/** The current grant `g` counts on `today`: the condition of `effectiveAccess`, for every query of effective profiles. */
+function groundHolds(today: string): SQL {
+  return sql`case when g.service_point_id is null then exists (
+        select 1 from organization o
+        join enterprise_member m on m.enterprise_id = o.enterprise_id and m.account_id = g.account_id and m.active
+        where o.id = g.organization_id)
+      else exists (
+        select 1 from mandate md
+        where md.program = g.program and md.organization_id = g.organization_id and md.service_point_id = g.service_point_id
+          and md.ended_at is null and (md.valid_until is null or md.valid_until >= ${today}::date))
+        and exists (
+        select 1 from service_point_staff s
+        where s.program = g.program and s.service_point_id = g.service_point_id and s.account_id = g.account_id and s.ended_at is null)
+      end`;
+}
+
+/** The accounts holding, effective today, one of these profiles on an organization's files in a program (as `effectiveAccess` counts it). */
+export async function effectiveHolders(db: Db, program: string, organizationId: string, wanted: readonly Profile[], today = todayInQuebec()): Promise<string[]> {
+  if (wanted.length === 0) return [];
+  const rows = await queryRows<{ account_id: string }>(db, sql`
+    select distinct g.account_id
+    from profile_grant g
+    where g.program = ${program} and g.organization_id = ${organizationId} and g.ended_at is null
+      and g.profile in (${sql.join(wanted.map((profile) => sql`${profile}`), sql`, `)})
+      and ${groundHolds(today)}
+    order by g.account_id`);
+  return rows.map((row) => row.account_id);
 }
 
 /** A resource of the registry: an organization in a program. */
@@ -180,16 +236,7 @@ export async function accessibleOrganizations(db: Db, accountId: string, program
     join organization o on o.id = g.organization_id
     ${organizationJoins}
     where g.account_id = ${accountId} and g.program = ${program} and g.ended_at is null
-      and case when g.service_point_id is null then exists (
-            select 1 from enterprise_member m where m.enterprise_id = o.enterprise_id and m.account_id = g.account_id and m.active)
-          else exists (
-            select 1 from mandate md
-            where md.program = g.program and md.organization_id = g.organization_id and md.service_point_id = g.service_point_id
-              and md.ended_at is null and (md.valid_until is null or md.valid_until >= ${today}::date))
-            and exists (
-            select 1 from service_point_staff s
-            where s.program = g.program and s.service_point_id = g.service_point_id and s.account_id = g.account_id and s.ended_at is null)
-          end
+      and ${groundHolds(today)}
     order by name`);
   return rows.map((row) => ({ ...organizationInfo(row), profile: row.profile, servicePointId: row.service_point_id }));
 }

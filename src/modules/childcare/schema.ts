@@ -16,8 +16,10 @@ export const regionalDirectorate = pgTable('regional_directorate', {
   tollFreePhone: text('toll_free_phone').notNull(),
   /** Where the directorate's notifications (a request transmitted) are sent. */
   email: text('email').notNull(),
+  /** The ministry it belongs to: Famille's regional directorates, or MAMH's infrastructure branch (aid requests). */
+  ministry: text('ministry').notNull().default('famille'),
   ...timestamps,
-});
+}, (t) => [check('regional_directorate_ministry_check', sql`${t.ministry} in ('famille', 'mamh')`)]);
 
 /** A childcare service holding a permit (CPE, garderie) or a recognition (bureau coordonnateur). */
 export const childcareService = pgTable(

@@ -46,9 +46,9 @@ const directorateColumns = {
   email: regionalDirectorate.email,
 };
 
-/** The ministry's regional directorates (Directions des services à la clientèle), by code. */
-export function directorates(db: Db): Promise<Directorate[]> {
-  return db.select(directorateColumns).from(regionalDirectorate).orderBy(asc(regionalDirectorate.code));
+/** Famille's regional directorates (Directions des services à la clientèle), or MAMH's branch, by code. */
+export function directorates(db: Db, ministry: 'famille' | 'mamh' = 'famille'): Promise<Directorate[]> {
+  return db.select(directorateColumns).from(regionalDirectorate).where(eq(regionalDirectorate.ministry, ministry)).orderBy(asc(regionalDirectorate.code));
 }
 
 /** One directorate by its two-digit code (the RR of request numbers), with its phones and e-mail. */

@@ -1,13 +1,17 @@
+import { registryDemoLogins } from '../access/registry-demo.js';
 import { demoLogins } from './demo.js';
 import { currentTotp, demoTotpSecret } from './totp.js';
 
-/** `npm run mfa:code -- CPE0001`: the current TOTP code of a demo account (demo secrets only). */
+/**
+ * `npm run mfa:code -- CPE0001`: the current TOTP code of a demo account, the identity demo's or the
+ * access registry's (MUN0001...) (demo secrets only).
+ */
 const identifier = process.argv[2];
-const withMfa = demoLogins().filter((login) => login.mfa);
-const match = withMfa.find((login) => login.identifier.toLowerCase() === identifier?.toLowerCase());
+const withMfa = [...demoLogins().filter((login) => login.mfa).map((login) => login.identifier), ...registryDemoLogins().map((login) => login.userCode)];
+const match = withMfa.find((candidate) => candidate.toLowerCase() === identifier?.toLowerCase());
 if (!match) {
-  console.error(`Usage : npm run mfa:code -- <${withMfa.map((l) => l.identifier).join(' | ')}>`);
+  console.error(`Usage : npm run mfa:code -- <${withMfa.join(' | ')}>`);
   process.exit(2);
 }
 const secondsLeft = 30 - (Math.floor(Date.now() / 1000) % 30);
-console.log(`${currentTotp(demoTotpSecret(match.identifier))}  (${match.identifier}, valide encore ${secondsLeft} s / valid for ${secondsLeft} s)`);
+console.log(`${currentTotp(demoTotpSecret(match))}  (${match}, valide encore ${secondsLeft} s / valid for ${secondsLeft} s)`);

@@ -1,4 +1,5 @@
 import type { Rule } from '../../platform/authz.js';
+import type { Db } from '../../platform/db/index.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
 
 /**
@@ -67,6 +68,16 @@ export type ProgramDefinition = {
   readonly access: ProgramAccess;
   /** The program's name in mails (« Mesure exceptionnelle de soutien »). */
   readonly name: MessageKey;
+  /**
+   * A rule across fields that the field types cannot say (the aid program: financing equals
+   * costs), checked by `transmit` under the request's lock: the message of what is wrong, or null.
+   */
+  readonly receivable?: (values: ReadonlyMap<string, { readonly value: string }>) => MessageKey | null;
+  /**
+   * The accounts the enterprise side's mails go to, when not the request's creator and last
+   * transmitter (the aid program: the organization's people holding a Rédaction profile today).
+   */
+  readonly enterpriseRecipients?: (tx: Db, requestId: string) => Promise<string[]>;
   /** Where a request is read, for the links in mails. */
   readonly paths: { readonly enterprise: (requestId: string) => string; readonly agent: (requestId: string) => string };
 };

@@ -687,15 +687,19 @@ async function mailDirectorate(tx: Db, settings: EngineSettings, program: Progra
   await enqueueMail(tx, composeMail('fr', directorate.email, { ...content, link: { label: 'requests.mail.link', url: `${settings.publicUrl}${program.paths.agent(row.id)}` } }, mailParams('fr', program, row, extra)));
 }
 
-/** The request's creator and its last transmitter, each once, at the address of their account. */
-async function enterprisePeople(tx: Db, row: RequestRow): Promise<{ email: string; lang: Lang }[]> {
+/** The request's creator and its last transmitter (or the program's own recipients), each once, at the address of their account. */
+async function enterprisePeople(tx: Db, program: ProgramDefinition, row: RequestRow): Promise<{ email: string; lang: Lang }[]> {
+  if (program.enterpriseRecipients) {
+    const accounts = await accountSummaries(tx, [...new Set(await program.enterpriseRecipients(tx, row.id))]);
+    return accounts.flatMap((a) => (a.email && !a.disabledAt ? [{ email: a.email, lang: isLang(a.language) ? a.language : 'fr' }] : []));
+  }
   const [last] = await tx.select({ by: requestSubmission.submittedBy }).from(requestSubmission).where(eq(requestSubmission.requestId, row.id)).orderBy(desc(requestSubmission.round)).limit(1);
   const accounts = await accountSummaries(tx, [...new Set([row.createdBy, ...(last ? [last.by] : [])])]);
   return accounts.flatMap((a) => (a.email && !a.disabledAt ? [{ email: a.email, lang: isLang(a.language) ? a.language : 'fr' }] : []));
 }
 
 async function mailEnterprise(tx: Db, settings: EngineSettings, program: ProgramDefinition, row: RequestRow, content: MailContent, extra: Params = {}): Promise<void> {
-  for (const person of await enterprisePeople(tx, row)) {
+  for (const person of await enterprisePeople(tx, program, row)) {
     await enqueueMail(
       tx,
       composeMail(person.lang, person.email, { ...content, link: { label: 'requests.mail.link', url: `${settings.publicUrl}${program.paths.enterprise(row.id)}` } }, mailParams(person.lang, program, row, extra)),
@@ -727,6 +731,8 @@ export async function transmit(db: Db, ctx: Ctx, settings: EngineSettings, progr
     if (!isEditable(row.state)) throw new ConflictError('requests.error.alreadyTransmitted');
     const view = await viewOf(tx, row);
     if (!receivability(program, view, facts).every((item) => item.ok)) throw new ConflictError('requests.error.notReceivable');
+    const programProblem = program.receivable?.(view.values) ?? null;
+    if (programProblem) throw new ConflictError(programProblem);
     const round = row.round + 1;
     const now = new Date();
     const moved = await moveState(tx, ctx, row, 'submitted', 'requests.error.alreadyTransmitted', { round, firstSubmittedAt: row.firstSubmittedAt ?? now, lastSubmittedAt: now });

@@ -1,6 +1,9 @@
+import { designationEn } from '../../modules/access/designation-messages.js';
 import { childcareEn } from '../../modules/childcare/messages.js';
 import { mesEn } from '../../modules/mes/messages.js';
 import { mesReviewEn } from '../../modules/mes/review-messages.js';
+import { aidEn } from '../../modules/aid/messages.js';
+import { registryEn } from '../../modules/access/registry-messages.js';
 import { requestsEn } from '../../modules/requests/messages.js';
 import type { MessageKey } from './fr.js';
 
@@ -9,6 +12,9 @@ export const en: Record<MessageKey, string> = {
   ...requestsEn,
   ...mesEn,
   ...mesReviewEn,
+  ...aidEn,
+  ...registryEn,
+  ...designationEn,
   'site.name': 'Childcare Services Portal',
   'site.logoAlt': 'Logo of the Gouvernement du Québec',
   'nav.skip': 'Skip to content',
@@ -689,6 +695,7 @@ export const en: Record<MessageKey, string> = {
   'workspace.link.users': 'Users of the enterprise',
   'workspace.link.rights': 'Users’ access rights',
   'workspace.link.myRights': 'My access rights',
+  'workspace.link.aid': 'Financial-aid programs (Municipal Affairs): access-rights registry and requests',
   'workspace.none': 'This account is not attached to any enrolled enterprise.',
   'agentHome.title': 'Agents’ workspace',
   'agentHome.enrolments': 'Enterprise enrolments to verify',
@@ -700,5 +707,7 @@ export const en: Record<MessageKey, string> = {
   'agentHome.role.mamh': 'Municipal Affairs',
   'agentHome.role.support': 'support desk',
   'agentHome.eservices': 'Enrolments in online services',
+  'agentHome.registry': 'Access-rights registry: designations to process and lookup by user code',
+  'agentHome.aid': 'Financial-aid requests to review',
   'home.providers.enrol': 'No user code yet? Enrol my enterprise',
 };

@@ -1,6 +1,9 @@
+import { designationFr } from '../../modules/access/designation-messages.js';
 import { childcareFr } from '../../modules/childcare/messages.js';
 import { mesFr } from '../../modules/mes/messages.js';
 import { mesReviewFr } from '../../modules/mes/review-messages.js';
+import { aidFr } from '../../modules/aid/messages.js';
+import { registryFr } from '../../modules/access/registry-messages.js';
 import { requestsFr } from '../../modules/requests/messages.js';
 
 /**
@@ -12,6 +15,9 @@ export const fr = {
   ...requestsFr,
   ...mesFr,
   ...mesReviewFr,
+  ...aidFr,
+  ...registryFr,
+  ...designationFr,
   'site.name': 'Guichet des services de garde',
   'site.logoAlt': 'Logo du gouvernement du Québec',
   'nav.skip': 'Passer au contenu',
@@ -692,6 +698,7 @@ export const fr = {
   'workspace.link.users': 'Utilisateurs de l’entreprise',
   'workspace.link.rights': 'Droits d’accès des utilisateurs',
   'workspace.link.myRights': 'Mes droits d’accès',
+  'workspace.link.aid': 'Programmes d’aide financière (Affaires municipales) : registre des droits d’accès et demandes',
   'workspace.none': 'Ce compte n’est rattaché à aucune entreprise inscrite.',
   'agentHome.title': 'Espace des agents',
   'agentHome.enrolments': 'Inscriptions d’entreprises à vérifier',
@@ -703,6 +710,8 @@ export const fr = {
   'agentHome.role.mamh': 'Affaires municipales',
   'agentHome.role.support': 'soutien',
   'agentHome.eservices': 'Inscriptions aux services en ligne',
+  'agentHome.registry': 'Registre des droits d’accès : désignations à traiter et consultation par code d’utilisateur',
+  'agentHome.aid': 'Demandes d’aide financière à analyser',
   'home.providers.enrol': 'Pas encore de code d’utilisateur? Inscrire mon entreprise',
 } as const;
 

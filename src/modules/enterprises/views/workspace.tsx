@@ -42,6 +42,9 @@ export function WorkspacePage({ v, enterprise, membership, canUseMes = false }: 
         <li>
           <a href="/entreprise/mes-droits">{v.t('workspace.link.myRights')}</a>
         </li>
+        <li>
+          <a href="/aide">{v.t('workspace.link.aid')}</a>
+        </li>
       </ul>
     </>
   );

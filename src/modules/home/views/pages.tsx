@@ -71,6 +71,16 @@ export function AgentHomePage({ v, roles }: { v: ViewContext; roles: readonly Ag
             <a href="/agent/services-en-ligne">{v.t('agentHome.eservices')}</a>
           </li>
         )}
+        {holds('support') && (
+          <li>
+            <a href="/agent/registre">{v.t('agentHome.registry')}</a>
+          </li>
+        )}
+        {holds('mamh') && (
+          <li>
+            <a href="/agent/aide">{v.t('agentHome.aid')}</a>
+          </li>
+        )}
         {holds('registry') && (
           <li>
             <a href="/agent/lettres">{v.t('letters.title')}</a>

@@ -1,4 +1,5 @@
 import type { ViewContext } from '../../../platform/http/render.js';
+import type { RequestView } from '../../requests/service.js';
 import type { MesRequestPage } from '../service.js';
 import { longDay } from './frame.js';
 
@@ -67,7 +68,7 @@ export function IdentitySection({ v, page }: { v: ViewContext; page: MesRequestP
 }
 
 /** The request's history: each change of state, when and by whom, with its note (a departure, a reason). */
-export function HistorySection({ v, page }: { v: ViewContext; page: MesRequestPage }) {
+export function HistorySection({ v, page }: { v: ViewContext; page: { view: Pick<RequestView, 'transitions'> } }) {
   return (
     <section aria-labelledby="historique">
       <h2 id="historique">{v.t('mes.detail.history')}</h2>

@@ -1,0 +1,480 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ComponentChildren } from 'preact';
+import { z } from 'zod';
+import { AppError, ConflictError, FieldValidationError, NotFoundError } from '../../platform/errors.js';
+import { UploadRejected } from '../../platform/files/service.js';
+import { emptyForm, type FormState } from '../../platform/http/components.js';
+import { parseForm, requiredText } from '../../platform/http/forms.js';
+import { sendPage, sendPdf, viewContext, type ViewContext } from '../../platform/http/render.js';
+import type { MessageKey } from '../../platform/i18n/index.js';
+import {
+  addDocument,
+  deleteDocument,
+  deleteDraft,
+  MAX_ROWS,
+  openDocument,
+  receivability,
+  requestResource,
+  setCommentCorrected,
+  sign,
+  type EngineSettings,
+} from '../requests/service.js';
+import { AID_PROGRAM_ID, aidProgram, tables } from './program.js';
+import {
+  aidFacts,
+  aidQueue,
+  aidRequestList,
+  aidRequestPage,
+  aidReviewPage,
+  aidSpace,
+  closeAidRequest,
+  commentAidRequest,
+  createAidRequest,
+  inputName,
+  markAidCompliant,
+  queueTabs,
+  saveAidStep,
+  transmitAidRequest,
+  type AidRequestPage,
+  type AidSpace,
+  type FieldSave,
+} from './service.js';
+import { requestHref, requestsBase, reviewHref, stepHref, stepIds, type StepId } from './views/parts.js';
+import { AidFrame, ConfirmPage, DetailPage, ListPage, NewPage, StepPage, type StepView } from './views/provider.js';
+import { DecisionPage, QueueView, ReviewPage } from './views/review.js';
+
+/** Every route of the provider's side (the refusal test enumerates them against `app.routeList`). */
+export const aidRoutes = [
+  'GET /aide/:program/demandes',
+  'GET /aide/:program/demandes/nouvelle',
+  'POST /aide/:program/demandes/nouvelle',
+  'GET /aide/:program/demandes/:id',
+  'GET /aide/:program/demandes/:id/etapes/:etape',
+  'POST /aide/:program/demandes/:id/etapes/:etape',
+  'POST /aide/:program/demandes/:id/documents',
+  'GET /aide/:program/demandes/:id/documents/:documentId',
+  'POST /aide/:program/demandes/:id/documents/:documentId/supprimer',
+  'POST /aide/:program/demandes/:id/commentaires/:commentId',
+  'POST /aide/:program/demandes/:id/signer',
+  'GET /aide/:program/demandes/:id/transmettre',
+  'POST /aide/:program/demandes/:id/transmettre',
+  'GET /aide/:program/demandes/:id/supprimer',
+  'POST /aide/:program/demandes/:id/supprimer',
+] as const;
+
+/** Every route of the ministry's side. */
+export const aidReviewRoutes = [
+  'GET /agent/aide',
+  'GET /agent/aide/demandes/:id',
+  'POST /agent/aide/demandes/:id/commentaires',
+  'GET /agent/aide/demandes/:id/documents/:documentId',
+  'GET /agent/aide/demandes/:id/conforme',
+  'POST /agent/aide/demandes/:id/conforme',
+  'GET /agent/aide/demandes/:id/terminer',
+  'POST /agent/aide/demandes/:id/terminer',
+] as const;
+
+/** Only the program the registry knows is served; any other code names nothing. */
+const programParam = z.string().max(40);
+const listParams = z.object({ program: programParam });
+const requestParams = listParams.extend({ id: z.uuid() });
+const stepParams = requestParams.extend({ etape: z.enum(stepIds) });
+const documentParams = requestParams.extend({ documentId: z.uuid() });
+const commentParams = requestParams.extend({ commentId: z.uuid() });
+const agentParams = z.object({ id: z.uuid() });
+const agentDocumentParams = agentParams.extend({ documentId: z.uuid() });
+
+const createForm = z.object({
+  organizationId: z.uuid('aid.create.organization.required'),
+  creationKey: z.string().regex(/^[0-9a-f-]{36}$/, 'error.badRequest'),
+});
+const signForm = z.object({
+  firstName: requiredText('aid.sign.firstName.required', 100),
+  lastName: requiredText('aid.sign.lastName.required', 100),
+  function: requiredText('aid.sign.function.required', 100),
+  attested: z.literal('oui', 'aid.sign.attestation.required'),
+});
+const confirmForm = z.object({ confirm: z.literal('oui') });
+const commentForm = z.object({
+  target: z.string().regex(/^(field|document):[\w.]+$/, { message: 'aid.review.comment.target.required' }),
+  body: requiredText('aid.review.comment.body.required', 2000),
+});
+const closeForm = z.object({ confirm: z.literal('oui').optional(), note: requiredText('aid.review.close.reason.required', 2000) });
+const doneQuery = z.object({ fait: z.enum(['signee', 'document', 'document-supprime', 'enregistre', 'transmise', 'commentaire', 'conforme', 'terminee', 'supprimee']).optional() });
+const doneNotices = {
+  signee: 'aid.sign.saved',
+  document: 'aid.documents.added',
+  'document-supprime': 'aid.documents.deleted',
+  enregistre: 'aid.saved',
+  transmise: 'aid.transmit.done',
+  commentaire: 'aid.review.comment.added',
+  conforme: 'aid.review.compliant.done',
+  terminee: 'aid.review.close.done',
+  supprimee: 'aid.delete.done',
+} as const satisfies Record<string, MessageKey>;
+
+/** The fields a step's form posts: each with the version it was loaded with; tables by row. */
+function stepInputs(step: StepId): { fieldId: string; row: number }[] {
+  if (step === 'projet') return (aidProgram.steps.find((s) => s.id === 'projet')?.fields ?? []).map((fieldId) => ({ fieldId, row: 0 }));
+  const table = step === 'couts' ? tables.costs : step === 'financement' ? tables.financing : null;
+  if (!table) return [];
+  return Array.from({ length: MAX_ROWS }, (_, row) => [
+    { fieldId: table.first, row },
+    { fieldId: table.amount, row },
+  ]).flat();
+}
+
+function stepFormSchema(step: StepId) {
+  const shape: Record<string, z.ZodOptional<z.ZodString>> = {};
+  for (const { fieldId, row } of stepInputs(step)) {
+    const name = inputName(fieldId, row);
+    shape[name] = z.string().max(10_000).optional();
+    shape[`version:${name}`] = z.string().regex(/^\d{1,9}$/).optional();
+  }
+  return z.object({ ...shape, aller: z.string().regex(/^(enregistrer|etape:[a-z]+)$/).optional() });
+}
+
+function stepSaves(step: StepId, data: Record<string, string | undefined>): FieldSave[] {
+  return stepInputs(step).flatMap(({ fieldId, row }) => {
+    const name = inputName(fieldId, row);
+    const value = data[name];
+    if (value === undefined) return [];
+    return [{ fieldId, row, value, expectedVersion: Number(data[`version:${name}`] ?? 0) }];
+  });
+}
+
+export function registerAid(app: FastifyInstance): void {
+  const db = app.db;
+  const settings: EngineSettings = { publicUrl: app.config.publicUrl, fileStore: app.files };
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  function signInFirst(request: FastifyRequest, reply: FastifyReply): boolean {
+    if (request.ctx.actor.type === 'account') return false;
+    void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
+    return true;
+  }
+
+  /** The provider's guard: signed in, the program known, a profile in it today (checked again by each service call). */
+  async function space(request: FastifyRequest & { params: { program: string } }, reply: FastifyReply): Promise<AidSpace | null> {
+    if (signInFirst(request, reply)) return null;
+    if (request.params.program !== AID_PROGRAM_ID) throw new NotFoundError();
+    return aidSpace(db, request.ctx);
+  }
+
+  function framed(request: FastifyRequest, reply: FastifyReply, s: AidSpace, options: { title: string; current: 'list' | 'new' | null; status?: number }, body: ComponentChildren) {
+    const v = viewContext(request, reply);
+    const breadcrumbs = [
+      { href: '/entreprise', label: v.t('workspace.title') },
+      { href: requestsBase, label: v.t('aid.title') },
+    ];
+    return sendPage(reply, v, { title: options.title, status: options.status ?? 200, breadcrumbs }, (
+      <AidFrame v={v} space={s} current={options.current}>
+        {body}
+      </AidFrame>
+    ));
+  }
+
+  function requestTitle(v: ViewContext, page: AidRequestPage): string {
+    return v.t('aid.request.title', { number: page.view.request.number });
+  }
+
+  // --- List and creation --------------------------------------------------------------------------
+  r.get('/aide/:program/demandes', { schema: { params: listParams, querystring: doneQuery } }, async (request, reply) => {
+    const s = await space(request, reply);
+    if (!s) return reply;
+    const v = viewContext(request, reply);
+    const rows = await aidRequestList(db, s);
+    const notice = request.query.fait ? v.t(doneNotices[request.query.fait]) : undefined;
+    return framed(request, reply, s, { title: v.t('aid.title'), current: 'list' }, <ListPage v={v} space={s} rows={rows} notice={notice} />);
+  });
+
+  function showNew(request: FastifyRequest, reply: FastifyReply, s: AidSpace, form: FormState, status = 200) {
+    const v = viewContext(request, reply);
+    if (s.writable.length === 0) throw new AppError(403, 'aid.error.cannotCreate');
+    return framed(request, reply, s, { title: v.t('aid.create.title'), current: 'new', status }, <NewPage v={v} space={s} form={form} creationKey={form.values.creationKey ?? randomUUID()} />);
+  }
+
+  r.get('/aide/:program/demandes/nouvelle', { schema: { params: listParams } }, async (request, reply) => {
+    const s = await space(request, reply);
+    if (!s) return reply;
+    return showNew(request, reply, s, emptyForm);
+  });
+
+  r.post('/aide/:program/demandes/nouvelle', { schema: { params: listParams } }, async (request, reply) => {
+    const s = await space(request, reply);
+    if (!s) return reply;
+    const form = parseForm(createForm, request.body);
+    if (!form.ok) return showNew(request, reply, s, form, 400);
+    try {
+      // The service checks the Rédaction profile on the organization chosen (another one is refused).
+      const { requestId } = await createAidRequest(db, request.ctx, form.data);
+      return reply.redirect(stepHref(requestId, 'organisation'), 303);
+    } catch (error) {
+      if (error instanceof FieldValidationError) return showNew(request, reply, s, { values: form.values, errors: error.fields }, 400);
+      throw error;
+    }
+  });
+
+  // --- One request ---------------------------------------------------------------------------------
+  async function loadPage(request: FastifyRequest & { params: { program: string } }, reply: FastifyReply, id: string) {
+    const s = await space(request, reply);
+    if (!s) return null;
+    return { space: s, page: await aidRequestPage(db, request.ctx, id) };
+  }
+
+  /** The pages that change a request: a Rédaction profile, and the request a draft or in comments. */
+  async function loadEditable(request: FastifyRequest & { params: { program: string } }, reply: FastifyReply, id: string) {
+    const loaded = await loadPage(request, reply, id);
+    if (!loaded) return null;
+    if (!loaded.page.permitted.edit) throw new AppError(403, 'aid.error.cannotEdit');
+    const state = loaded.page.view.request.state;
+    if (state !== 'draft' && state !== 'commented') throw new ConflictError('aid.error.readOnly', { state: viewContext(request, reply).t(`requests.state.${state}`) });
+    return loaded;
+  }
+
+  r.get('/aide/:program/demandes/:id', { schema: { params: requestParams, querystring: doneQuery } }, async (request, reply) => {
+    const loaded = await loadPage(request, reply, request.params.id);
+    if (!loaded) return reply;
+    const v = viewContext(request, reply);
+    const notice = request.query.fait ? v.t(doneNotices[request.query.fait]) : undefined;
+    return framed(request, reply, loaded.space, { title: requestTitle(v, loaded.page), current: null }, <DetailPage v={v} page={loaded.page} notice={notice} />);
+  });
+
+  function showStep(request: FastifyRequest, reply: FastifyReply, loaded: { space: AidSpace; page: AidRequestPage }, step: StepId, view: StepView, status = 200) {
+    const v = viewContext(request, reply);
+    const title = `${v.t('aid.edit.title')} — ${v.t(aidProgram.steps.find((s) => s.id === step)?.title ?? 'aid.step.organisation')}`;
+    const items = receivability(aidProgram, loaded.page.view, aidFacts);
+    return framed(request, reply, loaded.space, { title, current: null, status }, <StepPage v={v} page={loaded.page} step={step} items={items} view={view} />);
+  }
+
+  r.get('/aide/:program/demandes/:id/etapes/:etape', { schema: { params: stepParams, querystring: doneQuery } }, async (request, reply) => {
+    const loaded = await loadEditable(request, reply, request.params.id);
+    if (!loaded) return reply;
+    const v = viewContext(request, reply);
+    const notice = request.query.fait ? v.t(doneNotices[request.query.fait]) : undefined;
+    return showStep(request, reply, loaded, request.params.etape, { form: emptyForm, params: {}, notice });
+  });
+
+  r.post('/aide/:program/demandes/:id/etapes/:etape', { schema: { params: stepParams } }, async (request, reply) => {
+    const loaded = await loadEditable(request, reply, request.params.id);
+    if (!loaded) return reply;
+    const step = request.params.etape;
+    const form = parseForm(stepFormSchema(step), request.body);
+    if (!form.ok) throw new AppError(400, 'error.badRequest');
+    const id = request.params.id;
+    const saved = await saveAidStep(db, request.ctx, id, stepSaves(step, form.data));
+    if (Object.keys(saved.errors).length > 0) {
+      const page = await aidRequestPage(db, request.ctx, id);
+      // Every input keeps what was typed; a stale one shows the newer version so the next save can go through.
+      const values = { ...form.values };
+      for (const [key, stored] of page.view.values) {
+        const [fieldId = '', row = '0'] = key.split('#');
+        const name = inputName(fieldId, Number(row));
+        if (saved.errors[name] === 'aid.error.stale') values[`version:${name}`] = String(stored.version);
+        else if (!saved.errors[name]) {
+          values[name] = stored.value;
+          values[`version:${name}`] = String(stored.version);
+        }
+      }
+      return showStep(request, reply, { space: loaded.space, page }, step, { form: { values, errors: saved.errors }, params: saved.params }, 400);
+    }
+    const go = form.data.aller ?? 'enregistrer';
+    const target = go.startsWith('etape:') ? stepIds.find((s) => `etape:${s}` === go) : undefined;
+    return reply.redirect(target ? stepHref(id, target) : `${stepHref(id, step)}?fait=enregistre`, 303);
+  });
+
+  r.post('/aide/:program/demandes/:id/documents', { schema: { params: requestParams } }, async (request, reply) => {
+    const loaded = await loadEditable(request, reply, request.params.id);
+    if (!loaded) return reply;
+    if (!request.isMultipart()) throw new AppError(400, 'error.badRequest');
+    const part = await request.file();
+    const typeField = part?.fields.documentType;
+    const documentType = typeField && !Array.isArray(typeField) && typeField.type === 'field' && typeof typeField.value === 'string' ? typeField.value : '';
+    const known = aidProgram.documentTypes.some((d) => d.id === documentType);
+    if (!part || !known || part.filename === '') {
+      part?.file.resume();
+      if (!known) throw new AppError(400, 'error.badRequest');
+      return showStep(request, reply, loaded, 'documents', { form: emptyForm, params: {}, uploadError: { documentType, key: 'files.upload.missing', params: {} } }, 400);
+    }
+    try {
+      await addDocument(db, request.ctx, settings, aidProgram, request.params.id, documentType, part.file, part.filename);
+    } catch (error) {
+      if (!(error instanceof UploadRejected)) throw error;
+      const page = await aidRequestPage(db, request.ctx, request.params.id);
+      return showStep(request, reply, { space: loaded.space, page }, 'documents', { form: emptyForm, params: {}, uploadError: { documentType, key: error.messageKey, params: error.params } }, error.status);
+    }
+    return reply.redirect(`${stepHref(request.params.id, 'documents')}?fait=document`, 303);
+  });
+
+  r.get('/aide/:program/demandes/:id/documents/:documentId', { schema: { params: documentParams } }, async (request, reply) => {
+    if (!(await space(request, reply))) return reply;
+    const opened = await openDocument(db, request.ctx, settings, aidProgram, request.params.id, request.params.documentId);
+    return sendPdf(reply, opened.name, opened.body, opened.size);
+  });
+
+  r.post('/aide/:program/demandes/:id/documents/:documentId/supprimer', { schema: { params: documentParams } }, async (request, reply) => {
+    if (!(await space(request, reply))) return reply;
+    await requestResource(db, request.ctx, aidProgram, request.params.id, 'edit');
+    parseForm(z.object({}), request.body);
+    await deleteDocument(db, request.ctx, settings, aidProgram, request.params.id, request.params.documentId);
+    return reply.redirect(`${stepHref(request.params.id, 'documents')}?fait=document-supprime`, 303);
+  });
+
+  const correctionForm = z.object({ corrected: z.enum(['oui', 'non']).optional(), etape: z.enum(stepIds).optional() });
+  r.post('/aide/:program/demandes/:id/commentaires/:commentId', { schema: { params: commentParams } }, async (request, reply) => {
+    if (!(await space(request, reply))) return reply;
+    await requestResource(db, request.ctx, aidProgram, request.params.id, 'edit');
+    const form = parseForm(correctionForm, request.body);
+    if (!form.ok) throw new AppError(400, 'error.badRequest');
+    await setCommentCorrected(db, request.ctx, aidProgram, request.params.id, request.params.commentId, form.data.corrected === 'oui');
+    return reply.redirect(`${stepHref(request.params.id, form.data.etape ?? 'projet')}#commentaire-${request.params.commentId}`, 303);
+  });
+
+  r.post('/aide/:program/demandes/:id/signer', { schema: { params: requestParams } }, async (request, reply) => {
+    const loaded = await loadEditable(request, reply, request.params.id);
+    if (!loaded) return reply;
+    const form = parseForm(signForm, request.body);
+    if (!form.ok) return showStep(request, reply, loaded, 'verification', { form, params: {} }, 400);
+    try {
+      await sign(db, request.ctx, aidProgram, request.params.id, { firstName: form.data.firstName, lastName: form.data.lastName, function: form.data.function, attested: true });
+    } catch (error) {
+      if (error instanceof FieldValidationError) return showStep(request, reply, loaded, 'verification', { form: { values: form.values, errors: error.fields }, params: {} }, 400);
+      throw error;
+    }
+    return reply.redirect(`${stepHref(request.params.id, 'verification')}?fait=signee`, 303);
+  });
+
+  r.get('/aide/:program/demandes/:id/transmettre', { schema: { params: requestParams } }, async (request, reply) => {
+    const loaded = await loadEditable(request, reply, request.params.id);
+    if (!loaded) return reply;
+    if (!loaded.page.permitted.sign) throw new AppError(403, 'aid.error.cannotTransmit');
+    const v = viewContext(request, reply);
+    return framed(request, reply, loaded.space, { title: v.t('aid.transmit.title'), current: null }, <ConfirmPage v={v} page={loaded.page} kind="transmit" />);
+  });
+
+  r.post('/aide/:program/demandes/:id/transmettre', { schema: { params: requestParams } }, async (request, reply) => {
+    if (!(await space(request, reply))) return reply;
+    await requestResource(db, request.ctx, aidProgram, request.params.id, 'sign');
+    const form = parseForm(confirmForm, request.body);
+    if (!form.ok) return reply.redirect(`${requestHref(request.params.id)}/transmettre`, 303);
+    await transmitAidRequest(db, request.ctx, settings, request.params.id);
+    app.outbox.nudge();
+    return reply.redirect(`${requestHref(request.params.id)}?fait=transmise`, 303);
+  });
+
+  r.get('/aide/:program/demandes/:id/supprimer', { schema: { params: requestParams } }, async (request, reply) => {
+    const loaded = await loadEditable(request, reply, request.params.id);
+    if (!loaded) return reply;
+    if (loaded.page.view.request.state !== 'draft') throw new ConflictError('requests.error.notDraft');
+    const v = viewContext(request, reply);
+    return framed(request, reply, loaded.space, { title: v.t('aid.delete.title'), current: null }, <ConfirmPage v={v} page={loaded.page} kind="delete" />);
+  });
+
+  r.post('/aide/:program/demandes/:id/supprimer', { schema: { params: requestParams } }, async (request, reply) => {
+    if (!(await space(request, reply))) return reply;
+    await requestResource(db, request.ctx, aidProgram, request.params.id, 'edit');
+    const form = parseForm(confirmForm, request.body);
+    if (!form.ok) return reply.redirect(`${requestHref(request.params.id)}/supprimer`, 303);
+    await deleteDraft(db, request.ctx, settings, aidProgram, request.params.id);
+    return reply.redirect(`${requestsBase}?fait=supprimee`, 303);
+  });
+
+  // --- The ministry's side -------------------------------------------------------------------------
+  const agentCrumbs = (v: ViewContext) => [
+    { href: '/agent', label: v.t('agentHome.title') },
+    { href: '/agent/aide', label: v.t('aid.review.queue.title') },
+  ];
+
+  r.get('/agent/aide', { schema: { querystring: z.object({ onglet: z.enum(queueTabs).optional() }) } }, async (request, reply) => {
+    if (signInFirst(request, reply)) return reply;
+    const tab = request.query.onglet ?? 'transmises';
+    const rows = await aidQueue(db, request.ctx, tab);
+    const v = viewContext(request, reply);
+    return sendPage(reply, v, { title: v.t('aid.review.queue.title'), breadcrumbs: [{ href: '/agent', label: v.t('agentHome.title') }] }, <QueueView v={v} rows={rows} tab={tab} />);
+  });
+
+  async function showReview(request: FastifyRequest, reply: FastifyReply, id: string, form: FormState = emptyForm, status = 200, notice?: string) {
+    const page = await aidReviewPage(db, request.ctx, id);
+    const v = viewContext(request, reply);
+    return sendPage(reply, v, { title: v.t('aid.review.request.title', { number: page.view.request.number }), status, breadcrumbs: agentCrumbs(v) }, (
+      <ReviewPage v={v} page={page} form={form} notice={notice} />
+    ));
+  }
+
+  r.get('/agent/aide/demandes/:id', { schema: { params: agentParams, querystring: doneQuery } }, async (request, reply) => {
+    if (signInFirst(request, reply)) return reply;
+    const done = request.query.fait;
+    return showReview(request, reply, request.params.id, emptyForm, 200, done ? viewContext(request, reply).t(doneNotices[done]) : undefined);
+  });
+
+  r.post('/agent/aide/demandes/:id/commentaires', { schema: { params: agentParams } }, async (request, reply) => {
+    if (signInFirst(request, reply)) return reply;
+    const id = request.params.id;
+    await requestResource(db, request.ctx, aidProgram, id, 'review');
+    const form = parseForm(commentForm, request.body);
+    if (!form.ok) return showReview(request, reply, id, form, 400);
+    const [target, targetId = ''] = form.data.target.split(':') as ['field' | 'document', string];
+    try {
+      await commentAidRequest(db, request.ctx, settings, id, { target, targetId, body: form.data.body });
+    } catch (error) {
+      if (error instanceof FieldValidationError) {
+        const errors = { ...error.fields };
+        if (errors.targetId) errors.target = errors.targetId;
+        delete errors.targetId;
+        return showReview(request, reply, id, { values: form.values, errors }, 400);
+      }
+      throw error;
+    }
+    app.outbox.nudge();
+    return reply.redirect(`${reviewHref(id)}?fait=commentaire`, 303);
+  });
+
+  r.get('/agent/aide/demandes/:id/documents/:documentId', { schema: { params: agentDocumentParams } }, async (request, reply) => {
+    if (signInFirst(request, reply)) return reply;
+    await requestResource(db, request.ctx, aidProgram, request.params.id, 'review');
+    const opened = await openDocument(db, request.ctx, settings, aidProgram, request.params.id, request.params.documentId);
+    return sendPdf(reply, opened.name, opened.body, opened.size);
+  });
+
+  async function showDecision(request: FastifyRequest, reply: FastifyReply, id: string, decision: 'compliant' | 'close', form: FormState = emptyForm, status = 200) {
+    const page = await aidReviewPage(db, request.ctx, id);
+    const v = viewContext(request, reply);
+    return sendPage(reply, v, { title: v.t(decision === 'compliant' ? 'aid.review.compliant' : 'aid.review.close'), status, breadcrumbs: agentCrumbs(v) }, (
+      <DecisionPage v={v} page={page} decision={decision} form={form} />
+    ));
+  }
+
+  r.get('/agent/aide/demandes/:id/conforme', { schema: { params: agentParams } }, async (request, reply) => {
+    if (signInFirst(request, reply)) return reply;
+    return showDecision(request, reply, request.params.id, 'compliant');
+  });
+
+  r.post('/agent/aide/demandes/:id/conforme', { schema: { params: agentParams } }, async (request, reply) => {
+    if (signInFirst(request, reply)) return reply;
+    const id = request.params.id;
+    await requestResource(db, request.ctx, aidProgram, id, 'review');
+    const form = parseForm(confirmForm, request.body);
+    if (!form.ok) return reply.redirect(`${reviewHref(id)}/conforme`, 303);
+    await markAidCompliant(db, request.ctx, settings, id);
+    app.outbox.nudge();
+    return reply.redirect(`${reviewHref(id)}?fait=conforme`, 303);
+  });
+
+  r.get('/agent/aide/demandes/:id/terminer', { schema: { params: agentParams } }, async (request, reply) => {
+    if (signInFirst(request, reply)) return reply;
+    return showDecision(request, reply, request.params.id, 'close');
+  });
+
+  r.post('/agent/aide/demandes/:id/terminer', { schema: { params: agentParams } }, async (request, reply) => {
+    if (signInFirst(request, reply)) return reply;
+    const id = request.params.id;
+    await requestResource(db, request.ctx, aidProgram, id, 'review');
+    const form = parseForm(closeForm, request.body);
+    if (!form.ok) return showDecision(request, reply, id, 'close', form, 400);
+    await closeAidRequest(db, request.ctx, settings, id, form.data.note);
+    app.outbox.nudge();
+    return reply.redirect(`${reviewHref(id)}?fait=terminee`, 303);
+  });
+}
