@@ -11,6 +11,8 @@ import { child, childAttendance, childcareService, installation, integrationAllo
  */
 export type ChildRecords = {
   sitesOfEnterprise(db: Db, neq: string): Promise<Site[]>;
+  /** The sites whose descriptive sheet and réserve the enterprise manages: its installations and the RSGE it is. */
+  sitesHeldBy(db: Db, neq: string): Promise<Site[]>;
   siteById(db: Db, id: string): Promise<Site | undefined>;
   /** Only children attending one of the enterprise's sites on `onDate`, with those sites only. */
   findChildren(db: Db, neq: string, query: ChildQuery, onDate: string): Promise<ChildAtSites[]>;
@@ -37,6 +39,16 @@ export type Site = {
   permitNumber: string;
   divisionNumber: string | null;
   enterpriseNeq: string;
+  /** An RSGE's own enterprise; null for an installation. */
+  providerNeq: string | null;
+  placesTotal: number | null;
+  placesUnder18Months: number | null;
+  /** The exact position: never for the public when the site is an RSGE. */
+  latitude: number | null;
+  longitude: number | null;
+  /** The position the public may see (position.ts). */
+  publicLatitude: number | null;
+  publicLongitude: number | null;
 };
 
 /** What the ministry knows of a child, parents' details included (the MES form shows them). */
@@ -86,6 +98,13 @@ const siteColumns = {
   permitNumber: childcareService.permitNumber,
   divisionNumber: childcareService.divisionNumber,
   enterpriseNeq: childcareService.enterpriseNeq,
+  providerNeq: installation.providerNeq,
+  placesTotal: installation.placesTotal,
+  placesUnder18Months: installation.placesUnder18Months,
+  latitude: installation.latitude,
+  longitude: installation.longitude,
+  publicLatitude: installation.publicLatitude,
+  publicLongitude: installation.publicLongitude,
 };
 
 const childColumns = {
@@ -165,6 +184,15 @@ export const localChildRecords: ChildRecords = {
       .from(installation)
       .innerJoin(childcareService, eq(childcareService.id, installation.serviceId))
       .where(eq(childcareService.enterpriseNeq, neq))
+      .orderBy(asc(childcareService.name), asc(installation.name));
+  },
+
+  sitesHeldBy(db, neq) {
+    return db
+      .select(siteColumns)
+      .from(installation)
+      .innerJoin(childcareService, eq(childcareService.id, installation.serviceId))
+      .where(or(and(eq(installation.kind, 'installation'), eq(childcareService.enterpriseNeq, neq)), and(eq(installation.kind, 'home_provider'), eq(installation.providerNeq, neq))))
       .orderBy(asc(childcareService.name), asc(installation.name));
   },
 
