@@ -1,6 +1,7 @@
 import { childcareEn } from '../../modules/childcare/messages.js';
 import { mesEn } from '../../modules/mes/messages.js';
 import { mesReviewEn } from '../../modules/mes/review-messages.js';
+import { portalEn } from '../../modules/portal/messages.js';
 import { requestsEn } from '../../modules/requests/messages.js';
 import type { MessageKey } from './fr.js';
 
@@ -9,6 +10,7 @@ export const en: Record<MessageKey, string> = {
   ...requestsEn,
   ...mesEn,
   ...mesReviewEn,
+  ...portalEn,
   'site.name': 'Childcare Services Portal',
   'site.logoAlt': 'Logo of the Gouvernement du Québec',
   'nav.skip': 'Skip to content',

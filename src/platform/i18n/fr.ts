@@ -1,6 +1,7 @@
 import { childcareFr } from '../../modules/childcare/messages.js';
 import { mesFr } from '../../modules/mes/messages.js';
 import { mesReviewFr } from '../../modules/mes/review-messages.js';
+import { portalFr } from '../../modules/portal/messages.js';
 import { requestsFr } from '../../modules/requests/messages.js';
 
 /**
@@ -12,6 +13,7 @@ export const fr = {
   ...requestsFr,
   ...mesFr,
   ...mesReviewFr,
+  ...portalFr,
   'site.name': 'Guichet des services de garde',
   'site.logoAlt': 'Logo du gouvernement du Québec',
   'nav.skip': 'Passer au contenu',
