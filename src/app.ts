@@ -26,6 +26,7 @@ import { registerAccess } from './modules/access/routes.js';
 import { registerVerification } from './modules/enterprises/verification-routes.js';
 import { registerMes } from './modules/mes/routes.js';
 import { registerMesReview } from './modules/mes/review-routes.js';
+import { registerPortal } from './modules/portal/routes.js';
 import { localFileStore, type FileStore } from './platform/files/store.js';
 
 declare module 'fastify' {
@@ -171,5 +172,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerVerification(app);
   registerMes(app);
   registerMesReview(app);
+  registerPortal(app);
   return app;
 }

@@ -146,7 +146,7 @@ export type NewSite = Omit<typeof installation.$inferInsert, 'id' | 'publicLatit
  */
 export async function upsertSite(tx: Db, input: NewSite): Promise<string> {
   const { latitude, longitude } = input;
-  const shown = latitude != null && longitude != null ? publicPosition(input.kind, { latitude, longitude }) : null;
+  const shown = latitude !== null && latitude !== undefined && longitude !== null && longitude !== undefined ? publicPosition(input.kind, { latitude, longitude }) : null;
   const values = { ...input, publicLatitude: shown?.latitude ?? null, publicLongitude: shown?.longitude ?? null };
   const { number: _number, ...changes } = values;
   const [row] = await tx
