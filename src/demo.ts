@@ -10,6 +10,7 @@ import { seedAccessDemo } from './modules/access/demo.js';
 import { seedChildcareDemo } from './modules/childcare/demo.js';
 import { enterpriseOf } from './modules/enterprises/members.js';
 import { seedMesDemo } from './modules/mes/demo.js';
+import { seedPortalDemo } from './modules/portal/demo.js';
 
 /**
  * The store, remembering the keys written through it: bodies are written outside the database, so
@@ -61,6 +62,7 @@ export async function loadDemoDataIfEmpty(db: Db, config: Config, files: FileSto
         providerCtx: rseCtx,
         agentCtx: await demoAccountCtx(tx, 'agente@guichet.test'),
       });
+      await seedPortalDemo(tx, rseCtx, soleil.neq);
       return logins;
     });
   } catch (error) {
