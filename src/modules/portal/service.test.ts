@@ -67,6 +67,12 @@ describe('adhesion and the provider’s sheets', () => {
     );
   });
 
+  test('another enterprise enrolling with the RSGE’s number goes to the agents', async () => {
+    const stranger = await createTestEnterprise(db);
+    const enrolment = await transmitEnrolment(db, ctxOf(stranger.rse), { publicUrl: 'http://localhost:3000' }, stranger.enterpriseId, { ministry: 'famille', ministryNumber: rsge.siteNumber.toLowerCase(), otherInformation: null });
+    assert.deepEqual([enrolment.state, enrolment.numberCheck], ['processing', 'other_enterprise']);
+  });
+
   test('the first visit records the adhesion, once; the places come from the recognition', async () => {
     const first = await openSheet(db, rsgeCtx, rsge.siteId);
     assert.equal(first.firstVisit, true);
