@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { FieldValidationError } from '../../platform/errors.js';
+import { AppError, FieldValidationError } from '../../platform/errors.js';
 import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
@@ -23,19 +23,20 @@ export const portalRoutes = [
 const siteParams = z.object({ siteId: z.uuid() });
 const doneQuery = z.object({ fait: z.enum(Object.keys(doneNotices) as [DoneNotice, ...DoneNotice[]]).optional() });
 
-const list = z.array(z.string().max(20)).max(10);
+const list = z.array(z.string());
 /**
- * The sheet form: every field optional as a browser sends it (no box checked sends nothing). Its
- * rules are the service's (`validateSheet`), applied after the actor's right is checked.
+ * The sheet form: every field optional as a browser sends it (no box checked sends nothing), with
+ * no rule of its own: the rules are the service's (`validateSheet`), applied after the actor's
+ * right is checked, so that every bad value is a field error with the values kept.
  */
 const sheetForm = z.object({
-  version: z.string().max(10).optional(),
+  version: z.string().optional(),
   groupComposition: z.string().optional(),
-  dailyRate: z.string().max(50).optional(),
+  dailyRate: z.string().optional(),
   rateDetails: z.string().optional(),
   openingDays: list.optional(),
-  opensAt: z.string().max(20).optional(),
-  closesAt: z.string().max(20).optional(),
+  opensAt: z.string().optional(),
+  closesAt: z.string().optional(),
   carePeriods: list.optional(),
   presentation: z.string().optional(),
   languages: list.optional(),
@@ -80,7 +81,9 @@ export function registerPortal(app: FastifyInstance): void {
     if (!(await actorEnterpriseId(request, reply))) return reply;
     const { siteId } = request.params;
     const form = parseForm(sheetForm, request.body);
-    const data = form.ok ? form.data : {};
+    // Only a body no page of ours sends fails here (parseForm's structure pass throws first).
+    if (!form.ok) throw new AppError(400, 'error.badRequest');
+    const { data } = form;
     const version = Number(data.version ?? '');
     try {
       await saveSheet(db, request.ctx, siteId, {
