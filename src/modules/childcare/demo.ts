@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db/index.js';
 import { referenceYearOf, todayInQuebec } from './dates.js';
+import { seedMapDemo } from './demo-map.js';
 import {
   findServiceByPermit,
   recordMesFunding,
@@ -188,11 +189,15 @@ async function seedSites(tx: Db): Promise<Map<SiteName, string>> {
   return ids;
 }
 
-/** Loads the demo services, sites and 30 children (the scenarios first, so their numbers stay put). */
+/**
+ * Loads the demo services, sites and 30 children (the scenarios first, so their numbers stay
+ * put), then the 200 sites of the map (demo-map.ts).
+ */
 export async function seedChildcareDemo(tx: Db): Promise<void> {
   for (const service of demoChildcareServices) await upsertChildcareService(tx, service);
   const siteIds = await seedSites(tx);
   const year = referenceYearOf(todayInQuebec());
   const children: DemoChild[] = [...scenarioNames.map((name) => scenarios[name]), ...crowd()];
   for (const [index, demo] of children.entries()) await seedChild(tx, index + 1, demo, siteIds, year);
+  await seedMapDemo(tx);
 }
