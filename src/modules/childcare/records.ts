@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/index.js';
 import { childSearchKey, isNecsg, isNirec, normalizeChildNumber, type ChildName } from './identifiers.js';
 import { child, childAttendance, childcareService, installation, integrationAllowance, mesFunding } from './schema.js';
@@ -14,6 +14,8 @@ export type ChildRecords = {
   /** The sites whose descriptive sheet and réserve the enterprise manages: its installations and the RSGE it is. */
   sitesHeldBy(db: Db, neq: string): Promise<Site[]>;
   siteById(db: Db, id: string): Promise<Site | undefined>;
+  /** The RSGE of this recognition number, given without spaces or dashes, in capitals. */
+  homeProviderByNumber(db: Db, number: string): Promise<Site | undefined>;
   /** Only children attending one of the enterprise's sites on `onDate`, with those sites only. */
   findChildren(db: Db, neq: string, query: ChildQuery, onDate: string): Promise<ChildAtSites[]>;
   childForEnterprise(db: Db, neq: string, childId: string, onDate: string): Promise<ChildAtSites | null>;
@@ -199,6 +201,18 @@ export const localChildRecords: ChildRecords = {
   async siteById(db, id) {
     if (!isUuid(id)) return undefined;
     const [row] = await db.select(siteColumns).from(installation).innerJoin(childcareService, eq(childcareService.id, installation.serviceId)).where(eq(installation.id, id));
+    return row;
+  },
+
+  async homeProviderByNumber(db, number) {
+    if (number === '') return undefined;
+    // Recognition numbers are stored as the registry writes them (« RSGE-3001-01 »): compared as permit numbers are.
+    const [row] = await db
+      .select(siteColumns)
+      .from(installation)
+      .innerJoin(childcareService, eq(childcareService.id, installation.serviceId))
+      .where(and(eq(installation.kind, 'home_provider'), sql`upper(regexp_replace(${installation.number}, '[[:space:]-]', '', 'g')) = ${number}`))
+      .limit(1);
     return row;
   },
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/index.js';
 import { todayInQuebec } from './dates.js';
 import { childSearchKey } from './identifiers.js';
@@ -108,15 +108,8 @@ export function mesFundingHistory(db: Db, childId: string): Promise<MesFundingRe
  * The RSGE site of this recognition number, typed with or without spaces and dashes (as permit
  * numbers are): the enrolment of an RSGE's own enterprise into the Famille e-services names it.
  */
-export async function findHomeProviderByNumber(db: Db, number: string): Promise<Site | undefined> {
-  const wanted = normalizePermitNumber(number);
-  if (wanted === '') return undefined;
-  const [row] = await db
-    .select({ id: installation.id })
-    .from(installation)
-    .where(and(eq(installation.kind, 'home_provider'), sql`upper(regexp_replace(${installation.number}, '[[:space:]-]', '', 'g')) = ${wanted}`))
-    .limit(1);
-  return row ? records.siteById(db, row.id) : undefined;
+export function findHomeProviderByNumber(db: Db, number: string): Promise<Site | undefined> {
+  return records.homeProviderByNumber(db, normalizePermitNumber(number));
 }
 
 // ---------------------------------------------------------------------------------------------
