@@ -29,6 +29,7 @@ import { registerMes } from './modules/mes/routes.js';
 import { registerMesReview } from './modules/mes/review-routes.js';
 import { registerRegistry } from './modules/access/registry-routes.js';
 import { registerAid } from './modules/aid/routes.js';
+import { registerPortal } from './modules/portal/routes.js';
 import { localFileStore, type FileStore } from './platform/files/store.js';
 
 declare module 'fastify' {
@@ -177,5 +178,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMesReview(app);
   registerRegistry(app);
   registerAid(app);
+  registerPortal(app);
   return app;
 }

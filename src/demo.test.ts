@@ -36,6 +36,13 @@ async function demoLogin(identifier: string): Promise<TestAccount> {
 }
 
 describe('demo data', () => {
+  test('CPE0001 manages CPE Soleil’s sheets: two published, one adhered but not published', async () => {
+    const page = await cpe.get('/entreprise/fiches');
+    assert.equal(page.statusCode, 200);
+    assert.equal((page.body.match(/Publiée le/g) ?? []).length, 2, page.body);
+    assert.ok(page.body.includes('Non publiée'));
+  });
+
   test('a second load does nothing', async () => {
     assert.equal(await loadDemoDataIfEmpty(t.db, t.config, t.app.files), null);
   });

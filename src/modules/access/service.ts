@@ -7,7 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/err
 import { isLang, translate } from '../../platform/i18n/index.js';
 import { composeMail } from '../../platform/outbox/compose.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
-import { findServiceByPermit, normalizePermitNumber, type ChildcareService } from '../childcare/service.js';
+import { findHomeProviderByNumber, findServiceByPermit, normalizePermitNumber, type ChildcareService } from '../childcare/service.js';
 import { agentAssignments, agentWithRole } from '../identity/agents.js';
 import { activeMemberOf, activeRseOf, enterpriseNames, enterpriseOf, membershipOf, membersOf, type Member } from '../enterprises/members.js';
 import { allRights, eservices, eservicesOf, isGrantable, ministries as ministryValues, ministryOf, rightKey, rightsOf, type Eservice, type Ministry, type RightKind, type RightRef } from './catalogue.js';
@@ -65,8 +65,11 @@ export type EnrolmentInput = { ministry: Ministry; ministryNumber: string; other
 async function checkNumber(db: Db, ministry: Ministry, number: string, neq: string): Promise<{ check: NumberCheck; service: ChildcareService | undefined }> {
   if (ministry !== 'famille') return { check: 'not_checked', service: undefined };
   const service = await findServiceByPermit(db, number);
-  if (!service) return { check: 'unknown', service };
-  return { check: service.enterpriseNeq === neq ? 'matched' : 'other_enterprise', service };
+  if (service) return { check: service.enterpriseNeq === neq ? 'matched' : 'other_enterprise', service };
+  // An RSGE enrols its own enterprise with its recognition number (the BC holds the recognition).
+  const home = await findHomeProviderByNumber(db, number);
+  if (!home) return { check: 'unknown', service };
+  return { check: home.providerNeq === neq ? 'matched' : 'other_enterprise', service };
 }
 
 async function mailRse(tx: Db, settings: AccessSettings, enrolment: EserviceEnrolment, outcome: 'accepted' | 'refused'): Promise<void> {

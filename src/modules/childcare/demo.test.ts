@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { transaction, type Database, type Db } from '../../platform/db/index.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
 import { demoChildcareServices, demoChildren, seedChildcareDemo, type DemoScenario } from './demo.js';
-import { child, childAttendance, installation, integrationAllowance, mesFunding } from './schema.js';
+import { child, childAttendance, childcareService, installation, integrationAllowance, mesFunding } from './schema.js';
+import { demoMapSites } from './demo-map.js';
 import { findChildrenForEnterprise, hasIntegrationAllowance, mesFundingHistory, referenceYearOf, sitesOfEnterprise, todayInQuebec, type ChildAtSites } from './service.js';
 
 const CPE_SOLEIL = '3370000009';
@@ -49,6 +50,19 @@ describe('childcare demo data', () => {
       demoChildcareServices.map((s) => s.permitNumber),
       ['GAR-1001', 'GAR-1002', 'GAR-1003', 'CPE-2001', 'BC-3001'],
     );
+  });
+
+  test('the map: 200 more sites in 20 municipalities, every kind of provider, each with its places and positions', async () => {
+    const sites = await db.select().from(installation);
+    assert.equal(sites.length, 8 + 200);
+    assert.ok(sites.every((s) => s.placesTotal !== null && s.latitude !== null && s.publicLatitude !== null), 'places and positions everywhere');
+    const kinds = await db.select({ kind: childcareService.kind }).from(childcareService);
+    assert.deepEqual(new Set(kinds.map((k) => k.kind)), new Set(['cpe', 'subsidized_daycare', 'daycare', 'coordinating_office']));
+    const homes = sites.filter((s) => s.kind === 'home_provider');
+    assert.equal(homes.length, 2 + 80);
+    assert.ok(homes.every((s) => s.providerNeq !== null && (s.publicLatitude !== s.latitude || s.publicLongitude !== s.longitude)), 'an RSGE is shown away from its home');
+    assert.ok(sites.filter((s) => s.kind === 'installation').every((s) => s.publicLatitude === s.latitude && s.publicLongitude === s.longitude));
+    assert.deepEqual(demoMapSites(), demoMapSites(), 'deterministic');
   });
 
   test('new request: found by name with accents dropped, AIEH at the site, never funded', async () => {

@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db/index.js';
 import { referenceYearOf, todayInQuebec } from './dates.js';
+import { seedMapDemo } from './demo-map.js';
 import {
   findServiceByPermit,
   recordMesFunding,
@@ -27,14 +28,21 @@ export const demoChildcareServices: readonly NewChildcareService[] = [
 
 type DemoSite = Omit<NewSite, 'serviceId'> & { permitNumber: string };
 
-/** CPE Soleil's installations (three directorates), the BC's two RSGE, one installation of another enterprise. */
+/**
+ * CPE Soleil's installations (three directorates), the BC's two RSGE, and one installation of each
+ * garderie (subsidized: GAR-1001; not subsidized: GAR-1002, GAR-1003): every kind of provider with
+ * its places and position. The RSGE are enterprises of their own (NEQ 3370000012 and 3370000013,
+ * not in the demo registry): their own sign-in comes with the enrolment of such an enterprise.
+ */
 export const demoSites = {
-  soleilRosemont: { permitNumber: 'CPE-2001', kind: 'installation', number: '2001-01', name: 'CPE Soleil — Installation Rosemont', address: '6500, avenue Christophe-Colomb', municipality: 'Montréal', postalCode: 'H2S 2G8', region: '06', directorateCode: '12' },
-  soleilLimoilou: { permitNumber: 'CPE-2001', kind: 'installation', number: '2001-02', name: 'CPE Soleil — Installation Limoilou', address: '1200, 3e Avenue', municipality: 'Québec', postalCode: 'G1L 2X4', region: '03', directorateCode: '11' },
-  soleilLaval: { permitNumber: 'CPE-2001', kind: 'installation', number: '2001-03', name: 'CPE Soleil — Installation Laval', address: '300, boulevard des Laurentides', municipality: 'Laval', postalCode: 'H7G 2T9', region: '13', directorateCode: '13' },
-  moussaillonsGagnon: { permitNumber: 'BC-3001', kind: 'home_provider', number: 'RSGE-3001-01', name: 'Nathalie Gagnon', address: '45, rue des Pins', municipality: 'Rimouski', postalCode: 'G5L 3K2', region: '01', directorateCode: '11' },
-  moussaillonsLavoie: { permitNumber: 'BC-3001', kind: 'home_provider', number: 'RSGE-3001-02', name: 'Sophie Lavoie', address: '12, rue de la Grève', municipality: 'Sainte-Luce', postalCode: 'G0K 1P0', region: '01', directorateCode: '11' },
-  explorateurs: { permitNumber: 'GAR-1001', kind: 'installation', number: '1001-01', name: 'Garderie Les Petits Explorateurs', address: '2500, chemin de Chambly', municipality: 'Longueuil', postalCode: 'J4J 3X7', region: '16', directorateCode: '14' },
+  soleilRosemont: { permitNumber: 'CPE-2001', kind: 'installation', number: '2001-01', name: 'CPE Soleil — Installation Rosemont', address: '6500, avenue Christophe-Colomb', municipality: 'Montréal', postalCode: 'H2S 2G8', region: '06', directorateCode: '12', placesTotal: 80, placesUnder18Months: 15, latitude: 45.54271, longitude: -73.60458 },
+  soleilLimoilou: { permitNumber: 'CPE-2001', kind: 'installation', number: '2001-02', name: 'CPE Soleil — Installation Limoilou', address: '1200, 3e Avenue', municipality: 'Québec', postalCode: 'G1L 2X4', region: '03', directorateCode: '11', placesTotal: 62, placesUnder18Months: 10, latitude: 46.82853, longitude: -71.22516 },
+  soleilLaval: { permitNumber: 'CPE-2001', kind: 'installation', number: '2001-03', name: 'CPE Soleil — Installation Laval', address: '300, boulevard des Laurentides', municipality: 'Laval', postalCode: 'H7G 2T9', region: '13', directorateCode: '13', placesTotal: 70, placesUnder18Months: 10, latitude: 45.60612, longitude: -73.68221 },
+  moussaillonsGagnon: { permitNumber: 'BC-3001', kind: 'home_provider', number: 'RSGE-3001-01', name: 'Nathalie Gagnon', address: '45, rue des Pins', municipality: 'Rimouski', postalCode: 'G5L 3K2', region: '01', directorateCode: '11', providerNeq: '3370000012', placesTotal: 6, placesUnder18Months: 2, latitude: 48.44632, longitude: -68.53147 },
+  moussaillonsLavoie: { permitNumber: 'BC-3001', kind: 'home_provider', number: 'RSGE-3001-02', name: 'Sophie Lavoie', address: '12, rue de la Grève', municipality: 'Sainte-Luce', postalCode: 'G0K 1P0', region: '01', directorateCode: '11', providerNeq: '3370000013', placesTotal: 9, placesUnder18Months: 4, latitude: 48.55268, longitude: -68.38421 },
+  explorateurs: { permitNumber: 'GAR-1001', kind: 'installation', number: '1001-01', name: 'Garderie Les Petits Explorateurs', address: '2500, chemin de Chambly', municipality: 'Longueuil', postalCode: 'J4J 3X7', region: '16', directorateCode: '14', placesTotal: 60, placesUnder18Months: 10, latitude: 45.52104, longitude: -73.47832 },
+  jardinEnchante: { permitNumber: 'GAR-1002', kind: 'installation', number: '1002-01', name: 'Garderie Le Jardin enchanté', address: '155, rue Principale', municipality: 'Granby', postalCode: 'J2G 2V1', region: '05', directorateCode: '14', placesTotal: 45, placesUnder18Months: 5, latitude: 45.40058, longitude: -72.73243 },
+  troisPommes: { permitNumber: 'GAR-1003', kind: 'installation', number: '1003-01', name: 'Garderie Trois Pommes', address: '2020, boulevard Talbot', municipality: 'Saguenay', postalCode: 'G7H 7Y1', region: '02', directorateCode: '11', placesTotal: 50, placesUnder18Months: 0, latitude: 48.40123, longitude: -71.06874 },
 } as const satisfies Record<string, DemoSite>;
 
 type SiteName = keyof typeof demoSites;
@@ -181,11 +189,15 @@ async function seedSites(tx: Db): Promise<Map<SiteName, string>> {
   return ids;
 }
 
-/** Loads the demo services, sites and 30 children (the scenarios first, so their numbers stay put). */
+/**
+ * Loads the demo services, sites and 30 children (the scenarios first, so their numbers stay
+ * put), then the 200 sites of the map (demo-map.ts).
+ */
 export async function seedChildcareDemo(tx: Db): Promise<void> {
   for (const service of demoChildcareServices) await upsertChildcareService(tx, service);
   const siteIds = await seedSites(tx);
   const year = referenceYearOf(todayInQuebec());
   const children: DemoChild[] = [...scenarioNames.map((name) => scenarios[name]), ...crowd()];
   for (const [index, demo] of children.entries()) await seedChild(tx, index + 1, demo, siteIds, year);
+  await seedMapDemo(tx);
 }

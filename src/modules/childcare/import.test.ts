@@ -11,7 +11,7 @@ import type { Database, Db } from '../../platform/db/index.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
 import { childcareColumns, formatImportError, importChildcare, parseChildcareCsv, parseChildcareFile, type ChildcareColumn, type ImportError, type ImportResult, type ParsedChildcareFile } from './import.js';
 import { child, childAttendance, installation, integrationAllowance, mesFunding } from './schema.js';
-import { findChildrenForEnterprise, findServiceByPermit, hasIntegrationAllowance, mesFundingHistory, sitesOfEnterprise } from './service.js';
+import { findChildrenForEnterprise, findServiceByPermit, hasIntegrationAllowance, mesFundingHistory, sitesHeldBy, sitesOfEnterprise } from './service.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const samplePath = path.join(root, 'db/samples/childcare-sample.csv');
@@ -33,7 +33,7 @@ function csv(...lines: string[]): Buffer {
 
 const service = (values: Partial<Record<ChildcareColumn, string>> = {}) => line('service', { permit_number: 'CPE-7001', service_kind: 'cpe', name: 'CPE Essai', neq: '3370070001', ...values });
 const site = (values: Partial<Record<ChildcareColumn, string>> = {}) =>
-  line('site', { site_number: '7001-01', permit_number: 'CPE-7001', site_kind: 'installation', name: 'Installation Essai', address: '1, rue Essai', municipality: 'Québec', postal_code: 'G1K 1A1', region: '03', directorate: '11', ...values });
+  line('site', { site_number: '7001-01', permit_number: 'CPE-7001', site_kind: 'installation', name: 'Installation Essai', address: '1, rue Essai', municipality: 'Québec', postal_code: 'G1K 1A1', region: '03', directorate: '11', places_total: '60', places_under_18_months: '10', latitude: '46.81', longitude: '-71.22', ...values });
 const kid = (values: Partial<Record<ChildcareColumn, string>> = {}) =>
   line('child', { nirec: '4000000001', necsg: '400000001', last_name: 'Essai', first_name: 'Éva', birth_date: '2022-01-01', parent_name: 'Parent Essai', home_address: '2, rue Essai', home_postal_code: 'G1K 1A2', ...values });
 
@@ -60,7 +60,7 @@ describe('childcare import: a good file', () => {
   test('the sample loads services, sites, children, attendance, AIEH and funding', async () => {
     const result = await importChildcare(db, ctx, fs.readFileSync(samplePath), 'childcare-sample.csv');
     assertImported(result);
-    assert.deepEqual(result.counts, { service: 3, site: 4, child: 4, attendance: 5, allowance: 3, funding: 2 });
+    assert.deepEqual(result.counts, { service: 4, site: 5, child: 4, attendance: 5, allowance: 3, funding: 2 });
 
     const sites = await sitesOfEnterprise(db, '3370000104');
     assert.deepEqual(
@@ -86,7 +86,19 @@ describe('childcare import: a good file', () => {
       [['4104-01', 2023]],
     );
     const [audit] = await db.select().from(auditEvent).where(eq(auditEvent.action, 'childcare.imported'));
-    assert.deepEqual(audit?.details, { source: 'childcare-sample.csv', service: 3, site: 4, child: 4, attendance: 5, allowance: 3, funding: 2 });
+    assert.deepEqual(audit?.details, { source: 'childcare-sample.csv', service: 4, site: 5, child: 4, attendance: 5, allowance: 3, funding: 2 });
+
+    // Every kind of provider, with its places and position; an RSGE's own enterprise manages its site.
+    const kinds = await Promise.all(['CPE-4104', 'GAR-4101', 'GAR-4102', 'BC-4201'].map(async (permit) => (await findServiceByPermit(db, permit))?.kind));
+    assert.deepEqual(kinds, ['cpe', 'subsidized_daycare', 'daycare', 'coordinating_office']);
+    const [saintRoch] = await db.select().from(installation).where(eq(installation.number, '4104-01'));
+    assert.deepEqual([saintRoch?.placesTotal, saintRoch?.placesUnder18Months, saintRoch?.latitude, saintRoch?.longitude], [60, 10, 46.8128, -71.2253]);
+    assert.deepEqual([saintRoch?.publicLatitude, saintRoch?.publicLongitude], [46.8128, -71.2253], 'an installation is shown where it is');
+    const [home] = await sitesHeldBy(db, '3370004201');
+    assert.equal(home?.number, 'RSGE-4201-01');
+    assert.deepEqual([home.providerNeq, home.placesTotal, home.placesUnder18Months], ['3370004201', 6, 2]);
+    assert.deepEqual([home.publicLatitude, home.publicLongitude], [45.49, -75.705], 'an RSGE is shown at the centre of its grid cell');
+    assert.deepEqual((await sitesHeldBy(db, '3370000201')).map((s) => s.number), [], 'the BC does not hold its RSGE’s sheets');
   });
 
   test('importing again updates rows by their natural keys and duplicates none', async () => {
@@ -152,6 +164,33 @@ describe('childcare import: bad files import nothing and name every bad line', (
     assert.ok(!result.ok && result.errors.every((e) => e.fr.length > 0 && e.en.length > 0));
   });
 
+  test('places, coordinates and the RSGE’s enterprise: checked on the line', () => {
+    const home = { site_kind: 'home_provider', permit_number: 'BC-7001', site_number: 'RSGE-7001-01' };
+    const result = parseChildcareCsv(
+      csv(
+        site({ places_total: 'soixante', places_under_18_months: '-1', latitude: '146.8', longitude: '-71,22' }),
+        site({ site_number: '7001-02', places_total: '10', places_under_18_months: '12', neq: '3370070001' }),
+        site({ ...home, places_total: '10', places_under_18_months: '5', neq: '33700' }),
+        site({ ...home, site_number: 'RSGE-7001-02', places_total: '6', places_under_18_months: '2', latitude: '48.85', longitude: '2.35' }),
+        site({ site_number: '7001-03', latitude: '', longitude: '' }),
+      ).toString(),
+    );
+    assert.deepEqual(errorsOf(result), [
+      { line: 2, column: 'places_total' },
+      { line: 2, column: 'places_under_18_months' },
+      { line: 2, column: 'latitude' },
+      { line: 2, column: 'longitude' },
+      { line: 3, column: 'places_under_18_months' },
+      { line: 3, column: 'neq' },
+      { line: 4, column: 'neq' },
+      { line: 4, column: 'places_total' },
+      { line: 4, column: 'places_under_18_months' },
+      { line: 5, column: 'longitude' },
+      { line: 6, column: 'latitude' },
+      { line: 6, column: 'longitude' },
+    ]);
+  });
+
   test("a child's values are not repeated in the report", () => {
     const result = parseChildcareCsv(csv(kid({ nirec: '12345', parent_email: 'secret@' })).toString());
     assert.ok(!result.ok);
@@ -187,7 +226,7 @@ describe('childcare import: bad files import nothing and name every bad line', (
       csv(
         kid({ nirec: '4000000009', necsg: '400000009' }),
         site({ site_number: '7009-01', permit_number: 'CPE-7999' }),
-        site({ site_number: '7009-02', permit_number: 'CPE-4104', site_kind: 'home_provider' }),
+        site({ site_number: '7009-02', permit_number: 'CPE-4104', site_kind: 'home_provider', places_total: '6', places_under_18_months: '2' }),
         site({ site_number: '7009-03', permit_number: 'CPE-4104', directorate: '19' }),
         kid({ nirec: '4000000010', necsg: '210000002' }),
         line('attendance', { nirec: '4999999999', site_number: 'NULLE-PART', start_date: '2025-01-01' }),

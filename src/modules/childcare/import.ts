@@ -43,6 +43,10 @@ export const childcareColumns = [
   'postal_code',
   'region',
   'directorate',
+  'places_total',
+  'places_under_18_months',
+  'latitude',
+  'longitude',
   'nirec',
   'necsg',
   'last_name',
@@ -64,7 +68,11 @@ export type ChildcareColumn = (typeof childcareColumns)[number];
 /** The columns each kind of line fills; every other column of the line stays empty. */
 export const columnsOfRecord: Record<RecordKind, { required: readonly ChildcareColumn[]; optional: readonly ChildcareColumn[] }> = {
   service: { required: ['permit_number', 'service_kind', 'name', 'neq'], optional: ['division_number'] },
-  site: { required: ['site_number', 'permit_number', 'site_kind', 'name', 'address', 'municipality', 'postal_code', 'region', 'directorate'], optional: [] },
+  site: {
+    required: ['site_number', 'permit_number', 'site_kind', 'name', 'address', 'municipality', 'postal_code', 'region', 'directorate', 'places_total', 'places_under_18_months', 'latitude', 'longitude'],
+    // An RSGE's own enterprise (its NEQ), which manages its sheet; an installation's is its service's.
+    optional: ['neq'],
+  },
   child: {
     required: ['nirec', 'necsg', 'last_name', 'first_name', 'birth_date', 'parent_name', 'home_address', 'home_postal_code'],
     optional: ['other_parent_name', 'parent_email', 'home_phone', 'mobile_phone'],
@@ -92,6 +100,11 @@ export type ChildcareLine = { line: number } & (
       postalCode: string;
       region: string;
       directorateCode: string;
+      providerNeq: string | null;
+      placesTotal: number;
+      placesUnder18Months: number;
+      latitude: number;
+      longitude: number;
     }
   | ({ kind: 'child' } & NewChild)
   | ({ kind: 'attendance' } & PeriodLine)
@@ -146,6 +159,12 @@ function cellReader(cells: Cells, fail: Fail) {
       if (!new RegExp(`^\\d{${count}}$`).test(value)) fail(column, `${count} chiffres attendus`, `${count} digits expected`);
       return value;
     },
+    optionalDigits(column: ChildcareColumn, count: number): string | null {
+      if (cells[column] === '') return null;
+      const value = normalizeChildNumber(cells[column]);
+      if (!new RegExp(`^\\d{${count}}$`).test(value)) fail(column, `${count} chiffres attendus`, `${count} digits expected`);
+      return value;
+    },
     oneOf<T extends string>(column: ChildcareColumn, values: readonly T[]): T {
       const value = cells[column].toLowerCase();
       if (!(values as readonly string[]).includes(value)) fail(column, `« ${cells[column]} » : ${values.join(', ')} attendu`, `"${cells[column]}": ${values.join(', ')} expected`);
@@ -184,6 +203,18 @@ function cellReader(cells: Cells, fail: Fail) {
       if (!/^(0[1-9]|1[0-7])$/.test(value)) fail(column, `« ${cells[column]} » : région administrative de 01 à 17 attendue`, `"${cells[column]}": administrative region 01 to 17 expected`);
       return value;
     },
+    places(column: ChildcareColumn): number {
+      const value = Number(cells[column]);
+      if (!/^\d{1,4}$/.test(cells[column])) fail(column, `« ${cells[column]} » : nombre entier de places attendu (0 à 9999)`, `"${cells[column]}": whole number of places expected (0 to 9999)`);
+      return value;
+    },
+    coordinate(column: ChildcareColumn, min: number, max: number): number {
+      const value = Number(cells[column]);
+      if (!/^-?\d{1,3}(\.\d{1,7})?$/.test(cells[column]) || value < min || value > max) {
+        fail(column, `« ${cells[column]} » : degrés décimaux de ${min} à ${max} attendus (point décimal)`, `"${cells[column]}": decimal degrees from ${min} to ${max} expected (decimal point)`);
+      }
+      return value;
+    },
     year(column: ChildcareColumn): number {
       const value = Number(cells[column]);
       if (!/^\d{4}$/.test(cells[column]) || value < 2000 || value > 2099) fail(column, `« ${cells[column]} » : année de 2000 à 2099 attendue`, `"${cells[column]}": year 2000 to 2099 expected`);
@@ -200,6 +231,25 @@ function readPeriod(read: Reader, fail: Fail): PeriodLine {
   return period;
 }
 
+/** Quebec's extent, a little wider: a coordinate outside it is a typo or swapped columns. */
+const QUEBEC_BOUNDS = { south: 44.9, north: 62.7, west: -79.8, east: -57 };
+
+/**
+ * What a recognition allows an RSGE (Règlement sur les services de garde éducatifs à l'enfance,
+ * art. 53): 6 children of whom at most 2 under 18 months, or 9 of whom 4 with an assistant.
+ */
+const HOME_PROVIDER_MAX = { total: 9, under18Months: 4 };
+
+/** Rules of a site line across its cells: places that add up, and what only an RSGE has. */
+function checkSite(site: LineValues<'site'>, fail: Fail): void {
+  if (site.placesUnder18Months > site.placesTotal) fail('places_under_18_months', 'plus de places de moins de 18 mois que de places en tout', 'more places under 18 months than places in all');
+  if (site.siteKind === 'installation' && site.providerNeq !== null) fail('neq', "ne s'applique qu'à une RSGE (son entreprise) : laissez-la vide pour une installation", 'applies only to an RSGE (its enterprise): leave it empty for an installation');
+  if (site.siteKind === 'home_provider') {
+    if (site.placesTotal > HOME_PROVIDER_MAX.total) fail('places_total', `une RSGE est reconnue pour ${HOME_PROVIDER_MAX.total} enfants au plus`, `an RSGE is recognized for ${HOME_PROVIDER_MAX.total} children at most`);
+    if (site.placesUnder18Months > HOME_PROVIDER_MAX.under18Months) fail('places_under_18_months', `une RSGE reçoit ${HOME_PROVIDER_MAX.under18Months} enfants de moins de 18 mois au plus`, `an RSGE takes ${HOME_PROVIDER_MAX.under18Months} children under 18 months at most`);
+  }
+}
+
 const readers: { [K in RecordKind]: (read: Reader, fail: Fail) => LineValues<K> } = {
   service: (read) => ({
     kind: 'service',
@@ -209,18 +259,27 @@ const readers: { [K in RecordKind]: (read: Reader, fail: Fail) => LineValues<K> 
     neq: read.digits('neq', 10),
     divisionNumber: read.optionalText('division_number', 30),
   }),
-  site: (read) => ({
-    kind: 'site',
-    number: read.siteNumber('site_number'),
-    permitNumber: read.permitNumber('permit_number'),
-    siteKind: read.oneOf('site_kind', siteKind.enumValues),
-    name: read.text('name', 200),
-    address: read.text('address', 200),
-    municipality: read.text('municipality', 100),
-    postalCode: read.postalCode('postal_code'),
-    region: read.region('region'),
-    directorateCode: read.digits('directorate', 2),
-  }),
+  site: (read, fail) => {
+    const site: LineValues<'site'> = {
+      kind: 'site',
+      number: read.siteNumber('site_number'),
+      permitNumber: read.permitNumber('permit_number'),
+      siteKind: read.oneOf('site_kind', siteKind.enumValues),
+      name: read.text('name', 200),
+      address: read.text('address', 200),
+      municipality: read.text('municipality', 100),
+      postalCode: read.postalCode('postal_code'),
+      region: read.region('region'),
+      directorateCode: read.digits('directorate', 2),
+      providerNeq: read.optionalDigits('neq', 10),
+      placesTotal: read.places('places_total'),
+      placesUnder18Months: read.places('places_under_18_months'),
+      latitude: read.coordinate('latitude', QUEBEC_BOUNDS.south, QUEBEC_BOUNDS.north),
+      longitude: read.coordinate('longitude', QUEBEC_BOUNDS.west, QUEBEC_BOUNDS.east),
+    };
+    checkSite(site, fail);
+    return site;
+  },
   child: (read, fail) => {
     const record = {
       kind: 'child' as const,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/index.js';
 import { childSearchKey, isNecsg, isNirec, normalizeChildNumber, type ChildName } from './identifiers.js';
 import { child, childAttendance, childcareService, installation, integrationAllowance, mesFunding } from './schema.js';
@@ -11,7 +11,11 @@ import { child, childAttendance, childcareService, installation, integrationAllo
  */
 export type ChildRecords = {
   sitesOfEnterprise(db: Db, neq: string): Promise<Site[]>;
+  /** The sites whose descriptive sheet and réserve the enterprise manages: its installations and the RSGE it is. */
+  sitesHeldBy(db: Db, neq: string): Promise<Site[]>;
   siteById(db: Db, id: string): Promise<Site | undefined>;
+  /** The RSGE of this recognition number, given without spaces or dashes, in capitals. */
+  homeProviderByNumber(db: Db, number: string): Promise<Site | undefined>;
   /** Only children attending one of the enterprise's sites on `onDate`, with those sites only. */
   findChildren(db: Db, neq: string, query: ChildQuery, onDate: string): Promise<ChildAtSites[]>;
   childForEnterprise(db: Db, neq: string, childId: string, onDate: string): Promise<ChildAtSites | null>;
@@ -37,6 +41,16 @@ export type Site = {
   permitNumber: string;
   divisionNumber: string | null;
   enterpriseNeq: string;
+  /** An RSGE's own enterprise; null for an installation. */
+  providerNeq: string | null;
+  placesTotal: number | null;
+  placesUnder18Months: number | null;
+  /** The exact position: never for the public when the site is an RSGE. */
+  latitude: number | null;
+  longitude: number | null;
+  /** The position the public may see (position.ts). */
+  publicLatitude: number | null;
+  publicLongitude: number | null;
 };
 
 /** What the ministry knows of a child, parents' details included (the MES form shows them). */
@@ -86,6 +100,13 @@ const siteColumns = {
   permitNumber: childcareService.permitNumber,
   divisionNumber: childcareService.divisionNumber,
   enterpriseNeq: childcareService.enterpriseNeq,
+  providerNeq: installation.providerNeq,
+  placesTotal: installation.placesTotal,
+  placesUnder18Months: installation.placesUnder18Months,
+  latitude: installation.latitude,
+  longitude: installation.longitude,
+  publicLatitude: installation.publicLatitude,
+  publicLongitude: installation.publicLongitude,
 };
 
 const childColumns = {
@@ -168,9 +189,30 @@ export const localChildRecords: ChildRecords = {
       .orderBy(asc(childcareService.name), asc(installation.name));
   },
 
+  sitesHeldBy(db, neq) {
+    return db
+      .select(siteColumns)
+      .from(installation)
+      .innerJoin(childcareService, eq(childcareService.id, installation.serviceId))
+      .where(or(and(eq(installation.kind, 'installation'), eq(childcareService.enterpriseNeq, neq)), and(eq(installation.kind, 'home_provider'), eq(installation.providerNeq, neq))))
+      .orderBy(asc(childcareService.name), asc(installation.name));
+  },
+
   async siteById(db, id) {
     if (!isUuid(id)) return undefined;
     const [row] = await db.select(siteColumns).from(installation).innerJoin(childcareService, eq(childcareService.id, installation.serviceId)).where(eq(installation.id, id));
+    return row;
+  },
+
+  async homeProviderByNumber(db, number) {
+    if (number === '') return undefined;
+    // Recognition numbers are stored as the registry writes them (« RSGE-3001-01 »): compared as permit numbers are.
+    const [row] = await db
+      .select(siteColumns)
+      .from(installation)
+      .innerJoin(childcareService, eq(childcareService.id, installation.serviceId))
+      .where(and(eq(installation.kind, 'home_provider'), sql`upper(regexp_replace(${installation.number}, '[[:space:]-]', '', 'g')) = ${number}`))
+      .limit(1);
     return row;
   },
 

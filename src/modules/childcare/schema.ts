@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, date, doublePrecision, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from '../../platform/db/columns.js';
 
 export const childcareServiceKind = pgEnum('childcare_service_kind', ['cpe', 'subsidized_daycare', 'daycare', 'coordinating_office']);
@@ -66,13 +66,44 @@ export const installation = pgTable(
     directorateCode: text('directorate_code')
       .notNull()
       .references(() => regionalDirectorate.code),
+    /**
+     * An RSGE's own enterprise (its NEQ): the BC holds the recognition (`service_id`), but the
+     * RSGE manages its own descriptive sheet and réserve. Null for installations.
+     */
+    providerNeq: text('provider_neq'),
+    /**
+     * Places of the permit or recognition. An installation: its places, of which
+     * `places_under_18_months` are for poupons (0–17 months), the rest for 18 months and more.
+     * An RSGE: the number of children it is recognized for, and at most this many under 18 months.
+     */
+    placesTotal: integer('places_total'),
+    placesUnder18Months: integer('places_under_18_months'),
+    /** The exact position of the site. An RSGE's is private: it never leaves the server for the public. */
+    latitude: doublePrecision('latitude'),
+    longitude: doublePrecision('longitude'),
+    /**
+     * What the public may see of the position: the exact one for an installation, the centre of a
+     * coarse grid cell for an RSGE (see position.ts). Computed on every write of the site.
+     */
+    publicLatitude: doublePrecision('public_latitude'),
+    publicLongitude: doublePrecision('public_longitude'),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('installation_number_key').on(t.number),
     index('installation_service_idx').on(t.serviceId),
     index('installation_directorate_idx').on(t.directorateCode),
+    index('installation_provider_neq_idx').on(t.providerNeq),
     check('installation_region_check', sql`${t.region} ~ '^(0[1-9]|1[0-7])$'`),
+    check('installation_provider_neq_check', sql`${t.providerNeq} is null or (${t.kind} = 'home_provider' and ${t.providerNeq} ~ '^[0-9]{10}$')`),
+    check(
+      'installation_places_check',
+      sql`(${t.placesTotal} is null and ${t.placesUnder18Months} is null) or (${t.placesTotal} >= 0 and ${t.placesUnder18Months} >= 0 and ${t.placesUnder18Months} <= ${t.placesTotal})`,
+    ),
+    check(
+      'installation_position_check',
+      sql`(${t.latitude} is null and ${t.longitude} is null and ${t.publicLatitude} is null and ${t.publicLongitude} is null) or (${t.latitude} between -90 and 90 and ${t.longitude} between -180 and 180 and ${t.publicLatitude} is not null and ${t.publicLongitude} is not null)`,
+    ),
   ],
 );
 

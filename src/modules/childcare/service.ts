@@ -2,11 +2,13 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/index.js';
 import { todayInQuebec } from './dates.js';
 import { childSearchKey } from './identifiers.js';
+import { publicPosition } from './position.js';
 import { localChildRecords, type ChildAtSites, type ChildQuery, type ChildRecords, type MesFundingRecord, type Site } from './records.js';
 import { child, childAttendance, childcareService, installation, integrationAllowance, mesFunding, regionalDirectorate } from './schema.js';
 
 export { referenceYearOf, referenceYearPeriod, todayInQuebec, workingDaysOf } from './dates.js';
 export { childSearchKey, validateNecsg, validateNirec } from './identifiers.js';
+export { GRID_LATITUDE_DEGREES, GRID_LONGITUDE_DEGREES, publicPosition, type Position } from './position.js';
 export type { ChildAtSites, ChildQuery, ChildRecord, MesFundingRecord, Site } from './records.js';
 
 /** The CSG/CAFE records this deployment reads: the local tables (see records.ts). */
@@ -65,6 +67,14 @@ export function sitesOfEnterprise(db: Db, neq: string): Promise<Site[]> {
   return records.sitesOfEnterprise(db, neq);
 }
 
+/**
+ * The sites whose descriptive sheet the enterprise manages: the installations of the services it
+ * holds, and the RSGE sites whose own enterprise it is (not the RSGE a BC recognizes).
+ */
+export function sitesHeldBy(db: Db, neq: string): Promise<Site[]> {
+  return records.sitesHeldBy(db, neq);
+}
+
 /** A site with its service (kind, name, permit and division numbers, NEQ). */
 export function siteById(db: Db, id: string): Promise<Site | undefined> {
   return records.siteById(db, id);
@@ -94,6 +104,14 @@ export function mesFundingHistory(db: Db, childId: string): Promise<MesFundingRe
   return records.mesFundingHistory(db, childId);
 }
 
+/**
+ * The RSGE site of this recognition number, typed with or without spaces and dashes (as permit
+ * numbers are): the enrolment of an RSGE's own enterprise into the Famille e-services names it.
+ */
+export function findHomeProviderByNumber(db: Db, number: string): Promise<Site | undefined> {
+  return records.homeProviderByNumber(db, normalizePermitNumber(number));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Changes (the import, the demo data, tests, and the MES module for funding)
 
@@ -112,14 +130,21 @@ export async function upsertChildcareService(tx: Db, input: NewChildcareService)
   return row;
 }
 
-export type NewSite = Omit<typeof installation.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
+export type NewSite = Omit<typeof installation.$inferInsert, 'id' | 'publicLatitude' | 'publicLongitude' | 'createdAt' | 'updatedAt'>;
 
-/** Inserts or updates a site by its number (installation number or RSGE recognition number); returns its id. */
+/**
+ * Inserts or updates a site by its number (installation number or RSGE recognition number);
+ * returns its id. The public position is computed here from the exact one, so no write of a site
+ * can leave an RSGE's exact position where the public reads.
+ */
 export async function upsertSite(tx: Db, input: NewSite): Promise<string> {
-  const { number: _number, ...changes } = input;
+  const { latitude, longitude } = input;
+  const shown = latitude !== null && latitude !== undefined && longitude !== null && longitude !== undefined ? publicPosition(input.kind, { latitude, longitude }) : null;
+  const values = { ...input, publicLatitude: shown?.latitude ?? null, publicLongitude: shown?.longitude ?? null };
+  const { number: _number, ...changes } = values;
   const [row] = await tx
     .insert(installation)
-    .values(input)
+    .values(values)
     .onConflictDoUpdate({ target: installation.number, set: { ...changes, updatedAt: new Date() } })
     .returning({ id: installation.id });
   if (!row) throw new Error('upsert returned nothing');

@@ -25,6 +25,7 @@ import { LettersPage } from './views/letters.js';
 import { NoEnterprisePage, WorkspacePage } from './views/workspace.js';
 import { enterpriseOf, membershipOf } from './members.js';
 import { mesActions } from '../mes/service.js';
+import { portalActions } from '../portal/service.js';
 
 const DRAFT_COOKIE = 'guichet_inscription';
 
@@ -102,7 +103,8 @@ export function registerEnterprises(app: FastifyInstance): void {
     const enterprise = membership ? await enterpriseOf(db, membership.enterpriseId) : null;
     if (!membership || !enterprise) return sendPage(reply, v, { title: v.t('workspace.title') }, <NoEnterprisePage v={v} />);
     const canUseMes = await can(db, actor, mesActions.use, { enterpriseId: membership.enterpriseId });
-    return sendPage(reply, v, { title: v.t('workspace.title') }, <WorkspacePage v={v} enterprise={enterprise} membership={membership} canUseMes={canUseMes} />);
+    const canManageSheets = await can(db, actor, portalActions.listSheets, { enterpriseId: membership.enterpriseId });
+    return sendPage(reply, v, { title: v.t('workspace.title') }, <WorkspacePage v={v} enterprise={enterprise} membership={membership} canUseMes={canUseMes} canManageSheets={canManageSheets} />);
   });
 
   // --- Invitation numbers ------------------------------------------------------------------

@@ -36,6 +36,13 @@ function site(kind: Site['serviceKind']): Site {
     permitNumber: 'CPE2001',
     divisionNumber: '3000-2000',
     enterpriseNeq: '1145678901',
+    providerNeq: null,
+    placesTotal: null,
+    placesUnder18Months: null,
+    latitude: null,
+    longitude: null,
+    publicLatitude: null,
+    publicLongitude: null,
   };
 }
 

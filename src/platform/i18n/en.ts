@@ -4,6 +4,7 @@ import { mesEn } from '../../modules/mes/messages.js';
 import { mesReviewEn } from '../../modules/mes/review-messages.js';
 import { aidEn } from '../../modules/aid/messages.js';
 import { registryEn } from '../../modules/access/registry-messages.js';
+import { portalEn } from '../../modules/portal/messages.js';
 import { requestsEn } from '../../modules/requests/messages.js';
 import type { MessageKey } from './fr.js';
 
@@ -15,6 +16,7 @@ export const en: Record<MessageKey, string> = {
   ...aidEn,
   ...registryEn,
   ...designationEn,
+  ...portalEn,
   'site.name': 'Childcare Services Portal',
   'site.logoAlt': 'Logo of the Gouvernement du Québec',
   'nav.skip': 'Skip to content',

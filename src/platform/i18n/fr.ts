@@ -4,6 +4,7 @@ import { mesFr } from '../../modules/mes/messages.js';
 import { mesReviewFr } from '../../modules/mes/review-messages.js';
 import { aidFr } from '../../modules/aid/messages.js';
 import { registryFr } from '../../modules/access/registry-messages.js';
+import { portalFr } from '../../modules/portal/messages.js';
 import { requestsFr } from '../../modules/requests/messages.js';
 
 /**
@@ -18,6 +19,7 @@ export const fr = {
   ...aidFr,
   ...registryFr,
   ...designationFr,
+  ...portalFr,
   'site.name': 'Guichet des services de garde',
   'site.logoAlt': 'Logo du gouvernement du Québec',
   'nav.skip': 'Passer au contenu',

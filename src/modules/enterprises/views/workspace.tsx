@@ -3,9 +3,22 @@ import type { EnterpriseInfo, Membership } from '../members.js';
 
 /**
  * An enterprise account's entry point: its enterprise and the pages its role opens. `canUseMes`:
- * the account holds a MES right (`mesActions.use` of src/modules/mes/service.ts).
+ * the account holds a MES right (`mesActions.use` of src/modules/mes/service.ts); `canManageSheets`:
+ * it holds « Gérer la fiche » (`portalActions.listSheets` of src/modules/portal/service.ts).
  */
-export function WorkspacePage({ v, enterprise, membership, canUseMes = false }: { v: ViewContext; enterprise: EnterpriseInfo; membership: Membership; canUseMes?: boolean }) {
+export function WorkspacePage({
+  v,
+  enterprise,
+  membership,
+  canUseMes = false,
+  canManageSheets = false,
+}: {
+  v: ViewContext;
+  enterprise: EnterpriseInfo;
+  membership: Membership;
+  canUseMes?: boolean;
+  canManageSheets?: boolean;
+}) {
   const rse = membership.role === 'rse' && membership.active;
   return (
     <>
@@ -37,6 +50,11 @@ export function WorkspacePage({ v, enterprise, membership, canUseMes = false }: 
         {canUseMes ? (
           <li>
             <a href="/entreprise/mes">{v.t('mes.title')}</a>
+          </li>
+        ) : null}
+        {canManageSheets ? (
+          <li>
+            <a href="/entreprise/fiches">{v.t('portal.workspace.link')}</a>
           </li>
         ) : null}
         <li>

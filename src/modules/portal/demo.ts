@@ -1,0 +1,60 @@
+import type { Ctx } from '../../platform/context.js';
+import type { Db } from '../../platform/db/index.js';
+import { sitesHeldBy } from '../childcare/service.js';
+import { openSheet, publishSheet, saveSheet, type SheetInput } from './service.js';
+
+/**
+ * Demo sheets of CPE Soleil, in the caller's transaction, as its RSE (the demo login CPE0001,
+ * who holds « Gérer la fiche ») fills them: Rosemont and Limoilou published, Laval adhered but
+ * not published. The RSGE of the demo have no sign-in: their sheets are left to do (not adhered),
+ * as a BC would find some on the map.
+ */
+const weekdaysOnly = ['mon', 'tue', 'wed', 'thu', 'fri'];
+
+/** By installation number; `null`: opened (adhered) and left empty. */
+const demoSheets: Record<string, { input: Omit<SheetInput, 'version'>; publish: boolean } | null> = {
+  '2001-01': {
+    publish: true,
+    input: {
+      groupComposition: 'Dix groupes : deux pouponnières de cinq poupons, huit groupes de 18 mois à 5 ans.',
+      dailyRate: '',
+      rateDetails: 'Sorties éducatives comprises.',
+      openingDays: weekdaysOnly,
+      opensAt: '06:45',
+      closesAt: '18:00',
+      carePeriods: ['full_time', 'part_time'],
+      presentation: 'Un CPE lumineux près du parc Molson, avec une cour arborée et un potager.',
+      languages: ['fr', 'en'],
+      otherLanguages: '',
+      publicSections: ['group', 'rates', 'periods', 'presentation', 'languages'],
+    },
+  },
+  '2001-02': {
+    publish: true,
+    input: {
+      groupComposition: '',
+      dailyRate: '',
+      rateDetails: '',
+      openingDays: weekdaysOnly,
+      opensAt: '07:00',
+      closesAt: '17:45',
+      carePeriods: ['full_time'],
+      presentation: 'Installation de quartier, à deux pas de la 3e Avenue.',
+      languages: ['fr'],
+      otherLanguages: 'Espagnol à l’occasion',
+      publicSections: ['periods', 'presentation', 'languages'],
+    },
+  },
+  '2001-03': null,
+};
+
+export async function seedPortalDemo(tx: Db, rseCtx: Ctx, enterpriseNeq: string): Promise<void> {
+  for (const site of await sitesHeldBy(tx, enterpriseNeq)) {
+    const demo = demoSheets[site.number];
+    if (demo === undefined) continue;
+    const { sheet } = await openSheet(tx, rseCtx, site.id);
+    if (demo === null) continue;
+    await saveSheet(tx, rseCtx, site.id, { ...demo.input, version: sheet.version });
+    if (demo.publish) await publishSheet(tx, rseCtx, site.id);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Test helpers of the portal module: a provider enterprise active in the Famille e-services with
+ * one site — an RSGE (its own enterprise, recognized by a BC of another enterprise) or a CPE's
+ * installation — and users holding « Gérer la fiche » or not. Built through the services of the
+ * modules that own the data.
+ */
+import { randomInt } from 'node:crypto';
+import { transaction, type Db } from '../../platform/db/index.js';
+import type { TestAccount } from '../../platform/testing/accounts.js';
+import { saveRights, transmitEnrolment } from '../access/service.js';
+import type { RightKind } from '../access/catalogue.js';
+import { upsertChildcareService, upsertSite, type ChildcareServiceKind } from '../childcare/service.js';
+import { addTestMember, createTestEnterprise, ctxOf, type TestEnterprise } from '../enterprises/members-test-support.js';
+
+export type ProviderKind = 'home_provider' | Exclude<ChildcareServiceKind, 'coordinating_office'>;
+
+/** The exact address and position of a test RSGE: tests look for them in every public answer. */
+export const homeAddress = { address: '77, rue des Mésanges', postalCode: 'G5L 4B7', municipality: 'Rimouski', latitude: 48.437612, longitude: -68.527431 } as const;
+
+export type PortalProvider = TestEnterprise & { kind: ProviderKind; siteId: string; siteNumber: string; siteName: string };
+
+const digits = (length: number): string => String(randomInt(10 ** (length - 1), 10 ** length - 1));
+
+/**
+ * An enterprise active in the Famille e-services that manages one site's sheet. An RSGE enrols
+ * with its recognition number (its BC holds the recognition); an installation's enterprise with
+ * its permit number.
+ */
+export async function createProvider(db: Db, kind: ProviderKind = 'home_provider'): Promise<PortalProvider> {
+  const e = await createTestEnterprise(db);
+  const home = kind === 'home_provider';
+  const permit = `${home ? 'BC' : 'CPE'}-${digits(6)}`;
+  const siteNumber = `${home ? 'RSGE' : 'INST'}-${digits(7)}`;
+  const siteName = home ? `Julie Tremblay ${siteNumber}` : `Installation ${siteNumber}`;
+  const siteId = await transaction(db, async (tx) => {
+    // An RSGE's recognition is held by a BC, another enterprise.
+    const service = await upsertChildcareService(tx, { permitNumber: permit, kind: home ? 'coordinating_office' : kind, name: `Service ${permit}`, enterpriseNeq: home ? digits(10) : e.neq });
+    return upsertSite(tx, {
+      serviceId: service.id,
+      kind: home ? 'home_provider' : 'installation',
+      number: siteNumber,
+      name: siteName,
+      address: home ? homeAddress.address : '500, boulevard René-Lévesque',
+      municipality: homeAddress.municipality,
+      postalCode: home ? homeAddress.postalCode : 'G5L 1A1',
+      region: '01',
+      directorateCode: '11',
+      providerNeq: home ? e.neq : null,
+      placesTotal: home ? 6 : 60,
+      placesUnder18Months: home ? 2 : 10,
+      latitude: homeAddress.latitude,
+      longitude: homeAddress.longitude,
+    });
+  });
+  const enrolment = await transmitEnrolment(db, ctxOf(e.rse), { publicUrl: 'http://localhost:3000' }, e.enterpriseId, { ministry: 'famille', ministryNumber: home ? siteNumber : permit, otherInformation: null });
+  if (enrolment.state !== 'active') throw new Error(`the Famille enrolment is ${enrolment.state}`);
+  return { ...e, kind, siteId, siteNumber, siteName };
+}
+
+/** A user of the provider holding these portal rights (none: a member without « Gérer la fiche »). */
+export async function portalUser(db: Db, e: TestEnterprise, rights: RightKind[], name = 'Utilisatrice'): Promise<TestAccount> {
+  const user = await addTestMember(db, e, name);
+  if (rights.length > 0) {
+    await saveRights(db, ctxOf(e.rse), e.enterpriseId, new Map([[user.account.id, rights.map((right) => ({ eservice: 'portal' as const, right }))]]), 'portal');
+  }
+  return user;
+}
