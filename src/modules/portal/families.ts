@@ -8,7 +8,8 @@ import { FieldValidationError, ForbiddenError, NotFoundError, type FieldErrors }
 import type { Lang } from '../../platform/i18n/index.js';
 import { composeMail } from '../../platform/outbox/compose.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
-import { siteById, todayInQuebec, type Site } from '../childcare/service.js';
+import { siteById, sitesHeldBy, todayInQuebec, type Site } from '../childcare/service.js';
+import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
 import { family, familyChild, familyGuardian, reserveChoice } from './schema.js';
 import { carePeriods, holderNeqOf, portalEnterprise, publishedSheet, weekdays, type CarePeriod, type Weekday } from './service.js';
@@ -71,9 +72,12 @@ const managesReserveOf: Rule<{ site: Site }> = async (actor, resource, db) => {
   return enterprise !== null && holderNeqOf(resource.site) === enterprise.neq;
 };
 
+const managesReservesOf: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await portalEnterprise(actor, db, 'manage_reserve'))?.id === resource.enterpriseId;
+
 export const familyActions = {
   /** A citizen acts only on its own family file: every function finds it from the actor, never from an id given. */
   ownFamily: action<undefined>('portal.family', citizen),
+  listReserves: action<{ enterpriseId: string }>('portal.reserves', managesReservesOf),
   readReserve: action<{ site: Site }>('portal.reserve', managesReserveOf),
   remindInterest: action<undefined>('portal.interestReminders', system),
 };
@@ -540,7 +544,7 @@ export type ReserveEntry = {
   periods: string[];
 };
 
-export type ReservePage = { site: Site; entries: ReserveEntry[]; total: number; offset: number; pageSize: number };
+export type ReservePage = { site: Site; entries: ReserveEntry[]; total: number; offset: number; pageSize: number; maxOffset: number };
 
 async function reserveSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
   const site = await siteById(db, siteId);
@@ -550,11 +554,12 @@ async function reserveSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
   return site;
 }
 
-/** The sites whose réserve the actor's enterprise manages. */
-export async function reserveSites(db: Db, ctx: Ctx, sites: Site[]): Promise<Site[]> {
-  const enterprise = await portalEnterprise(ctx.actor, db, 'manage_reserve');
+/** The sites whose réserve the actor's enterprise manages (refused without « Gérer la réserve et les admissions »). */
+export async function reserveSites(db: Db, ctx: Ctx, enterpriseId: string): Promise<Site[]> {
+  await authorize(db, ctx.actor, familyActions.listReserves, { enterpriseId });
+  const enterprise = await enterpriseOf(db, enterpriseId);
   if (!enterprise) throw new ForbiddenError();
-  return sites.filter((s) => holderNeqOf(s) === enterprise.neq);
+  return (await sitesHeldBy(db, enterprise.neq)).filter((s) => holderNeqOf(s) === enterprise.neq);
 }
 
 /** A site's réserve, in its order (desired start date, then registration time), filtered, one page. */
@@ -592,6 +597,7 @@ export async function reserveOf(db: Db, ctx: Ctx, siteId: string, filter: Reserv
     total: counted?.count ?? 0,
     offset,
     pageSize: RESERVE_PAGE_SIZE,
+    maxOffset: RESERVE_MAX_OFFSET,
     entries: rows.map(({ choice, child, siblings }) => ({
       choiceId: choice.id,
       registrationNumber: child.registrationNumber,
