@@ -85,13 +85,15 @@ export function FamilyPage({ v, file, choices, notice }: { v: ViewContext; file:
                       {open ? (
                         <ul class="inline-actions">
                           <li>
-                            <a href={`/famille/choix/${view.choice.id}`} aria-label={v.t('portal.family.choices.change', { child, service })}>
+                            <a href={`/famille/choix/${view.choice.id}`}>
                               {v.t('portal.choice.editTitle')}
+                              <span class="qc-sr-only">{` (${child}, ${service})`}</span>
                             </a>
                           </li>
                           <li>
-                            <a href={`/famille/choix/${view.choice.id}/retirer`} aria-label={v.t('portal.family.choices.withdraw', { child, service })}>
+                            <a href={`/famille/choix/${view.choice.id}/retirer`}>
                               {v.t('portal.choice.withdraw.confirm')}
+                              <span class="qc-sr-only">{` (${child}, ${service})`}</span>
                             </a>
                           </li>
                         </ul>
