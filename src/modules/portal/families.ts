@@ -484,7 +484,9 @@ export async function runInterestReminders(db: Db, ctx: Ctx, options: { now: Dat
 export async function exportFamily(db: Db, ctx: Ctx): Promise<Record<string, unknown>> {
   const file = await familyFile(db, ctx);
   const choices = await choicesOfFamily(db, ctx);
-  if (file.family) await recordAudit(db, ctx, { action: 'portal.family.exported', subjectType: 'family', subjectId: file.family.id });
+  const own = file.family;
+  // In a transaction: the audit chain's lock is held until the event is written.
+  if (own) await transaction(db, (tx) => recordAudit(tx, ctx, { action: 'portal.family.exported', subjectType: 'family', subjectId: own.id }));
   return {
     exportedAt: new Date().toISOString(),
     family: file.family ? { createdAt: file.family.createdAt, interestConfirmedAt: file.family.interestConfirmedAt, reminderSentAt: file.family.reminderSentAt } : null,
