@@ -94,7 +94,7 @@ describe('a family and a réserve in the browser', () => {
       await choose(parent, cpe.siteId, `Rosalie Bouchard (${olderNumber})`, addMonths(today, 3));
 
       const family = await parent.locator('main').innerText();
-      assert.equal((family.match(new RegExp(fr('portal.family.rank.first', { to: 5 }), 'g')) ?? []).length, 3, 'each choice with its rank');
+      assert.equal((family.match(new RegExp(fr('portal.family.rank', { from: '1er', to: '5e' }), 'g')) ?? []).length, 3, 'each choice with its rank');
       assert.equal((family.match(new RegExp(fr('portal.choiceState.waiting'), 'g')) ?? []).length, 3);
     } finally {
       await parent.context().close();

@@ -31,6 +31,7 @@ import {
   type ChoiceInput,
 } from './families.js';
 import { family, familyChild, reserveChoice } from './schema.js';
+import { ordinal } from './views/families.js';
 import { citizenCtx, createProvider, portalUser, publishedProvider } from './test-support.js';
 
 let database: Database;
@@ -68,6 +69,11 @@ describe('dates and ranks', () => {
     assert.equal(addMonths('2026-05-15', -6), '2025-11-15');
     assert.equal(ageInMonths('2025-03-14', '2026-03-13'), 11);
     assert.equal(ageInMonths('2025-03-14', '2026-03-14'), 12);
+  });
+
+  test('ordinals in French and English', () => {
+    assert.deepEqual([1, 5, 21].map((n) => ordinal('fr', n)), ['1er', '5e', '21e']);
+    assert.deepEqual([1, 2, 3, 11, 12, 13, 21, 101, 151].map((n) => ordinal('en', n)), ['1st', '2nd', '3rd', '11th', '12th', '13th', '21st', '101st', '151st']);
   });
 
   test('a rank is shown as a bracket', () => {

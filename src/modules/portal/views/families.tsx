@@ -27,7 +27,15 @@ export function siteLabel(v: ViewContext, site: Site): string {
 function rankText(v: ViewContext, view: ChoiceView): string {
   if (view.choice.inactiveSince && view.choice.state !== 'withdrawn') return v.t('portal.family.inactive');
   if (!view.rank) return v.t('portal.family.rank.none');
-  return view.rank.from === 1 ? v.t('portal.family.rank.first', { to: view.rank.to }) : v.t('portal.family.rank', { from: view.rank.from, to: view.rank.to });
+  return v.t('portal.family.rank', { from: ordinal(v.lang, view.rank.from), to: ordinal(v.lang, view.rank.to) });
+}
+
+/** « 1er », « 2e » in French; "1st", "2nd", "3rd", "11th", "21st" in English. */
+export function ordinal(lang: ViewContext['lang'], n: number): string {
+  if (lang === 'fr') return n === 1 ? '1er' : `${n}e`;
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
 }
 
 export function FamilyPage({ v, file, choices, notice }: { v: ViewContext; file: FamilyFile; choices: ChoiceView[]; notice?: FamilyNotice | undefined }) {
