@@ -9,7 +9,9 @@ import { buildTestApp, type TestApp, type TestClient } from '../../platform/test
 import { todayInQuebec } from '../childcare/service.js';
 import { addGuardian, addMonths, chooseService, registerChild, type FamilyChild, type ReserveChoice } from './families.js';
 import { familyRoutes, publicServiceRoutes, reserveRoutes } from './routes-families.js';
-import { familyChild, familyGuardian, reserveChoice } from './schema.js';
+import { outboxMail } from '../../platform/outbox/schema.js';
+import { startInterestReminders } from './jobs.js';
+import { family, familyChild, familyGuardian, reserveChoice } from './schema.js';
 import { citizenCtx, createProvider, portalUser, publishedProvider } from './test-support.js';
 
 let t: TestApp;
@@ -108,6 +110,40 @@ describe('the parent’s pages', () => {
     const deleted = await c.post('/famille/supprimer', {});
     assert.equal(deleted.statusCode, 303);
     assert.deepEqual(await t.db.select().from(familyChild).where(eq(familyChild.id, child.id)), []);
+  });
+});
+
+describe('the periodic job', () => {
+  test('started beside the outbox worker, it mails a family whose interest is 6 months old, once', async () => {
+    const owner = await createTestAccount(t.db, 'citizen');
+    const ctx = citizenCtx(owner);
+    const child = await registerChild(t.db, ctx, { firstName: 'Rappel', lastName: 'Famille', birthDate: addMonths(today, -4) });
+    await chooseService(t.db, ctx, child.id, cpe.siteId, { desiredStart: inDays(30), days: ['mon'], periods: ['full_time'], acceptsPartial: false, acceptsSubstitute: false });
+    await t.db.update(family).set({ interestConfirmedAt: new Date(Date.now() - 200 * 86_400_000) }).where(eq(family.id, child.familyId));
+    const job = startInterestReminders(t.db, t.app.log, { publicUrl: 'http://localhost:3000', intervalMs: 3_600_000 });
+    try {
+      await job.runNow();
+      await job.runNow();
+    } finally {
+      await job.stop();
+    }
+    const mails = await t.db.select().from(outboxMail).where(eq(outboxMail.recipient, owner.account.email ?? ''));
+    assert.deepEqual(mails.map((m) => m.subject), [fr('portal.mail.interest.subject')]);
+  });
+
+  test('the choice form’s errors in English, values kept', async () => {
+    const [child] = await t.db.select().from(familyChild).where(eq(familyChild.firstName, 'Léa'));
+    assert.ok(child);
+    client.cookies.set(LANG_COOKIE_NAME, 'en');
+    try {
+      await client.get(`/services/${cpe.siteId}/inscrire`);
+      const bad = await client.post(`/services/${cpe.siteId}/inscrire`, { childId: child.id, desiredStart: '2026-02-30', days: 'mon', periods: 'part_time', flexibility: 'substitute' });
+      assert.equal(bad.statusCode, 400);
+      assert.ok(bad.body.includes(translate('en', 'portal.choice.start.invalid')) && bad.body.includes('value="2026-02-30"'));
+      assert.match(bad.body, /value="substitute"\s+checked|checked[^>]*value="substitute"/);
+    } finally {
+      client.cookies.set(LANG_COOKIE_NAME, 'fr');
+    }
   });
 });
 
