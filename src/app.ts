@@ -29,6 +29,7 @@ import { registerMes } from './modules/mes/routes.js';
 import { registerMesReview } from './modules/mes/review-routes.js';
 import { registerRegistry } from './modules/access/registry-routes.js';
 import { registerAid } from './modules/aid/routes.js';
+import { startInterestReminders } from './modules/portal/jobs.js';
 import { registerPortal } from './modules/portal/routes.js';
 import { localFileStore, type FileStore } from './platform/files/store.js';
 
@@ -58,6 +59,8 @@ export type AppOptions = {
   /** Tests pass a transport to an in-process SMTP server; default from SMTP_URL or the dev mailbox. */
   mailTransport?: MailTransport;
   outboxIntervalMs?: number;
+  /** How often the families' interest reminders run (portal); default hourly. */
+  interestIntervalMs?: number;
   /** Tests capture the log lines; default stdout. */
   logStream?: LogStream;
   /** The store of uploaded files; default the local directory DATA_DIR/files. */
@@ -104,7 +107,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorateRequest('ctx', null as unknown as Ctx);
   app.decorateRequest('sessionToken', null);
-  app.addHook('onClose', async () => app.outbox.stop());
+  // Periodic work of the modules runs beside the outbox worker and nudges it when it enqueued mail.
+  const interestReminders = startInterestReminders(database.db, app.log, {
+    publicUrl: config.publicUrl,
+    intervalMs: options.interestIntervalMs ?? 3_600_000,
+    afterRun: () => app.outbox.nudge(),
+  });
+  app.addHook('onClose', async () => {
+    await interestReminders.stop();
+    await app.outbox.stop();
+  });
 
   await app.register(cookie);
   await app.register(formbody);

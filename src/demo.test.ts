@@ -69,7 +69,20 @@ describe('demo data', () => {
       assert.equal(rights.statusCode, 200);
       checked += (rights.body.match(/<input[^>]*type="checkbox"[^>]*checked/g) ?? []).length;
     }
-    assert.equal(checked, 5, 'three rights for the RSE, two for the user');
+    assert.equal(checked, 6, 'four rights for the RSE, two for the user');
+  });
+
+  test('the demo family of parent@guichet.test has a child in the réserve of CPE Soleil’s Rosemont installation, which CPE0001 sees', async () => {
+    const parent = t.client();
+    assert.equal((await signInAs(parent, await demoLogin('parent@guichet.test'))).statusCode, 303);
+    const family = await parent.get('/famille');
+    assert.equal(family.statusCode, 200);
+    assert.ok(family.body.includes('Chloé Démo') && family.body.includes('Entre le 1er et le 5e'), 'the choice with its rank');
+    const reserves = await cpe.get('/entreprise/reserves');
+    const links = [...reserves.body.matchAll(/href="(\/entreprise\/reserves\/[0-9a-f-]{36})"/g)].map((m) => m[1] ?? '');
+    assert.equal(links.length, 3, 'one réserve per installation of CPE Soleil');
+    const shown = await Promise.all(links.map(async (link) => (await cpe.get(link)).body.includes('Chloé Démo')));
+    assert.deepEqual(shown.filter(Boolean).length, 1, 'in one réserve only');
   });
 
   test('an agent finds a deferred enrolment under verification and an e-service enrolment in processing', async () => {

@@ -17,6 +17,7 @@ export async function seedAccessDemo(tx: Db, rseCtx: Ctx, settings: AccessSettin
     { eservice: 'mes', right: 'consult' },
     { eservice: 'mes', right: 'sign' },
     { eservice: 'portal', right: 'manage_sheet' },
+    { eservice: 'portal', right: 'manage_reserve' },
   ];
   const user: RightRef[] = [
     { eservice: 'mes', right: 'consult' },

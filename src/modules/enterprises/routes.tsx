@@ -25,6 +25,7 @@ import { LettersPage } from './views/letters.js';
 import { NoEnterprisePage, WorkspacePage } from './views/workspace.js';
 import { enterpriseOf, membershipOf } from './members.js';
 import { mesActions } from '../mes/service.js';
+import { familyActions } from '../portal/families.js';
 import { portalActions } from '../portal/service.js';
 
 const DRAFT_COOKIE = 'guichet_inscription';
@@ -104,7 +105,13 @@ export function registerEnterprises(app: FastifyInstance): void {
     if (!membership || !enterprise) return sendPage(reply, v, { title: v.t('workspace.title') }, <NoEnterprisePage v={v} />);
     const canUseMes = await can(db, actor, mesActions.use, { enterpriseId: membership.enterpriseId });
     const canManageSheets = await can(db, actor, portalActions.listSheets, { enterpriseId: membership.enterpriseId });
-    return sendPage(reply, v, { title: v.t('workspace.title') }, <WorkspacePage v={v} enterprise={enterprise} membership={membership} canUseMes={canUseMes} canManageSheets={canManageSheets} />);
+    const canManageReserves = await can(db, actor, familyActions.listReserves, { enterpriseId: membership.enterpriseId });
+    return sendPage(
+      reply,
+      v,
+      { title: v.t('workspace.title') },
+      <WorkspacePage v={v} enterprise={enterprise} membership={membership} canUseMes={canUseMes} canManageSheets={canManageSheets} canManageReserves={canManageReserves} />,
+    );
   });
 
   // --- Invitation numbers ------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import type { Ctx } from '../../platform/context.js';
 import type { Db } from '../../platform/db/index.js';
-import { sitesHeldBy } from '../childcare/service.js';
+import { sitesHeldBy, todayInQuebec } from '../childcare/service.js';
+import { addGuardian, addMonths, chooseService, registerChild } from './families.js';
 import { openSheet, publishSheet, saveSheet, type SheetInput } from './service.js';
 
 /**
@@ -48,7 +49,13 @@ const demoSheets: Record<string, { input: Omit<SheetInput, 'version'>; publish: 
   '2001-03': null,
 };
 
-export async function seedPortalDemo(tx: Db, rseCtx: Ctx, enterpriseNeq: string): Promise<void> {
+/**
+ * The sheets above, then the demo family of parent@guichet.test (`parentCtx`): a parent with its
+ * contact details and a child of 14 months in the réserve of CPE Soleil's Rosemont installation,
+ * which CPE0001 (holding « Gérer la réserve et les admissions ») sees at /entreprise/reserves.
+ */
+export async function seedPortalDemo(tx: Db, rseCtx: Ctx, enterpriseNeq: string, parentCtx: Ctx, now: Date = new Date()): Promise<void> {
+  let rosemont: string | null = null;
   for (const site of await sitesHeldBy(tx, enterpriseNeq)) {
     const demo = demoSheets[site.number];
     if (demo === undefined) continue;
@@ -56,5 +63,11 @@ export async function seedPortalDemo(tx: Db, rseCtx: Ctx, enterpriseNeq: string)
     if (demo === null) continue;
     await saveSheet(tx, rseCtx, site.id, { ...demo.input, version: sheet.version });
     if (demo.publish) await publishSheet(tx, rseCtx, site.id);
+    if (site.number === '2001-01') rosemont = site.id;
   }
+  if (!rosemont) throw new Error('the demo installation 2001-01 is missing');
+  await addGuardian(tx, parentCtx, { role: 'parent', name: 'Parent Démo', email: 'parent@guichet.test', phone: '418 555-0142' }, now);
+  const today = todayInQuebec(now);
+  const child = await registerChild(tx, parentCtx, { firstName: 'Chloé', lastName: 'Démo', birthDate: addMonths(today, -14) }, now);
+  await chooseService(tx, parentCtx, child.id, rosemont, { desiredStart: addMonths(today, 3), days: weekdaysOnly, periods: ['full_time'], acceptsPartial: true, acceptsSubstitute: false }, now);
 }

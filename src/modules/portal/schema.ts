@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, time, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, pgTable, text, time, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from '../../platform/db/columns.js';
 import { installation } from '../childcare/schema.js';
 import { account } from '../identity/schema.js';
@@ -51,5 +51,100 @@ export const serviceSheet = pgTable(
     check('service_sheet_rate_check', sql`${t.dailyRateCents} is null or ${t.dailyRateCents} >= 0`),
     check('service_sheet_hours_check', sql`${t.opensAt} is null or ${t.closesAt} is null or ${t.closesAt} > ${t.opensAt}`),
     check('service_sheet_version_check', sql`${t.version} >= 1`),
+  ],
+);
+
+/**
+ * A parent's family file (dossier familial): one per citizen account. `interest_confirmed_at` is
+ * the last time the family said it still wants its places (at creation, then every 6 months);
+ * `reminder_sent_at` is set when the reminder is mailed and cleared by the answer.
+ */
+export const family = pgTable(
+  'family',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id),
+    interestConfirmedAt: timestamp('interest_confirmed_at', { withTimezone: true }).notNull().defaultNow(),
+    reminderSentAt: timestamp('reminder_sent_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('family_account_key').on(t.accountId)],
+);
+
+/** A parent or guardian of the family and how to reach them (shown to the providers of its réserves). */
+export const familyGuardian = pgTable(
+  'family_guardian',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    familyId: uuid('family_id')
+      .notNull()
+      .references(() => family.id, { onDelete: 'cascade' }),
+    /** `parent` or `guardian` (tuteur). */
+    role: text('role').notNull(),
+    name: text('name').notNull(),
+    email: text('email'),
+    phone: text('phone').notNull(),
+    ...timestamps,
+  },
+  (t) => [index('family_guardian_family_idx').on(t.familyId), check('family_guardian_role_check', sql`${t.role} in ('parent', 'guardian')`)],
+);
+
+/**
+ * A child of the family. Registering it gives its registration number (numéro d'inscription au
+ * Portail): random, unique, never a sequence.
+ */
+export const familyChild = pgTable(
+  'family_child',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    familyId: uuid('family_id')
+      .notNull()
+      .references(() => family.id, { onDelete: 'cascade' }),
+    registrationNumber: text('registration_number').notNull(),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name').notNull(),
+    /** The birth date, or the expected one for an unborn child (`expected`). */
+    birthDate: date('birth_date', { mode: 'string' }).notNull(),
+    expected: boolean('expected').notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('family_child_registration_number_key').on(t.registrationNumber), index('family_child_family_idx').on(t.familyId)],
+);
+
+/**
+ * A child's place in a site's réserve de clientèle: the service the parent chose, with its wishes.
+ * The réserve's order is the desired start date, then `created_at` (the registration time).
+ * `inactive_since` is set when the family did not confirm its interest in time; such an entry and
+ * a withdrawn one are out of the réserve.
+ */
+export const reserveChoice = pgTable(
+  'reserve_choice',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    childId: uuid('child_id')
+      .notNull()
+      .references(() => familyChild.id, { onDelete: 'cascade' }),
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installation.id),
+    desiredStart: date('desired_start', { mode: 'string' }).notNull(),
+    /** `mon` … `sun`. */
+    days: text('days').array().notNull(),
+    /** The care periods of the sheet (`full_time` …). */
+    periods: text('periods').array().notNull(),
+    acceptsPartial: boolean('accepts_partial').notNull().default(false),
+    acceptsSubstitute: boolean('accepts_substitute').notNull().default(false),
+    state: text('state').notNull().default('waiting'),
+    inactiveSince: timestamp('inactive_since', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    index('reserve_choice_child_idx').on(t.childId),
+    index('reserve_choice_installation_idx').on(t.installationId, t.desiredStart, t.createdAt),
+    // One entry per child in a réserve, withdrawn ones aside: registering twice is refused by the database too.
+    uniqueIndex('reserve_choice_child_site_key').on(t.childId, t.installationId).where(sql`${t.state} <> 'withdrawn'`),
+    check('reserve_choice_state_check', sql`${t.state} in ('waiting', 'contacted', 'offered', 'admitted', 'withdrawn')`),
   ],
 );

@@ -48,20 +48,23 @@ export function holderNeqOf(site: Site): string | null {
   return site.kind === 'home_provider' ? site.providerNeq : site.enterpriseNeq;
 }
 
-/** The actor's enterprise when the actor is one of its users holding « Gérer la fiche » in the portal e-service. */
-async function sheetManagerEnterprise(actor: Ctx['actor'], db: Db): Promise<{ id: string; neq: string } | null> {
+/**
+ * The actor's enterprise when the actor is one of its users holding this right in the portal
+ * e-service: « Gérer la fiche » (`manage_sheet`) or « Gérer la réserve et les admissions » (`manage_reserve`).
+ */
+export async function portalEnterprise(actor: Ctx['actor'], db: Db, right: 'manage_sheet' | 'manage_reserve'): Promise<{ id: string; neq: string } | null> {
   if (!isSignedIn(actor) || actor.accountKind !== 'enterprise') return null;
   const membership = await membershipOf(db, actor.accountId);
   if (!membership) return null;
-  if (!(await heldRights(db, actor.accountId, membership.enterpriseId, 'portal')).includes('manage_sheet')) return null;
+  if (!(await heldRights(db, actor.accountId, membership.enterpriseId, 'portal')).includes(right)) return null;
   const enterprise = await enterpriseOf(db, membership.enterpriseId);
   return enterprise ? { id: enterprise.id, neq: enterprise.neq } : null;
 }
 
-const managesSheetsOf: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await sheetManagerEnterprise(actor, db))?.id === resource.enterpriseId;
+const managesSheetsOf: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await portalEnterprise(actor, db, 'manage_sheet'))?.id === resource.enterpriseId;
 
 const managesSheetOfSite: Rule<{ site: Site }> = async (actor, resource, db) => {
-  const enterprise = await sheetManagerEnterprise(actor, db);
+  const enterprise = await portalEnterprise(actor, db, 'manage_sheet');
   return enterprise !== null && holderNeqOf(resource.site) === enterprise.neq;
 };
 

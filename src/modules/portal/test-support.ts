@@ -6,11 +6,13 @@
  */
 import { randomInt } from 'node:crypto';
 import { transaction, type Db } from '../../platform/db/index.js';
+import type { Ctx } from '../../platform/context.js';
 import type { TestAccount } from '../../platform/testing/accounts.js';
 import { saveRights, transmitEnrolment } from '../access/service.js';
 import type { RightKind } from '../access/catalogue.js';
 import { upsertChildcareService, upsertSite, type ChildcareServiceKind } from '../childcare/service.js';
 import { addTestMember, createTestEnterprise, ctxOf, type TestEnterprise } from '../enterprises/members-test-support.js';
+import { openSheet, publishSheet, saveSheet } from './service.js';
 
 export type ProviderKind = 'home_provider' | Exclude<ChildcareServiceKind, 'coordinating_office'>;
 
@@ -64,4 +66,33 @@ export async function portalUser(db: Db, e: TestEnterprise, rights: RightKind[],
     await saveRights(db, ctxOf(e.rse), e.enterpriseId, new Map([[user.account.id, rights.map((right) => ({ eservice: 'portal' as const, right }))]]), 'portal');
   }
   return user;
+}
+
+/** A citizen's context, as the session would give it. */
+export function citizenCtx(who: TestAccount, lang: 'fr' | 'en' = 'fr'): Ctx {
+  return { actor: { type: 'account', accountId: who.account.id, accountKind: 'citizen', displayName: who.account.displayName }, lang, requestId: null, ip: null };
+}
+
+/** A provider whose sheet is published (parents may choose it), with a user holding « Gérer la réserve et les admissions ». */
+export async function publishedProvider(db: Db, kind: ProviderKind = 'home_provider'): Promise<PortalProvider & { reserveUser: TestAccount }> {
+  const provider = await createProvider(db, kind);
+  const sheetCtx = ctxOf(await portalUser(db, provider, ['manage_sheet'], 'Fiche'));
+  const { sheet } = await openSheet(db, sheetCtx, provider.siteId);
+  await saveSheet(db, sheetCtx, provider.siteId, {
+    version: sheet.version,
+    groupComposition: '',
+    dailyRate: '',
+    rateDetails: '',
+    openingDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+    opensAt: '07:00',
+    closesAt: '17:30',
+    carePeriods: ['full_time'],
+    presentation: '',
+    languages: ['fr'],
+    otherLanguages: '',
+    publicSections: [],
+  });
+  await publishSheet(db, sheetCtx, provider.siteId);
+  const reserveUser = await portalUser(db, provider, ['manage_reserve'], 'Reserve');
+  return { ...provider, reserveUser };
 }

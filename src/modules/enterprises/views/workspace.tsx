@@ -4,7 +4,8 @@ import type { EnterpriseInfo, Membership } from '../members.js';
 /**
  * An enterprise account's entry point: its enterprise and the pages its role opens. `canUseMes`:
  * the account holds a MES right (`mesActions.use` of src/modules/mes/service.ts); `canManageSheets`:
- * it holds « Gérer la fiche » (`portalActions.listSheets` of src/modules/portal/service.ts).
+ * it holds « Gérer la fiche » (`portalActions.listSheets` of src/modules/portal/service.ts);
+ * `canManageReserves`: « Gérer la réserve et les admissions » (`familyActions.listReserves`, portal/families.ts).
  */
 export function WorkspacePage({
   v,
@@ -12,12 +13,14 @@ export function WorkspacePage({
   membership,
   canUseMes = false,
   canManageSheets = false,
+  canManageReserves = false,
 }: {
   v: ViewContext;
   enterprise: EnterpriseInfo;
   membership: Membership;
   canUseMes?: boolean;
   canManageSheets?: boolean;
+  canManageReserves?: boolean;
 }) {
   const rse = membership.role === 'rse' && membership.active;
   return (
@@ -55,6 +58,11 @@ export function WorkspacePage({
         {canManageSheets ? (
           <li>
             <a href="/entreprise/fiches">{v.t('portal.workspace.link')}</a>
+          </li>
+        ) : null}
+        {canManageReserves ? (
+          <li>
+            <a href="/entreprise/reserves">{v.t('portal.reserves.link')}</a>
           </li>
         ) : null}
         <li>

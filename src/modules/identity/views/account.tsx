@@ -50,6 +50,11 @@ export function AccountPage({ v, account, sessions, recoveryCodesLeft, notice }:
             <a href="/agent">{v.t('agentHome.title')}</a>
           </li>
         ) : null}
+        {account.kind === 'citizen' ? (
+          <li>
+            <a href="/famille">{v.t('portal.family.link')}</a>
+          </li>
+        ) : null}
         {account.kind === 'enterprise' ? (
           <li>
             <a href="/entreprise">{v.t('workspace.title')}</a>
