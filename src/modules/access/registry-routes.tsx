@@ -31,7 +31,7 @@ import {
   type RegisterEntry,
   type RegistrySettings,
 } from './grants.js';
-import { registryPrograms, type RegistryProgram } from './registry.js';
+import { profiles, registryPrograms, type RegistryProgram } from './registry.js';
 import { HubPage, MyAccessPage, programName, ProgramsPage } from './views/registry.js';
 import { ChangePage, ConfirmPage, HistoryPage, MandatesPage, RegisterPage, withdrawMessage } from './views/registry-register.js';
 import { StaffPage } from './views/registry-staff.js';
@@ -59,7 +59,7 @@ export const registryRoutes = [
   'POST /aide/:program/point-de-service/personnel/:staffId/detachement',
 ] as const;
 
-const profileField = z.enum(['requester_write', 'requester_read', 'mandatary_write', 'mandatary_read'], 'registry.profile.required');
+const profileField = z.enum(profiles, 'registry.profile.required');
 const grantForm = z.object({ userCode: requiredText('registry.userCode.required', 20), profile: profileField });
 const changeForm = z.object({ profile: profileField });
 const mandateForm = z.object({

@@ -4,7 +4,7 @@ import { queryRows, type Db } from '../../platform/db/index.js';
 import { todayInQuebec } from '../childcare/dates.js';
 import { agentWithRole } from '../identity/agents.js';
 import { USER_CODE_PATTERN } from '../identity/service.js';
-import { mandataryManager, organizationFunction, registryProgram, type registryProfile } from './schema.js';
+import { mandataryManager, organizationFunction, registryProgram, registryProfile } from './schema.js';
 
 /**
  * The access-rights registry of the financial-aid programs (seed 004): what a person may do on an
@@ -15,12 +15,9 @@ import { mandataryManager, organizationFunction, registryProgram, type registryP
  */
 
 export type Profile = (typeof registryProfile.enumValues)[number];
-export const profiles: readonly Profile[] = ['requester_write', 'requester_read', 'mandatary_write', 'mandatary_read'];
+/** The four profiles, as the database's enum lists them (one list for the schema, the forms and the pages). */
+export const profiles = registryProfile.enumValues;
 export const writeProfiles: readonly Profile[] = ['requester_write', 'mandatary_write'];
-
-export function isProfile(value: unknown): value is Profile {
-  return typeof value === 'string' && (profiles as readonly string[]).includes(value);
-}
 
 export function isMandataryProfile(profile: Profile): boolean {
   return profile === 'mandatary_write' || profile === 'mandatary_read';
