@@ -32,6 +32,7 @@ import { registerAid } from './modules/aid/routes.js';
 import { startInterestReminders } from './modules/portal/jobs.js';
 import { registerPortal } from './modules/portal/routes.js';
 import { localFileStore, type FileStore } from './platform/files/store.js';
+import { gazetteerGeocoder, type Geocoder } from './modules/places/geocoder.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,6 +41,8 @@ declare module 'fastify' {
     outbox: OutboxWorker;
     devMailbox: boolean;
     files: FileStore;
+    /** Places typed on the public map; the shipped gazetteer unless AppOptions.geocoder says otherwise. */
+    geocoder: Geocoder;
     /** Every route as `METHOD /path`: the authorization tests check their lists against it. */
     routeList: string[];
   }
@@ -65,6 +68,8 @@ export type AppOptions = {
   logStream?: LogStream;
   /** The store of uploaded files; default the local directory DATA_DIR/files. */
   files?: FileStore;
+  /** An external geocoder for the map; default the shipped gazetteer (offline). */
+  geocoder?: Geocoder;
 };
 
 function chooseTransport(config: Config): MailTransport {
@@ -100,6 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     startOutboxWorker(database.db, transport, app.log, { intervalMs: options.outboxIntervalMs ?? 5000 }),
   );
   app.decorate('files', options.files ?? localFileStore(path.resolve(config.DATA_DIR, 'files')));
+  app.decorate('geocoder', options.geocoder ?? gazetteerGeocoder(database.db));
   const routeList: string[] = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
@@ -132,7 +138,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // The map's tiles (MAP_TILE_URL) are the only images from elsewhere.
+        imgSrc: ["'self'", 'data:', ...(config.mapTileSource ? [config.mapTileSource] : [])],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         formAction: ["'self'"],
@@ -148,6 +155,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyStatic, {
     root: path.join(root, 'node_modules/qc-trousse-sdg/dist'),
     prefix: '/static/sdg/',
+    maxAge: '1d',
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(root, 'node_modules/leaflet/dist'),
+    prefix: '/static/leaflet/',
+    decorateReply: false,
     maxAge: '1d',
   });
   await app.register(fastifyStatic, {

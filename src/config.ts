@@ -31,10 +31,19 @@ const configSchema = z.object({
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
   /** Default: on, except in production. */
   DEMO_DATA: booleanFlag.optional(),
+  /** The public map's background tiles, `{z}/{x}/{y}` (and `{s}`) in the URL; `none`: markers on a blank map. */
+  MAP_TILE_URL: z
+    .string()
+    .regex(/^(none|https?:\/\/[^\s'";]+\{z\}[^\s'";]*)$/, 'must be none or an http(s) URL with {z}, {x} and {y}')
+    .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  /** The tiles' attribution, as their licence asks (shown on the map). */
+  MAP_TILE_ATTRIBUTION: z.string().min(1).max(300).default('© OpenStreetMap'),
 });
 
 export type Config = Omit<z.infer<typeof configSchema>, 'DEMO_DATA'> & {
   DEMO_DATA: boolean;
+  /** Where the map's tiles come from, for the Content-Security-Policy's img-src; null without tiles. */
+  mapTileSource: string | null;
   /** The secret used for HMAC and encryption keys; generated and kept in DATA_DIR when unset. */
   secret: string;
   cookieSecure: boolean;
@@ -48,6 +57,13 @@ export class ConfigError extends Error {}
 export function formatConfigError(error: z.ZodError): string {
   const lines = error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   return `Configuration invalide / invalid configuration:\n${lines.join('\n')}`;
+}
+
+/** The origin the tiles load from; `{s}` (a subdomain letter) becomes a wildcard. */
+export function tileSource(tileUrl: string): string | null {
+  if (tileUrl === 'none') return null;
+  const url = new URL(tileUrl.replace('{s}', 'subdomain').replace(/\{[a-z]+\}/g, '0'));
+  return url.origin.replace('//subdomain.', '//*.');
 }
 
 export function parseConfig(
@@ -73,6 +89,7 @@ export function parseConfig(
   return {
     ...values,
     DEMO_DATA: values.DEMO_DATA ?? values.NODE_ENV !== 'production',
+    mapTileSource: tileSource(values.MAP_TILE_URL),
     secret: values.SECRET ?? resolveSecret(values.DATA_DIR),
     cookieSecure: values.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
     publicUrl,

@@ -94,6 +94,8 @@ export const installation = pgTable(
     index('installation_service_idx').on(t.serviceId),
     index('installation_directorate_idx').on(t.directorateCode),
     index('installation_provider_neq_idx').on(t.providerNeq),
+    // The map's radius search narrows to a box of latitudes first (portal/map.ts).
+    index('installation_public_position_idx').on(t.publicLatitude, t.publicLongitude),
     check('installation_region_check', sql`${t.region} ~ '^(0[1-9]|1[0-7])$'`),
     check('installation_provider_neq_check', sql`${t.providerNeq} is null or (${t.kind} = 'home_provider' and ${t.providerNeq} ~ '^[0-9]{10}$')`),
     check(

@@ -25,3 +25,24 @@ export const municipality = pgTable(
     index('municipality_name_idx').on(sql`lower(${t.name})`),
   ],
 );
+
+/**
+ * Postal-code areas (forward sortation areas, the first three characters of a postal code) of
+ * Quebec with a representative point: a postal code is placed at its area's point, to within a few
+ * kilometres in towns (see the module README for the source and licence).
+ */
+export const postalArea = pgTable(
+  'postal_area',
+  {
+    fsa: text('fsa').primaryKey(),
+    /** The place the source names for the area (a municipality or a borough). */
+    placeName: text('place_name').notNull(),
+    latitude: doublePrecision('latitude').notNull(),
+    longitude: doublePrecision('longitude').notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    check('postal_area_fsa_check', sql`${t.fsa} ~ '^[GHJ][0-9][A-Z]$'`),
+    check('postal_area_position_check', sql`${t.latitude} between 44 and 63 and ${t.longitude} between -80 and -57`),
+  ],
+);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { gazetteerSql, parseGazetteer } from '../../../scripts/gazetteer-sql.js';
+import { gazetteerSql, parseGazetteer, parsePostalAreas } from '../../../scripts/gazetteer-sql.js';
 import { queryRows, type Database, type Db } from '../../platform/db/index.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
 import { foldForSearch, municipalityByCode, searchMunicipalities } from './service.js';
@@ -16,13 +16,19 @@ before(async () => {
 after(async () => database?.close());
 
 const csv = readFileSync(new URL('../../../db/reference/municipalities.csv', import.meta.url), 'utf8');
+const postalCsv = readFileSync(new URL('../../../db/reference/postal-areas.csv', import.meta.url), 'utf8');
 
 describe('gazetteer', () => {
-  test('the migration holds every row of the CSV, as the script generates it', async () => {
+  test('the latest gazetteer migration holds every row of the CSVs, as the script generates it', async () => {
     const rows = parseGazetteer(csv);
     assert.equal(rows.length, 1130);
-    const migration = readFileSync(new URL('../../../db/migrations/0014_gazetteer.sql', import.meta.url), 'utf8');
-    assert.equal(migration, gazetteerSql(rows), 'run npx tsx scripts/gazetteer-sql.ts');
+    assert.equal(rows.filter((r) => r.latitude !== null).length, 359, 'the README gives this coverage');
+    const postalAreas = parsePostalAreas(postalCsv);
+    assert.equal(postalAreas.length, 418);
+    const migration = readFileSync(new URL('../../../db/migrations/0019_map_gazetteer.sql', import.meta.url), 'utf8');
+    assert.equal(migration, gazetteerSql(rows, postalAreas), 'run npx tsx scripts/gazetteer-sql.ts');
+    const [areas] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from postal_area`);
+    assert.equal(areas?.n, 418);
     // Tests may add municipalities of their own (codes the gazetteer does not use); the real ones are all there.
     const [count] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from municipality where geographic_code in ${rows.map((r) => r.geographicCode)}`);
     assert.equal(count?.n, 1130);
@@ -36,8 +42,8 @@ describe('gazetteer', () => {
       name: 'Québec',
       regionCode: '03',
       regionName: 'Capitale-Nationale',
-      latitude: null,
-      longitude: null,
+      latitude: 46.81228,
+      longitude: -71.21454,
     });
     assert.equal((await municipalityByCode(db, '66 023'))?.name, 'Montréal');
     assert.equal(await municipalityByCode(db, '00000'), null);

@@ -4,9 +4,11 @@
  * wording follows seed 003 (Portail d'inscription aux services de garde).
  */
 import { familiesEn, familiesFr } from './messages-families.js';
+import { mapEn, mapFr } from './messages-map.js';
 
 export const portalFr = {
   ...familiesFr,
+  ...mapFr,
   'portal.sheets.title': 'Mes fiches descriptives',
   'portal.sheets.intro': 'La fiche descriptive présente votre service de garde aux parents sur la carte interactive. Rien n’est visible pour les parents avant que vous cliquiez sur « Publier ma fiche ».',
   'portal.sheets.none': 'Aucun service de garde n’est associé à votre entreprise. Le numéro de permis ou de reconnaissance de votre service doit être inscrit au dossier de votre entreprise.',
@@ -118,6 +120,7 @@ export const portalFr = {
 
 export const portalEn: Record<keyof typeof portalFr, string> = {
   ...familiesEn,
+  ...mapEn,
   'portal.sheets.title': 'My descriptive sheets',
   'portal.sheets.intro': 'The descriptive sheet presents your childcare service to parents on the interactive map. Parents see nothing before you click “Publish my sheet”.',
   'portal.sheets.none': 'No childcare service is linked to your enterprise. Your service’s permit or recognition number must be on your enterprise’s file.',

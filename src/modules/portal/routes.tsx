@@ -1,3 +1,4 @@
+import { registerMapRoutes } from './routes-map.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -47,6 +48,7 @@ const sheetForm = z.object({
 
 export function registerPortal(app: FastifyInstance): void {
   registerFamilies(app);
+  registerMapRoutes(app, app.geocoder);
   const db = app.db;
   const r = app.withTypeProvider<ZodTypeProvider>();
 

@@ -20,9 +20,8 @@ export const serviceSheet = pgTable(
     /** Raised by every save: a form saved from an older version is refused (two tabs). */
     version: integer('version').notNull().default(1),
     adheredAt: timestamp('adhered_at', { withTimezone: true }).notNull().defaultNow(),
-    adheredBy: uuid('adhered_by')
-      .notNull()
-      .references(() => account.id),
+    /** Who opened it first; null for a sheet loaded from elsewhere (the previous portal's, the demo's). */
+    adheredBy: uuid('adhered_by').references(() => account.id),
     /** Null: not public. Set by « Publier ma fiche », cleared when the provider unpublishes. */
     publishedAt: timestamp('published_at', { withTimezone: true }),
     groupComposition: text('group_composition'),
