@@ -13,6 +13,8 @@ import { DEMO_DEFERRED_RQ_ID } from './modules/enterprises/demo.js';
 import { enrolment, enrolmentDocument, registryEnterprise } from './modules/enterprises/schema.js';
 import { storedFile } from './platform/files/schema.js';
 import { demoTotpSecret } from './modules/identity/totp.js';
+import { installation } from './modules/childcare/schema.js';
+import { demoTowns } from './modules/childcare/demo-map.js';
 
 /** The demo data set as a person trying `npm start` meets it: every page has something to show. */
 let t: TestApp;
@@ -140,5 +142,39 @@ describe('demo data', () => {
     assert.doesNotMatch(quebecQueue.body, /\d{4}-12-\d{3}/);
     assert.match(montrealQueue.body, /\d{4}-12-\d{3}/);
     assert.doesNotMatch(montrealQueue.body, /\d{4}-11-\d{3}/);
+  });
+
+  test('the map: every public answer over the demo data — pages, JSON, every service page — holds no RSGE’s exact address or position', async () => {
+    const homes = await t.db.select().from(installation).where(eq(installation.kind, 'home_provider'));
+    assert.ok(homes.length >= 80);
+    // A coordinate is looked for as a whole number (-71.86 must not match inside a grid point -71.865),
+    // and a position as its two coordinates in one answer: one of them alone can be a town's or a CPE's.
+    const whole = (n: number | null) => new RegExp(`(?<![0-9.])${String(n).replace(/[.-]/g, '\\$&')}(?![0-9])`);
+    const leaks = homes.map((h) => {
+      const latitude = whole(h.latitude);
+      const longitude = whole(h.longitude);
+      return (body: string) => body.includes(h.address) || body.includes(h.postalCode) || (latitude.test(body) && longitude.test(body));
+    });
+    const visitor = t.client();
+    const bodies: string[] = [];
+    let published = 0;
+    for (const town of demoTowns) {
+      for (let page = 1; ; page++) {
+        const query = `lieu=${encodeURIComponent(town.fsa)}&rayon=50&page=${page}`;
+        const html = await visitor.get(`/carte?${query}`);
+        const json = await visitor.get(`/carte.json?${query}`);
+        assert.equal(html.statusCode, 200, town.fsa);
+        assert.equal(json.statusCode, 200, town.fsa);
+        bodies.push(html.body, json.body);
+        if (page >= json.json().pageCount) break;
+      }
+    }
+    for (const site of await t.db.select({ id: installation.id }).from(installation)) {
+      const page = await visitor.get(`/services/${site.id}`);
+      if (page.statusCode === 200) published++;
+      bodies.push(page.body);
+    }
+    assert.ok(published >= 120, `${published} published sheets in the demo`);
+    for (const body of bodies) homes.forEach((home, i) => assert.ok(!leaks[i]?.(body), `${home.number} in a public answer`));
   });
 });

@@ -12,7 +12,7 @@ import { enterpriseOf } from './modules/enterprises/members.js';
 import { seedMesDemo } from './modules/mes/demo.js';
 import { seedRegistryDemo } from './modules/access/registry-demo.js';
 import { seedAidDemo } from './modules/aid/demo.js';
-import { seedPortalDemo } from './modules/portal/demo.js';
+import { seedMapSheetsDemo, seedPortalDemo } from './modules/portal/demo.js';
 
 /**
  * The store, remembering the keys written through it: bodies are written outside the database, so
@@ -75,6 +75,7 @@ export async function loadDemoDataIfEmpty(db: Db, config: Config, files: FileSto
         agentCtx: await demoAccountCtx(tx, 'agente@guichet.test'),
       });
       await seedPortalDemo(tx, rseCtx, soleil.neq, await demoAccountCtx(tx, 'parent@guichet.test'));
+      await seedMapSheetsDemo(tx);
       return logins;
     });
   } catch (error) {

@@ -1,5 +1,9 @@
+import { inArray } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.js';
 import type { Db } from '../../platform/db/index.js';
+import { demoMapSites } from '../childcare/demo-map.js';
+import { installation } from '../childcare/schema.js';
+import { serviceSheet } from './schema.js';
 import { sitesHeldBy, todayInQuebec } from '../childcare/service.js';
 import { addGuardian, addMonths, chooseService, registerChild } from './families.js';
 import { openSheet, publishSheet, saveSheet, type SheetInput } from './service.js';
@@ -70,4 +74,42 @@ export async function seedPortalDemo(tx: Db, rseCtx: Ctx, enterpriseNeq: string,
   const today = todayInQuebec(now);
   const child = await registerChild(tx, parentCtx, { firstName: 'Chloé', lastName: 'Démo', birthDate: addMonths(today, -14) }, now);
   await chooseService(tx, parentCtx, child.id, rosemont, { desiredStart: addMonths(today, 3), days: weekdaysOnly, periods: ['full_time'], acceptsPartial: true, acceptsSubstitute: false }, now);
+}
+
+/**
+ * Sheets of the map's demo sites (childcare `demo-map.ts`, 200 sites in 20 towns), as if brought
+ * over from the previous portal (`adhered_by` null): per town, both CPE, a subsidized and a
+ * non-subsidized garderie and two of the four RSGE published, one of them showing its name and
+ * presentation; the other sites have not adhered, so the map shows them with the seed's notice.
+ */
+export async function seedMapSheetsDemo(tx: Db, now: Date = new Date()): Promise<number> {
+  const sites = demoMapSites().map((d) => d.site);
+  const rows = await tx.select({ id: installation.id, number: installation.number }).from(installation).where(inArray(installation.number, sites.map((s) => s.number)));
+  const idOf = new Map(rows.map((r) => [r.number, r.id]));
+  const sheets: (typeof serviceSheet.$inferInsert)[] = [];
+  sites.forEach((site, serial) => {
+    const position = serial % 10;
+    // Positions 0–1 CPE, 2–3 subsidized garderies, 4–5 non-subsidized, 6–9 RSGE (demo-map.ts `layout`).
+    if (![0, 1, 2, 4, 6, 7].includes(position)) return;
+    const id = idOf.get(site.number);
+    if (!id) throw new Error(`the demo site ${site.number} is missing`);
+    const home = site.kind === 'home_provider';
+    const saturday = serial % 3 === 0;
+    sheets.push({
+      installationId: id,
+      adheredBy: null,
+      adheredAt: now,
+      publishedAt: now,
+      openingDays: saturday ? [...weekdaysOnly, 'sat'] : weekdaysOnly,
+      opensAt: home ? '07:30' : '06:45',
+      closesAt: home ? '17:00' : '18:00',
+      carePeriods: saturday ? ['full_time', 'atypical'] : serial % 2 === 0 ? ['full_time', 'part_time'] : ['full_time'],
+      languages: serial % 4 === 0 ? ['fr', 'en'] : ['fr'],
+      dailyRateCents: position === 4 ? 4500 + (serial % 5) * 250 : null,
+      presentation: home ? 'Un milieu familial chaleureux, une cour clôturée et des sorties au parc chaque jour.' : 'Des locaux lumineux, une cour équipée et une équipe éducative stable.',
+      publicSections: home ? (position === 6 ? ['name', 'presentation', 'languages', 'periods'] : []) : ['group', 'rates', 'periods', 'presentation', 'languages'],
+    });
+  });
+  await tx.insert(serviceSheet).values(sheets).onConflictDoNothing({ target: serviceSheet.installationId });
+  return sheets.length;
 }

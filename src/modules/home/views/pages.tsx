@@ -10,6 +10,9 @@ export function HomePage({ v }: { v: ViewContext }) {
           <h2>{v.t('home.parents.title')}</h2>
           <p>{v.t('home.parents.text')}</p>
           <p>
+            <a href="/carte">{v.t('portal.map.link')}</a>
+          </p>
+          <p>
             <a href={v.actor.type === 'account' ? '/compte' : '/inscription'}>{v.t(v.actor.type === 'account' ? 'home.myAccount' : 'home.parents.action')}</a>
           </p>
         </li>

@@ -59,6 +59,9 @@ export function FamilyPage({ v, file, choices, notice }: { v: ViewContext; file:
       ) : null}
 
       <h2>{v.t('portal.family.choices')}</h2>
+      <p>
+        <a href="/carte">{v.t('portal.map.link')}</a>
+      </p>
       {choices.length === 0 ? (
         <p>{v.t('portal.family.choices.none')}</p>
       ) : (
