@@ -78,4 +78,73 @@ describe('an RSGE’s descriptive sheet in the browser', () => {
       await page.context().close();
     }
   });
+
+  /** Tiles come from elsewhere; here they always fail, as when the tile server is unreachable. */
+  async function withoutTiles(page: Page): Promise<void> {
+    await page.route(/tile\.openstreetmap\.org/, (route) => route.abort());
+  }
+
+  const exactValues = [homeAddress.address, homeAddress.postalCode, String(homeAddress.latitude), String(homeAddress.longitude)];
+
+  test('a visitor finds it on the map within 5 km of a postal code, at its approximate position only; the page works with the keyboard and without tiles', async () => {
+    const page = await env.newPage();
+    try {
+      await withoutTiles(page);
+      await visit(page, '/');
+      await go(page, () => page.getByRole('link', { name: fr('portal.map.link'), exact: true }).click());
+      // Another postal code of the home's area: the visitor does not know the home's own.
+      await field(page, 'portal.map.place').fill('G5L 1A1');
+      await field(page, 'portal.map.radius').fill('5');
+      await go(page, () => button(page, 'portal.map.search').click());
+      assert.match(page.url(), /\/carte\?lieu=G5L\+1A1&rayon=5/, 'the search is a shareable URL');
+
+      const entry = page.locator(`.map-entry[data-site="${rsge.siteId}"]`);
+      const text = await entry.innerText();
+      assertIncludes(text, fr('portal.map.kind.home_provider'));
+      assertIncludes(text, fr('portal.map.approximate'));
+      assertIncludes(text, fr('portal.public.placesValue', { total: 6, under18: 2 }));
+      await page.locator('.leaflet-marker-icon').first().waitFor();
+      assertIncludes(await page.locator('.map-tiles-failed').innerText(), fr('portal.map.tilesFailed'));
+      await expectAccessible(page);
+      const html = await page.content();
+      for (const secret of exactValues) assert.ok(!html.includes(secret), secret);
+
+      // The keyboard alone: to the entry's « Voir sur la carte », Enter opens its marker's summary.
+      const show = entry.getByRole('button', { name: fr('portal.map.showOnMap') });
+      await show.focus();
+      await page.keyboard.press('Enter');
+      const popup = page.locator('.leaflet-popup-content');
+      await popup.waitFor();
+      assertIncludes(await popup.innerText(), fr('portal.map.approximate'));
+      await expectAccessible(page);
+      await go(page, () => popup.getByRole('link', { name: new RegExp(fr('portal.map.details')) }).click());
+      assert.equal(new URL(page.url()).pathname, `/services/${rsge.siteId}`);
+      assertIncludes(await page.locator('main').innerText(), fr('portal.public.approximate', { municipality: homeAddress.municipality }));
+      const sheet = await page.content();
+      for (const secret of exactValues) assert.ok(!sheet.includes(secret), secret);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('with the app’s Content-Security-Policy enforced, Leaflet draws the markers and nothing is blocked', async () => {
+    const page = await env.newPage({ enforceCsp: true });
+    const blocked: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+    });
+    try {
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await withoutTiles(page);
+      await page.goto('/carte?lieu=G5L&rayon=10');
+      await page.locator(`.leaflet-marker-icon[title]`).first().waitFor();
+      assert.ok((await page.locator('.leaflet-marker-icon').count()) >= 1);
+      assert.ok(await page.locator('#map').isVisible());
+      assert.deepEqual(blocked, []);
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.context().close();
+    }
+  });
 });

@@ -26,6 +26,8 @@ document.addEventListener('DOMContentLoaded', () => {
     tiles.addTo(map);
   }
   const centre = [Number(data.latitude), Number(data.longitude)];
+  // A circle's bounds need a map with a view: set one, then fit the circle of the search.
+  map.setView(centre, 11);
   const circle = L.circle(centre, { radius: Number(data.radiusKm) * 1000, weight: 2, fill: false, interactive: false }).addTo(map);
   map.fitBounds(circle.getBounds());
 
