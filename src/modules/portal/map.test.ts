@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { anonymous, type Ctx } from '../../platform/context.js';
 import { buildTestApp, type TestApp } from '../../platform/testing/app.js';
 import { gazetteerGeocoder } from '../places/geocoder.js';
+import { mapRoutes } from './routes-map.js';
 import { noFilters, parseMapQuery, searchMap, type MapFilters, type MapSearch } from './map.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { openSheet, saveSheet } from './service.js';
@@ -62,6 +63,10 @@ describe('the map search', () => {
     const distances = search.entries.map((e) => e.distanceKm);
     assert.deepEqual(distances, [...distances].sort((a, b) => a - b));
     assert.equal(search.total, search.entries.length);
+    const located = await gazetteerGeocoder(t.db).locate('G5L 4B7');
+    assert.ok(located.ok);
+    const beyond = await searchMap(t.db, publicCtx, located.place, 10, noFilters, 99);
+    assert.deepEqual([beyond.entries.length, beyond.total], [0, search.total], 'a page past the end still counts them');
 
     const home = search.entries.find((e) => e.siteId === publishedHome.siteId);
     assert.ok(home);
@@ -98,6 +103,11 @@ describe('the map search', () => {
   test('filters: kind, subsidized, age group, days; periods and languages only where the sheet shows them', async () => {
     const homes = ids(await around('G5L', 10, { kinds: ['home_provider'] }));
     assert.ok(homes.includes(publishedHome.siteId) && homes.includes(unpublishedHome.siteId) && !homes.includes(cpe.siteId));
+    const cpes = ids(await around('G5L', 10, { kinds: ['cpe'] }));
+    assert.ok(cpes.includes(cpe.siteId) && !cpes.includes(publishedHome.siteId), 'an RSGE is not of its BC’s kind');
+    const both = ids(await around('G5L', 10, { kinds: ['cpe', 'home_provider'] }));
+    assert.ok(both.includes(cpe.siteId) && both.includes(publishedHome.siteId));
+    assert.ok(!ids(await around('G5L', 10, { kinds: ['daycare', 'subsidized_daycare'] })).includes(cpe.siteId));
     assert.ok(!ids(await around('G5L', 10, { subsidized: false })).includes(cpe.siteId));
     assert.ok(ids(await around('G5L', 10, { subsidized: true, ageGroup: 'under_18_months' })).includes(cpe.siteId));
     const weekdays = ids(await around('G5L', 10, { days: ['mon', 'fri'] }));
@@ -125,6 +135,14 @@ describe('the map search', () => {
 });
 
 describe('the map pages', () => {
+  test('the map is the two public GET routes, answered to a visitor without an account', async () => {
+    assert.deepEqual(new Set(t.app.routeList.filter((r) => / \/carte/.test(r))), new Set(mapRoutes));
+    for (const route of mapRoutes) {
+      const response = await t.client().get(`${route.replace('GET ', '')}?lieu=G5L&rayon=5`);
+      assert.equal(response.statusCode, 200, route);
+    }
+  });
+
   test('without a place: the form alone; with one: the list, each with « Détails et admission », and a shareable link', async () => {
     const empty = await t.client().get('/carte');
     assert.equal(empty.statusCode, 200);
@@ -135,6 +153,7 @@ describe('the map pages', () => {
     assert.ok(page.body.includes('Détails et admission'));
     assert.ok(page.body.includes('Ce milieu n’a pas encore publié sa fiche descriptive.'), 'the unpublished one says so');
     assert.ok(page.body.includes('href="/carte?lieu=G5L+4B7&amp;rayon=5"'), 'the share link');
+    assert.ok(page.body.includes('GeoNames (geonames.org), licence CC BY 4.0'), 'the gazetteer’s attribution, as its licence asks');
     assert.ok(page.body.includes('src="/static/map.js"') && !/<script>/.test(page.body), 'scripts from files only');
     assert.ok(String(page.headers['content-security-policy']).includes('img-src \'self\' data: https://tile.openstreetmap.org'));
   });

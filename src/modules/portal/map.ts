@@ -80,9 +80,24 @@ const EARTH_RADIUS_KM = 6371.0088;
 const float = (value: number): SQL => sql`${value}::float8`;
 const textArray = (values: readonly string[]): SQL => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 
+/** A site's kind on the map: an RSGE's service is its BC, so its own kind says it is a home. */
+const kindOnMap = sql`case when i.kind = 'home_provider' then 'home_provider' else s.kind::text end`;
+
+/**
+ * The kinds filter, written so that the planner estimates it from the columns' statistics (a
+ * condition on `kindOnMap` is a guess, and a wrong one made it pick a slow nested loop).
+ */
+function kindCondition(kinds: MapKind[]): SQL {
+  const services = kinds.filter((k) => k !== 'home_provider');
+  const parts: SQL[] = [];
+  if (kinds.includes('home_provider')) parts.push(sql`i.kind = 'home_provider'`);
+  if (services.length > 0) parts.push(sql`(i.kind = 'installation' and s.kind in (${sql.join(services.map((k) => sql`${k}`), sql`, `)}))`);
+  return sql`(${sql.join(parts, sql` or `)})`;
+}
+
 function filterConditions(filters: MapFilters): SQL[] {
   const conditions: SQL[] = [];
-  if (filters.kinds.length > 0) conditions.push(sql`k.kind in (${sql.join(filters.kinds.map((k) => sql`${k}`), sql`, `)})`);
+  if (filters.kinds.length > 0) conditions.push(kindCondition(filters.kinds));
   if (filters.subsidized !== null) conditions.push(filters.subsidized ? sql`s.kind <> 'daycare'` : sql`s.kind = 'daycare'`);
   if (filters.ageGroup === 'under_18_months') conditions.push(sql`i.places_under_18_months > 0`);
   if (filters.ageGroup === 'from_18_months') conditions.push(sql`i.places_total > i.places_under_18_months`);
@@ -93,8 +108,22 @@ function filterConditions(filters: MapFilters): SQL[] {
   return conditions;
 }
 
-/** The sites in a box around the circle (the position index narrows to it first), with their distance. */
-function sitesAround(place: Place, radiusKm: number, filters: MapFilters): SQL {
+/** Great-circle distance in km from the place to the site's public position (haversine). */
+function distanceFrom(place: Place): SQL {
+  const { latitude, longitude } = place;
+  return sql`${float(EARTH_RADIUS_KM)} * 2 * asin(sqrt(
+    power(sin(radians(i.public_latitude - ${float(latitude)}) / 2), 2)
+    + cos(radians(${float(latitude)})) * cos(radians(i.public_latitude)) * power(sin(radians(i.public_longitude - ${float(longitude)}) / 2), 2)
+  ))`;
+}
+
+/**
+ * The ids and distances of the sites within the circle that pass the filters. A box around the
+ * circle narrows through the position index first; only what the filters need is joined, and only
+ * ids and distances are kept, so that counting and ordering thousands of sites around Montréal
+ * stays cheap: the page's 20 rows are read afterwards.
+ */
+function sitesWithin(place: Place, radiusKm: number, filters: MapFilters): SQL {
   const { latitude, longitude } = place;
   const dLatitude = radiusKm / 110.574;
   const dLongitude = radiusKm / (111.32 * Math.cos((latitude * Math.PI) / 180));
@@ -103,47 +132,46 @@ function sitesAround(place: Place, radiusKm: number, filters: MapFilters): SQL {
     sql`i.public_longitude between ${float(longitude - dLongitude)} and ${float(longitude + dLongitude)}`,
     ...filterConditions(filters),
   ];
+  const needsService = filters.kinds.some((k) => k !== 'home_provider') || filters.subsidized !== null;
+  const needsSheet = filters.days.length > 0 || filters.periods.length > 0 || filters.language !== null;
   return sql`
-    select i.id, k.kind, i.kind as site_kind, i.name, i.address, i.postal_code, i.municipality,
-           i.public_latitude as latitude, i.public_longitude as longitude,
-           i.places_total, i.places_under_18_months,
-           sh.published_at is not null as published, sh.opening_days, sh.opens_at, sh.closes_at, sh.public_sections,
-           ${float(EARTH_RADIUS_KM)} * 2 * asin(sqrt(
-             power(sin(radians(i.public_latitude - ${float(latitude)}) / 2), 2)
-             + cos(radians(${float(latitude)})) * cos(radians(i.public_latitude)) * power(sin(radians(i.public_longitude - ${float(longitude)}) / 2), 2)
-           )) as distance
-    from installation i
-    join childcare_service s on s.id = i.service_id
-    cross join lateral (select case when i.kind = 'home_provider' then 'home_provider' else s.kind::text end as kind) k
-    left join service_sheet sh on sh.installation_id = i.id
-    where ${sql.join(conditions, sql` and `)}`;
+    select id, distance from (
+      select i.id, ${distanceFrom(place)} as distance
+      from installation i
+      ${needsService ? sql`join childcare_service s on s.id = i.service_id` : sql``}
+      ${needsSheet ? sql`join service_sheet sh on sh.installation_id = i.id` : sql``}
+      where ${sql.join(conditions, sql` and `)}
+    ) boxed
+    where distance <= ${float(radiusKm)}`;
 }
 
 /** The sites within `radiusKm` of the place that pass the filters, nearest first, a page at a time. */
 export async function searchMap(db: Db, ctx: Ctx, place: Place, radiusKm: number, filters: MapFilters, page = 1): Promise<MapSearch> {
   await authorize(db, ctx.actor, portalActions.readPublished, undefined);
-  const found = sitesAround(place, radiusKm, filters);
   const rows = await queryRows<Row>(
     db,
     sql`
-      with found as (${found})
-      select id, kind, municipality, latitude, longitude, distance, places_total, places_under_18_months, published,
-             case when site_kind = 'installation' or (published and 'name' = any(public_sections)) then name end as name,
-             case when site_kind = 'installation' then address end as street,
-             case when site_kind = 'installation' then postal_code end as postal_code,
-             case when published then opening_days end as opening_days,
-             case when published then to_char(opens_at, 'HH24:MI') end as opens_at,
-             case when published then to_char(closes_at, 'HH24:MI') end as closes_at,
-             (count(*) over ())::int as total
-      from found
-      where distance <= ${float(radiusKm)}
-      order by distance, id
-      limit ${MAP_PAGE_SIZE} offset ${(page - 1) * MAP_PAGE_SIZE}`,
+      with within as materialized (${sitesWithin(place, radiusKm, filters)}),
+      shown as (select id, distance from within order by distance, id limit ${MAP_PAGE_SIZE} offset ${(page - 1) * MAP_PAGE_SIZE})
+      select i.id, ${kindOnMap} as kind, i.municipality, i.public_latitude as latitude, i.public_longitude as longitude, shown.distance,
+             i.places_total, i.places_under_18_months, sh.published_at is not null as published,
+             case when i.kind = 'installation' or (sh.published_at is not null and 'name' = any(sh.public_sections)) then i.name end as name,
+             case when i.kind = 'installation' then i.address end as street,
+             case when i.kind = 'installation' then i.postal_code end as postal_code,
+             case when sh.published_at is not null then sh.opening_days end as opening_days,
+             case when sh.published_at is not null then to_char(sh.opens_at, 'HH24:MI') end as opens_at,
+             case when sh.published_at is not null then to_char(sh.closes_at, 'HH24:MI') end as closes_at,
+             (select count(*)::int from within) as total
+      from shown
+      join installation i on i.id = shown.id
+      join childcare_service s on s.id = i.service_id
+      left join service_sheet sh on sh.installation_id = i.id
+      order by shown.distance, shown.id`,
   );
   // A page past the end has no row to carry the count: the page still says how many there are.
   const total =
     rows[0]?.total ??
-    (page > 1 ? ((await queryRows<{ total: number }>(db, sql`select count(*)::int as total from (${found}) f where f.distance <= ${float(radiusKm)}`))[0]?.total ?? 0) : 0);
+    (page > 1 ? ((await queryRows<{ total: number }>(db, sql`select count(*)::int as total from (${sitesWithin(place, radiusKm, filters)}) f`))[0]?.total ?? 0) : 0);
   return { place, radiusKm, filters, page, pageCount: Math.max(1, Math.ceil(total / MAP_PAGE_SIZE)), total, entries: rows.map(toEntry) };
 }
 
