@@ -62,6 +62,34 @@ const firstNames = ['Léa', 'Emma', 'Olivia', 'Alice', 'Florence', 'Charlie', 'Z
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'];
 type Row = Record<string, unknown>;
 
+/**
+ * Sites follow the population, as the services do: half around Montréal, a tenth around Québec, a
+ * few in the other cities, the rest spread over southern Quebec (45.0–48.5 N, 79.0–64.0 W). The map
+ * search around Montréal is then the dense case it is in life.
+ */
+const cities = [
+  { share: 0.5, latitude: 45.52, longitude: -73.65, spread: 0.18 },
+  { share: 0.1, latitude: 46.82, longitude: -71.25, spread: 0.1 },
+  { share: 0.04, latitude: 45.48, longitude: -75.7, spread: 0.06 },
+  { share: 0.03, latitude: 45.4, longitude: -71.9, spread: 0.05 },
+  { share: 0.02, latitude: 48.42, longitude: -71.07, spread: 0.05 },
+  { share: 0.02, latitude: 46.35, longitude: -72.55, spread: 0.05 },
+];
+
+function sitePosition(random: () => number): { latitude: number; longitude: number } {
+  let draw = random();
+  for (const city of cities) {
+    if (draw < city.share) {
+      // Box–Muller: a normal spread around the city's centre.
+      const radius = Math.sqrt(-2 * Math.log(1 - random())) * city.spread;
+      const angle = 2 * Math.PI * random();
+      return { latitude: city.latitude + radius * Math.cos(angle), longitude: city.longitude + (radius * Math.sin(angle)) / Math.cos((city.latitude * Math.PI) / 180) };
+    }
+    draw -= city.share;
+  }
+  return { latitude: 45 + random() * 3.5, longitude: -79 + random() * 15 };
+}
+
 export async function insertPortalBenchData(db: Db, options: PortalBenchOptions): Promise<PortalBenchData> {
   const totalSites = options.sites ?? 20_000;
   const familyCount = options.families ?? 60_000;
@@ -90,8 +118,7 @@ export async function insertPortalBenchData(db: Db, options: PortalBenchOptions)
     for (let n = 0; n < otherSites; n++) {
       const home = n >= installationServices * 2;
       const service = home ? services[installationServices + (n % bcs)] : services[Math.floor(n / 2)];
-      // Spread over southern Quebec (45.0–48.5 N, 79.0–64.0 W).
-      const exact = { latitude: 45 + random() * 3.5, longitude: -79 + random() * 15 };
+      const exact = sitePosition(random);
       const shown = publicPosition(home ? 'home_provider' : 'installation', exact);
       if (home) rsge++;
       sites.push({
@@ -134,7 +161,7 @@ export async function insertPortalBenchData(db: Db, options: PortalBenchOptions)
         care_periods: n % 4 === 0 ? ['full_time', 'part_time'] : ['full_time'],
         languages: n % 7 === 0 ? ['fr', 'en'] : ['fr'],
         daily_rate_cents: site.kind === 'installation' && n % 3 === 2 ? 5_500 : null,
-        public_sections: [],
+        public_sections: site.kind === 'installation' || n % 3 === 0 ? ['name', 'group', 'rates', 'periods', 'presentation', 'languages'] : [],
       });
     });
     await insertInBatches(tx, 'service_sheet', sheets, batchSize);

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createTestAccount } from '../src/platform/testing/accounts.js';
 import {
@@ -132,13 +133,31 @@ async function measureVerificationQueue(bench: BenchApp): Promise<void> {
 }
 
 /**
+ * One request on a connection of its own. fetch would reuse a pooled keep-alive socket, and after
+ * minutes of in-process measurements that socket was found reset by the server (ECONNRESET).
+ */
+function checkRequest(job: Omit<HttpJob, 'kind' | 'connections' | 'durationS'>): Promise<{ status: number; body: string }> {
+  const headers: Record<string, string> = job.form ? { ...job.headers, 'content-type': 'application/x-www-form-urlencoded' } : { ...job.headers };
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(job.url, { method: job.form ? 'POST' : 'GET', headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(job.form);
+  });
+}
+
+/**
  * Runs one operation after checking, with one request, that it answers what the row claims: once
  * with a single client (the latency a person meets, which the targets speak of) and once with
  * BENCH_CONNECTIONS clients (the load one instance takes). Writes are split between the two runs.
  */
 async function measureChecked(operation: string, rows: number, job: Omit<HttpJob, 'kind' | 'connections' | 'durationS'>, check: (status: number, body: string) => boolean): Promise<void> {
-  const first = await fetch(job.url, { method: job.form ? 'POST' : 'GET', headers: job.form ? { ...job.headers, 'content-type': 'application/x-www-form-urlencoded' } : job.headers, body: job.form, redirect: 'manual' });
-  const body = await first.text();
+  const first = await checkRequest(job);
+  const body = first.body;
   if (!check(first.status, body)) throw new Error(`${operation}: unexpected answer (status ${first.status})`);
   const half = job.writes ? Math.floor(job.writes.length / 2) : 0;
   const runs = [
