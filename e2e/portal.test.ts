@@ -3,25 +3,37 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { anonymous } from '../src/platform/context.js';
 import type { TestAccount } from '../src/platform/testing/accounts.js';
+import { todayInQuebec } from '../src/modules/childcare/service.js';
+import { addMonths } from '../src/modules/portal/families.js';
 import { publishedSheet } from '../src/modules/portal/service.js';
-import { createProvider, homeAddress, portalUser, type PortalProvider } from '../src/modules/portal/test-support.js';
-import { assertIncludes, button, expectAccessible, field, fr, navigating, startE2E, visit, submitPassword, submitTotp, type E2E } from './support.js';
+import { createProvider, homeAddress, portalUser, publishedProvider, type PortalProvider } from '../src/modules/portal/test-support.js';
+import { assertIncludes, button, expectAccessible, field, fr, linksOf, navigating, pathOf, startE2E, submitPassword, submitTotp, visit, type E2E } from './support.js';
 
 /**
- * Seed 003, « Comment les RSGE peuvent-elles … compléter la fiche descriptive »: an RSGE signs in,
- * opens its sheet (its adhesion), sees its places already there, makes a mistake in its hours
- * (field errors, values kept), completes the sheet, and publishes it after a confirmation. Every
- * page is scanned with axe.
+ * Seed 003, one story in steps that follow each other (issue 7's « done when »):
+ * 1. « Comment les RSGE peuvent-elles … compléter la fiche descriptive »: an RSGE signs in, opens
+ *    its sheet (its adhesion), sees its places already there, makes a mistake in its hours (field
+ *    errors, values kept), completes the sheet, and publishes it after a confirmation;
+ * 2. a visitor finds it on the map within 5 km of a postal code, at its approximate position only;
+ * 3. « Réserve de clientèle »: a parent creates an account, registers two siblings, chooses that
+ *    RSGE from the map and a CPE from its page, and sees each choice with its rank; the RSGE sees
+ *    the siblings in its réserve, flagged as siblings, ordered by desired date, and opens one
+ *    child's file.
+ * Every page is scanned with axe.
  */
-describe('an RSGE’s descriptive sheet in the browser', () => {
+describe('an RSGE publishes its sheet, is found on the map and chosen by a family, and sees its réserve', () => {
   let env: E2E;
   let rsge: PortalProvider;
   let julie: TestAccount;
+  let reserveUser: TestAccount;
+  let cpe: Awaited<ReturnType<typeof publishedProvider>>;
 
   before(async () => {
     env = await startE2E();
     rsge = await createProvider(env.t.db, 'home_provider');
     julie = await portalUser(env.t.db, rsge, ['manage_sheet'], 'Julie');
+    reserveUser = await portalUser(env.t.db, rsge, ['manage_reserve'], 'Reserve');
+    cpe = await publishedProvider(env.t.db, 'cpe');
   });
   after(async () => env?.close());
 
@@ -145,6 +157,105 @@ describe('an RSGE’s descriptive sheet in the browser', () => {
       assert.deepEqual(errors, []);
     } finally {
       await page.context().close();
+    }
+  });
+
+  const today = todayInQuebec();
+
+  async function registerChild(page: Page, firstName: string, birthDate: string): Promise<string> {
+    await go(page, () => page.getByRole('link', { name: fr('portal.family.children.add'), exact: true }).click());
+    await field(page, 'portal.child.firstName').fill(firstName);
+    await field(page, 'portal.child.lastName').fill('Bouchard');
+    await field(page, 'portal.child.birthDate').fill(birthDate);
+    await go(page, () => button(page, 'portal.child.register').click());
+    const confirmation = await page.locator('main').innerText();
+    assertIncludes(confirmation, fr('portal.child.registered'));
+    const number = /P-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{2}/.exec(confirmation)?.[0];
+    assert.ok(number, 'the printable registration number');
+    await go(page, () => page.getByRole('link', { name: fr('portal.family.cancel'), exact: true }).click());
+    return number;
+  }
+
+  /** Chooses from a service's page, reached from the map's list (`viaMap`) or directly. */
+  async function choose(page: Page, siteId: string, child: string, desiredStart: string, viaMap = false): Promise<void> {
+    if (viaMap) {
+      await visit(page, '/carte?lieu=G5L+1A1&rayon=5');
+      await go(page, () => page.locator(`.map-entry[data-site="${siteId}"]`).getByRole('link', { name: new RegExp(fr('portal.map.details')) }).click());
+      assert.equal(pathOf(page), `/services/${siteId}`);
+    } else {
+      await visit(page, `/services/${siteId}`);
+    }
+    await go(page, () => page.getByRole('link', { name: fr('portal.public.register'), exact: true }).click());
+    await page.getByLabel(new RegExp(`^${fr('portal.choice.child')}`)).selectOption({ label: child });
+    await field(page, 'portal.choice.desiredStart').fill(desiredStart);
+    await go(page, () => button(page, 'portal.choice.submit').click());
+    assertIncludes(await page.locator('main').innerText(), fr('portal.choice.made'));
+  }
+
+  test('a parent registers two siblings and chooses that RSGE from the map and a CPE; the RSGE sees the siblings in its réserve', async () => {
+    const email = `famille.${Date.now()}@example.com`;
+    const password = 'Une-phrase-de-passe-solide-2026';
+    const parent = await env.newPage();
+    let olderNumber = '';
+    let youngerNumber = '';
+    try {
+      await visit(parent, '/inscription');
+      await parent.locator('#displayName').fill('Émilie Bouchard');
+      await parent.locator('#email').fill(email);
+      await parent.locator('#password').fill(password);
+      await parent.locator('#confirmPassword').fill(password);
+      await go(parent, () => button(parent, 'register.submit').click());
+      const mail = await env.mails.waitFor(email, (m) => m.subject === fr('mail.verifyEmail.subject'));
+      const link = linksOf(mail).find((l) => l.includes('/inscription/confirmer/'));
+      assert.ok(link, 'the confirmation link');
+      await visit(parent, new URL(link).pathname);
+      await go(parent, () => button(parent, 'confirm.submit').click());
+
+      await submitPassword(parent, { account: { id: '', displayName: '' } as never, identifier: email, password, totpSecret: null });
+      await visit(parent, '/compte');
+      await go(parent, () => parent.getByRole('link', { name: fr('portal.family.link'), exact: true }).click());
+      assert.equal(pathOf(parent), '/famille');
+
+      await go(parent, () => parent.getByRole('link', { name: fr('portal.family.guardians.add'), exact: true }).click());
+      await field(parent, 'portal.family.name').fill('Émilie Bouchard');
+      await field(parent, 'portal.family.phone').fill('418 555-0188');
+      await go(parent, () => button(parent, 'portal.family.save').click());
+      assertIncludes(await parent.locator('main').innerText(), fr('portal.family.saved'));
+
+      olderNumber = await registerChild(parent, 'Rosalie', addMonths(today, -26));
+      youngerNumber = await registerChild(parent, 'Mathis', addMonths(today, -9));
+
+      // The younger wants to start first: the réserve's order is the desired date.
+      await choose(parent, rsge.siteId, `Rosalie Bouchard (${olderNumber})`, addMonths(today, 4), true);
+      await choose(parent, rsge.siteId, `Mathis Bouchard (${youngerNumber})`, addMonths(today, 2), true);
+      await choose(parent, cpe.siteId, `Rosalie Bouchard (${olderNumber})`, addMonths(today, 3));
+
+      const family = await parent.locator('main').innerText();
+      assert.equal((family.match(new RegExp(fr('portal.family.rank', { from: '1er', to: '5e' }), 'g')) ?? []).length, 3, 'each choice with its rank');
+      assert.equal((family.match(new RegExp(fr('portal.choiceState.waiting'), 'g')) ?? []).length, 3);
+    } finally {
+      await parent.context().close();
+    }
+
+    const provider = await env.newPage();
+    try {
+      await submitPassword(provider, reserveUser);
+      await submitTotp(provider, reserveUser);
+      await visit(provider, '/entreprise');
+      await go(provider, () => provider.getByRole('link', { name: fr('portal.reserves.link'), exact: true }).click());
+      await go(provider, () => provider.getByRole('link', { name: fr('portal.reserves.open', { name: rsge.siteName }), exact: true }).click());
+      const rows = await provider.locator('table.data-table tbody tr').allInnerTexts();
+      assert.equal(rows.length, 2);
+      assertIncludes(rows[0] ?? '', youngerNumber);
+      assertIncludes(rows[1] ?? '', olderNumber);
+      for (const row of rows) assertIncludes(row, fr('portal.reserve.siblings.yes', { count: 1 }));
+
+      await go(provider, () => provider.getByRole('link', { name: fr('portal.reserve.openChild', { name: 'Rosalie Bouchard' }), exact: true }).click());
+      const file = await provider.locator('main').innerText();
+      assertIncludes(file, '418 555-0188');
+      assertIncludes(file, `Mathis Bouchard (${youngerNumber})`);
+    } finally {
+      await provider.context().close();
     }
   });
 });
