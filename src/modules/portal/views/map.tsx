@@ -1,7 +1,7 @@
 import { ChoiceGroup, ErrorSummary, SelectField, TextField, type FormState } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
 import type { MessageKey } from '../../../platform/i18n/index.js';
-import { ageGroups, mapKinds, mapQueryString, type MapEntry, type MapQuery, type MapSearch } from '../map.js';
+import { ageGroups, MAP_PAGE_SIZE, mapKinds, mapQueryString, type MapEntry, type MapQuery, type MapSearch } from '../map.js';
 import { carePeriods, sheetLanguages, weekdays } from '../service.js';
 
 export type MapTiles = { url: string; attribution: string } | null;
@@ -116,7 +116,7 @@ function Results({ v, search, query, alternatives, tiles }: { v: ViewContext; se
           <p class="map-hint" hidden>
             {v.t('portal.map.map.hint')}
           </p>
-          <ol class="map-list" start={(search.page - 1) * 20 + 1}>
+          <ol class="map-list" start={(search.page - 1) * MAP_PAGE_SIZE + 1}>
             {search.entries.map((entry) => (
               <ResultItem v={v} entry={entry} key={entry.siteId} />
             ))}
@@ -125,6 +125,7 @@ function Results({ v, search, query, alternatives, tiles }: { v: ViewContext; se
           <p>
             <a href={shareHref}>{v.t('portal.map.share')}</a>
           </p>
+          <p class="map-sources">{v.t('portal.map.sources')}</p>
         </div>
       </div>
     </section>
