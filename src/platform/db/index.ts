@@ -16,6 +16,8 @@ export type Db = PgDatabase<PgQueryResultHKT>;
 export type Database = {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** Applies the migrations not yet applied; see migrateDatabase. */
+  migrate(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -35,7 +37,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // A broken idle connection must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
     const db = drizzlePg({ client: pool }) as unknown as Db;
-    return { db, kind: 'postgres', close: () => pool.end() };
+    return { db, kind: 'postgres', migrate: () => migrateUnderLock(pool), close: () => pool.end() };
   }
   const release = options.kind === 'pglite' && options.lock !== false ? lockDataDir(options.dataDir) : () => {};
   try {
@@ -47,6 +49,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     return {
       db,
       kind: 'pglite',
+      migrate: () => migratePglite(db as unknown as Parameters<typeof migratePglite>[0], { migrationsFolder }),
       close: async () => {
         await client.close();
         release();
@@ -58,12 +61,31 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   }
 }
 
-export async function migrateDatabase(database: Database): Promise<void> {
-  if (database.kind === 'pglite') {
-    await migratePglite(database.db as unknown as Parameters<typeof migratePglite>[0], { migrationsFolder });
-  } else {
-    await migratePg(database.db as unknown as Parameters<typeof migratePg>[0], { migrationsFolder });
+/** The advisory lock that instances starting at once on one server take in turn to migrate. */
+export const MIGRATION_LOCK_KEY = 7_302_041;
+
+/**
+ * Instances started at once on one server would each find the same migrations pending and apply
+ * them twice (the second failing halfway). Each takes the lock on a connection of its own and
+ * migrates on that connection; the next finds nothing left to apply.
+ */
+async function migrateUnderLock(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await migratePg(drizzlePg({ client }), { migrationsFolder });
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    client.release();
   }
+}
+
+/** Applies the migrations not yet applied; on a server, one instance at a time. */
+export async function migrateDatabase(database: Database): Promise<void> {
+  await database.migrate();
 }
 
 /** Runs raw SQL and returns its rows, the same on PGlite and node-postgres. */
