@@ -75,7 +75,8 @@ type Row = {
   total: number;
 };
 
-const EARTH_RADIUS_KM = 6371.0088;
+/** The mean Earth radius (6,371.0088 km) × π / 180. */
+const KM_PER_DEGREE = 111.19508;
 /** A number as a double: left to itself, `$1 * 2` would make PostgreSQL read the parameter as an integer. */
 const float = (value: number): SQL => sql`${value}::float8`;
 const textArray = (values: readonly string[]): SQL => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
@@ -108,13 +109,17 @@ function filterConditions(filters: MapFilters): SQL[] {
   return conditions;
 }
 
-/** Great-circle distance in km from the place to the site's public position (haversine). */
+/**
+ * The distance in km from the place to the site's public position, on the plane tangent at their
+ * mean latitude: within a few metres of the great-circle distance up to 50 km, for one cosine per
+ * row instead of haversine's five trigonometric calls (which took half the scan's time on PGlite).
+ */
 function distanceFrom(place: Place): SQL {
   const { latitude, longitude } = place;
-  return sql`${float(EARTH_RADIUS_KM)} * 2 * asin(sqrt(
-    power(sin(radians(i.public_latitude - ${float(latitude)}) / 2), 2)
-    + cos(radians(${float(latitude)})) * cos(radians(i.public_latitude)) * power(sin(radians(i.public_longitude - ${float(longitude)}) / 2), 2)
-  ))`;
+  return sql`${float(KM_PER_DEGREE)} * sqrt(
+    power(i.public_latitude - ${float(latitude)}, 2)
+    + power((i.public_longitude - ${float(longitude)}) * cos(radians((i.public_latitude + ${float(latitude)}) / 2)), 2)
+  )`;
 }
 
 /**
