@@ -7,6 +7,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
+import { databaseRateLimitStore } from './platform/ratelimit/store.js';
 import fastifyStatic from '@fastify/static';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -151,7 +152,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hsts: config.cookieSecure,
     referrerPolicy: { policy: 'same-origin' },
   });
-  await app.register(rateLimit, { global: false });
+  // Counted in the database: every instance behind the load balancer sees the same hits.
+  await app.register(rateLimit, { global: false, store: databaseRateLimitStore(database.db, config.secret) });
   await app.register(fastifyStatic, {
     root: path.join(root, 'node_modules/qc-trousse-sdg/dist'),
     prefix: '/static/sdg/',
