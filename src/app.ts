@@ -8,6 +8,8 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { databaseRateLimitStore } from './platform/ratelimit/store.js';
+import { createMetrics } from './platform/metrics/metrics.js';
+import { registerMetricsRoute } from './platform/metrics/routes.js';
 import fastifyStatic from '@fastify/static';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -101,9 +103,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('config', config);
   app.decorate('db', database.db);
   app.decorate('devMailbox', transport === mailboxTransport && config.NODE_ENV !== 'production');
+  const metrics = createMetrics(database);
   app.decorate(
     'outbox',
-    startOutboxWorker(database.db, transport, app.log, { intervalMs: options.outboxIntervalMs ?? 5000 }),
+    startOutboxWorker(database.db, transport, app.log, { intervalMs: options.outboxIntervalMs ?? 5000, onFailure: metrics.jobFailed }),
   );
   app.decorate('files', options.files ?? localFileStore(path.resolve(config.DATA_DIR, 'files')));
   app.decorate('geocoder', options.geocoder ?? gazetteerGeocoder(database.db));
@@ -119,6 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: config.publicUrl,
     intervalMs: options.interestIntervalMs ?? 3_600_000,
     afterRun: () => app.outbox.nudge(),
+    onFailure: () => metrics.jobFailed('portal.interest_reminders'),
   });
   app.addHook('onClose', async () => {
     await interestReminders.stop();
@@ -180,21 +184,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onResponse', async (request, reply) => {
     // One line per request, with the route pattern rather than the URL: URLs can carry tokens.
-    request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request',
-    );
+    const route = request.routeOptions.url ?? 'unmatched';
+    request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
   app.addHook('preValidation', async (request) => checkCsrf(config.secret, request));
 
   registerErrorHandling(app);
   await registerIdentity(app);
   registerPlatformRoutes(app, database);
+  registerMetricsRoute(app, metrics, config.METRICS_TOKEN);
   registerHome(app);
   registerEnterprises(app);
   registerEnterpriseMembers(app);

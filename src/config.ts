@@ -36,6 +36,8 @@ const configSchema = z.object({
     .string()
     .regex(/^(none|https?:\/\/[^\s'";]+\{z\}[^\s'";]*)$/, 'must be none or an http(s) URL with {z}, {x} and {y}')
     .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  /** The bearer token Prometheus sends to read /metrics; without it, /metrics does not exist. */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   /** The tiles' attribution, as their licence asks (shown on the map). */
   MAP_TILE_ATTRIBUTION: z.string().min(1).max(300).default('© OpenStreetMap'),
 });

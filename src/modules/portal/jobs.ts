@@ -10,7 +10,7 @@ export type PeriodicJob = { runNow(): Promise<void>; stop(): Promise<void> };
  * both). Every instance may run it: each family is claimed by an update, so a family is mailed
  * once however many instances run. Mails go through the outbox, so the next drain sends them.
  */
-export function startInterestReminders(db: Db, log: Logger, options: { publicUrl: string; intervalMs: number; afterRun?: () => void }): PeriodicJob {
+export function startInterestReminders(db: Db, log: Logger, options: { publicUrl: string; intervalMs: number; afterRun?: () => void; onFailure?: () => void }): PeriodicJob {
   let running: Promise<void> | null = null;
   let stopped = false;
   const runNow = (): Promise<void> => {
@@ -21,7 +21,10 @@ export function startInterestReminders(db: Db, log: Logger, options: { publicUrl
           options.afterRun?.();
         }
       })
-      .catch((error: unknown) => log.error({ errName: (error as Error).name }, 'family interest reminders failed'))
+      .catch((error: unknown) => {
+        log.error({ errName: (error as Error).name }, 'family interest reminders failed');
+        options.onFailure?.();
+      })
       .finally(() => {
         running = null;
       });

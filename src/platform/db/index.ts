@@ -18,6 +18,8 @@ export type Database = {
   kind: 'pglite' | 'postgres';
   /** Applies the migrations not yet applied; see migrateDatabase. */
   migrate(): Promise<void>;
+  /** The server connections of this process (for /metrics); null on PGlite. */
+  poolStats(): { total: number; idle: number; waiting: number } | null;
   close(): Promise<void>;
 };
 
@@ -37,7 +39,13 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // A broken idle connection must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
     const db = drizzlePg({ client: pool }) as unknown as Db;
-    return { db, kind: 'postgres', migrate: () => migrateUnderLock(pool), close: () => pool.end() };
+    return {
+      db,
+      kind: 'postgres',
+      migrate: () => migrateUnderLock(pool),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      close: () => pool.end(),
+    };
   }
   const release = options.kind === 'pglite' && options.lock !== false ? lockDataDir(options.dataDir) : () => {};
   try {
@@ -50,6 +58,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       db,
       kind: 'pglite',
       migrate: () => migratePglite(db as unknown as Parameters<typeof migratePglite>[0], { migrationsFolder }),
+      poolStats: () => null,
       close: async () => {
         await client.close();
         release();

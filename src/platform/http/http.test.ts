@@ -287,7 +287,7 @@ describe('/readyz', () => {
         throw new Error('connection refused');
       },
     } as unknown as Db;
-    registerPlatformRoutes(app, { db: failing, kind: 'postgres', migrate: async () => {}, close: async () => {} });
+    registerPlatformRoutes(app, { db: failing, kind: 'postgres', migrate: async () => {}, poolStats: () => null, close: async () => {} });
     try {
       const response = await app.inject({ url: '/readyz' });
       assert.equal(response.statusCode, 503);

@@ -49,7 +49,7 @@ export function startOutboxWorker(
   db: Db,
   transport: MailTransport,
   log: Logger,
-  options: { intervalMs: number; batchSize?: number } = { intervalMs: 5000 },
+  options: { intervalMs: number; batchSize?: number; onFailure?: (job: 'outbox.delivery' | 'outbox.batch') => void } = { intervalMs: 5000 },
 ): OutboxWorker {
   let running: Promise<number> | null = null;
   let stopped = false;
@@ -64,6 +64,7 @@ export function startOutboxWorker(
         // The server's answer may quote the address: it is kept in the outbox row, not in the log.
         const code = (error as { responseCode?: number }).responseCode ?? null;
         log.warn({ mailId: row.id, responseCode: code }, 'mail delivery failed');
+        options.onFailure?.('outbox.delivery');
         await markFailed(db, row, (error as Error).message);
       }
     }
@@ -75,6 +76,7 @@ export function startOutboxWorker(
       running = runBatch()
         .catch((error: unknown) => {
           log.error({ errName: (error as Error).name }, 'outbox worker error');
+          options.onFailure?.('outbox.batch');
           return 0;
         })
         .finally(() => {
