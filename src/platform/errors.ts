@@ -29,6 +29,19 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * A stored document whose body is gone or no longer matches the checksum recorded at upload: it
+ * is never served. The ids go to the error log (no personal data) for the team to restore it.
+ */
+export class DamagedDocumentError extends AppError {
+  constructor(
+    readonly storedFileId: string,
+    readonly reason: 'missing' | 'altered',
+  ) {
+    super(500, 'error.damagedDocument');
+  }
+}
+
 export type FieldErrors = Record<string, MessageKey>;
 
 /** Input that a form can show next to its fields. */

@@ -195,10 +195,7 @@ export function registerVerification(app: FastifyInstance): void {
   r.get('/agent/inscriptions/:id/documents/:documentId', { schema: { params: idParams.extend(documentParams.shape) } }, async (request, reply) => {
     if (!signedIn(request, reply)) return reply;
     const opened = await openEnrolmentDocument(db, request.ctx, store, request.params.documentId);
-    if (opened.enrolmentId !== request.params.id) {
-      opened.body.destroy();
-      throw new AppError(404, 'error.notFound');
-    }
+    if (opened.enrolmentId !== request.params.id) throw new AppError(404, 'error.notFound');
     return sendDocument(reply, opened);
   });
 

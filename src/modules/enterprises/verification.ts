@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
 import { agentWithRole } from '../identity/agents.js';
@@ -6,7 +5,7 @@ import { action, authorize, can, isSignedIn, type Rule } from '../../platform/au
 import type { Ctx } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
-import { deleteStoredFileRow, findStoredFile, savePdfUpload, type StoredFile, type UploadSource } from '../../platform/files/service.js';
+import { deleteStoredFileRow, findStoredFile, readVerifiedBody, savePdfUpload, type StoredFile, type UploadSource } from '../../platform/files/service.js';
 import type { FileStore } from '../../platform/files/store.js';
 import { isLang, type MessageKey } from '../../platform/i18n/index.js';
 import { composeMail } from '../../platform/outbox/compose.js';
@@ -251,7 +250,7 @@ export async function deleteEnrolmentDocument(db: Db, ctx: Ctx, store: FileStore
   if (key) await store.delete(key);
 }
 
-export type OpenedDocument = { file: StoredFile; kind: DocumentKind; enrolmentId: string; enrolmentNumber: string; body: Readable };
+export type OpenedDocument = { file: StoredFile; kind: DocumentKind; enrolmentId: string; enrolmentNumber: string; body: Buffer };
 
 /** A document's body, for the enterprise's own members and for agents; an agent's view is audited. */
 export async function openEnrolmentDocument(db: Db, ctx: Ctx, store: FileStore, documentId: string): Promise<OpenedDocument> {
@@ -273,7 +272,7 @@ export async function openEnrolmentDocument(db: Db, ctx: Ctx, store: FileStore, 
       recordAudit(tx, ctx, { action: 'enrolment.document-viewed', subjectType: 'enrolment', subjectId: row.doc.enrolmentId, details: { documentId } }),
     );
   }
-  return { file, kind: row.doc.kind, enrolmentId: row.doc.enrolmentId, enrolmentNumber: row.number, body: store.get(file.storageKey) };
+  return { file, kind: row.doc.kind, enrolmentId: row.doc.enrolmentId, enrolmentNumber: row.number, body: await readVerifiedBody(store, file) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { createTestAccount, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
 import { buildTestApp, type TestApp, type TestClient } from '../../platform/testing/app.js';
 import { referenceYearOf, todayInQuebec, workingDaysOf } from '../childcare/dates.js';
-import { request } from '../requests/schema.js';
+import { request, requestDocument } from '../requests/schema.js';
+import { storedFile } from '../../platform/files/schema.js';
 import { loadRequest } from '../requests/service.js';
 import { mesProgram } from './program.js';
 import { mesRoutes } from './routes.js';
@@ -207,6 +210,41 @@ describe('the provider’s flow through the pages', () => {
     const deleted = await client.post(`/entreprise/mes/demandes/${requestId}/supprimer`, { confirm: 'oui' });
     assert.equal(deleted.headers.location, '/entreprise/mes/listes/brouillons?fait=supprimee');
     assert.equal((await t.db.select().from(request).where(eq(request.id, requestId))).length, 0);
+  });
+});
+
+describe('a damaged document', () => {
+  test('a body altered or removed on disk is never served: a message in the person’s language instead', async () => {
+    const writer = await mesUser(t.db, e, ['sign'], 'Archiviste');
+    const child = await createChild(t.db, [e.siteIds[0] ?? ''], { lastName: 'Archivée' });
+    const { requestId: id } = await createMesRequest(t.db, enterpriseCtx(writer), e.enterpriseId, { childId: child.id, installationId: e.siteIds[0] ?? '', type: 'new', creationKey: randomUUID() });
+    const owner = await signedIn(writer);
+    await owner.get(`/entreprise/mes/demandes/${id}/modifier?etape=documents`);
+    const pdf = await samplePdf();
+    assert.equal((await owner.postMultipart(`/entreprise/mes/demandes/${id}/documents`, { documentType: 'integration_plan' }, { name: 'file', filename: 'plan.pdf', content: pdf })).statusCode, 303);
+    const [doc] = (await loadRequest(t.db, enterpriseCtx(writer), mesProgram, id)).documents;
+    assert.ok(doc);
+    const url = `/entreprise/mes/demandes/${id}/documents/${doc.id}`;
+    const served = await owner.get(url);
+    assert.equal(served.headers['content-type'], 'application/pdf');
+
+    const [row] = await t.db.select().from(storedFile).innerJoin(requestDocument, eq(requestDocument.fileId, storedFile.id)).where(eq(requestDocument.id, doc.id));
+    assert.ok(row);
+    const onDisk = path.join(t.config.DATA_DIR, 'files', row.stored_file.storageKey);
+    const altered = Buffer.from(pdf);
+    altered[altered.length - 10] = (altered[altered.length - 10] ?? 0) ^ 1;
+    fs.writeFileSync(onDisk, altered);
+    for (const lang of ['fr', 'en'] as const) {
+      // The page's language is the person's choice (the header's link), kept in a cookie.
+      await owner.get(`/langue?l=${lang}`);
+      const refused = await owner.get(url);
+      assert.equal(refused.statusCode, 500);
+      assert.match(String(refused.headers['content-type']), /text\/html/);
+      assert.ok(!refused.body.includes('%PDF-'), 'nothing of the body');
+      assert.ok(refused.body.includes(lang === 'fr' ? 'son contenu est introuvable ou ne correspond plus' : 'its content is missing or no longer matches'), lang);
+    }
+    fs.rmSync(onDisk);
+    assert.equal((await owner.get(url)).statusCode, 500, 'a missing body too');
   });
 });
 

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { recordAudit, type AuditEntry } from '../../platform/audit/service.js';
 import { action, authorize, can, isSignedIn } from '../../platform/authz.js';
@@ -6,7 +5,7 @@ import type { Ctx, SignedInActor } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, FieldValidationError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
 import { storedFile } from '../../platform/files/schema.js';
-import { deleteStoredFileRow, savePdfUpload, type UploadSource } from '../../platform/files/service.js';
+import { deleteStoredFileRow, readVerifiedBody, savePdfUpload, type UploadSource } from '../../platform/files/service.js';
 import type { FileStore } from '../../platform/files/store.js';
 import { formatDateTime, formatIsoDay } from '../../platform/i18n/format.js';
 import { isLang, translate, type Lang, type MessageKey, type Params } from '../../platform/i18n/index.js';
@@ -581,18 +580,18 @@ export async function openDocument(
   program: ProgramDefinition,
   requestId: string,
   documentId: string,
-): Promise<{ name: string; size: number; body: Readable }> {
+): Promise<{ name: string; size: number; body: Buffer }> {
   const row = await findRequest(db, program, requestId);
   await authorizeOn(db, ctx, program, 'read', row);
   assertUuid(documentId);
   const [doc] = await db
-    .select({ name: storedFile.originalName, size: storedFile.size, key: storedFile.storageKey })
+    .select({ id: storedFile.id, name: storedFile.originalName, size: storedFile.size, storageKey: storedFile.storageKey, sha256: storedFile.sha256 })
     .from(requestDocument)
     .innerJoin(storedFile, eq(storedFile.id, requestDocument.fileId))
     .where(and(eq(requestDocument.id, documentId), eq(requestDocument.requestId, row.id)));
   if (!doc) throw new NotFoundError();
   await transaction(db, (tx) => auditRequest(tx, ctx, row, 'request.documentRead', { documentId }));
-  return { name: doc.name, size: doc.size, body: settings.fileStore.get(doc.key) };
+  return { name: doc.name, size: doc.size, body: await readVerifiedBody(settings.fileStore, doc) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,7 +10,8 @@ import { count } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
 import { buildTestApp, type TestApp } from '../testing/app.js';
 import { storedFile } from './schema.js';
-import { cleanFileName, deleteStoredFileRow, pdfStructureProblem, savePdfUpload, UploadRejected, type UploadSource } from './service.js';
+import { cleanFileName, deleteStoredFileRow, pdfStructureProblem, readVerifiedBody, savePdfUpload, UploadRejected, type UploadSource } from './service.js';
+import { DamagedDocumentError } from '../errors.js';
 import { localFileStore, type FileStore } from './store.js';
 
 let t: TestApp;
@@ -238,5 +239,27 @@ describe('the app’s file store and upload settings', () => {
   test('test apps keep files in a temporary DATA_DIR of their own', () => {
     assert.notEqual(path.resolve(t.config.DATA_DIR), path.resolve('./data'));
     assert.equal(t.config.UPLOAD_MAX_BYTES, 10 * 1024 * 1024);
+  });
+});
+
+describe('reading a stored body back', () => {
+  test('the body is served only when its size and SHA-256 are those recorded: altered, cut, lengthened or missing is DamagedDocumentError', async () => {
+    const file = await savePdfUpload(t.db, store, chunks(PDF), { originalName: 'piece.pdf', maxBytes: 1024 }, async (_tx, row) => row);
+    assert.deepEqual(await readVerifiedBody(store, file), PDF);
+    const onDisk = path.join(root, file.storageKey);
+    const flipped = Buffer.from(PDF);
+    flipped[12] = (flipped[12] ?? 0) ^ 1;
+    const cases: Array<[string, Buffer | null, 'altered' | 'missing']> = [
+      ['one byte changed', flipped, 'altered'],
+      ['cut short', PDF.subarray(0, PDF.length - 1), 'altered'],
+      ['lengthened', Buffer.concat([PDF, Buffer.from('x')]), 'altered'],
+      ['removed', null, 'missing'],
+    ];
+    for (const [label, body, reason] of cases) {
+      if (body) writeFileSync(onDisk, body);
+      else rmSync(onDisk);
+      await assert.rejects(readVerifiedBody(store, file), (error: unknown) => error instanceof DamagedDocumentError && error.reason === reason && error.storedFileId === file.id, label);
+    }
+    await deleteStoredFileRow(t.db, file.id);
   });
 });

@@ -3,7 +3,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
 import { transaction, type Db } from '../db/index.js';
-import { AppError } from '../errors.js';
+import { AppError, DamagedDocumentError } from '../errors.js';
 import type { MessageKey } from '../i18n/index.js';
 import { storedFile } from './schema.js';
 import type { FileStore } from './store.js';
@@ -195,4 +195,30 @@ export async function findStoredFile(db: Db, id: string): Promise<StoredFile | u
 export async function deleteStoredFileRow(tx: Db, id: string): Promise<string | null> {
   const [row] = await tx.delete(storedFile).where(eq(storedFile.id, id)).returning({ key: storedFile.storageKey });
   return row?.key ?? null;
+}
+
+/**
+ * A stored document's body, read whole and checked against the size and SHA-256 recorded at
+ * upload: a body that is missing or altered throws DamagedDocumentError and is never served.
+ */
+export async function readVerifiedBody(store: FileStore, file: Pick<StoredFile, 'id' | 'storageKey' | 'size' | 'sha256'>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const hash = createHash('sha256');
+  let total = 0;
+  try {
+    for await (const chunk of store.get(file.storageKey)) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      total += buffer.length;
+      // Longer than recorded is altered already: no need to read the rest into memory.
+      if (total > file.size) throw new DamagedDocumentError(file.id, 'altered');
+      hash.update(buffer);
+      chunks.push(buffer);
+    }
+  } catch (error) {
+    if (error instanceof DamagedDocumentError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DamagedDocumentError(file.id, 'missing');
+    throw error;
+  }
+  if (total !== file.size || hash.digest('hex') !== file.sha256) throw new DamagedDocumentError(file.id, 'altered');
+  return Buffer.concat(chunks);
 }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, FieldValidationError } from '../errors.js';
+import { AppError, DamagedDocumentError, FieldValidationError } from '../errors.js';
 import { translate, type MessageKey } from '../i18n/index.js';
 import { sendPage, viewContext } from './render.js';
 
@@ -59,7 +59,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     const problem = problemOf(error);
     if (problem.status >= 500) {
-      request.log.error({ errName: error.name, errCode: (error as FastifyError).code, stack: error.stack?.split('\n').slice(1).join('\n') }, 'request failed');
+      const damaged = error instanceof DamagedDocumentError ? { storedFileId: error.storedFileId, reason: error.reason } : {};
+      request.log.error({ errName: error.name, errCode: (error as FastifyError).code, ...damaged, stack: error.stack?.split('\n').slice(1).join('\n') }, 'request failed');
     }
     return sendProblem(request, reply, problem, error);
   });

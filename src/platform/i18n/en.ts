@@ -65,6 +65,7 @@ export const en: Record<MessageKey, string> = {
   'error.mediaType': 'The format of the data sent is not accepted.',
   'error.tooMany': 'Too many attempts in a short time. Wait a minute, then try again.',
   'error.tooMany.title': 'Too many attempts',
+  'error.damagedDocument': 'This document cannot be shown: its content is missing or no longer matches what was uploaded. The incident is reported to the technical team, who will restore it from the backups. Try again later or contact support.',
   'error.server': 'An unexpected error occurred. No data was lost: try again in a few moments.',
   'error.server.title': 'System error',
   'error.unavailable.title': 'Service unavailable',

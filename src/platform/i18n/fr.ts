@@ -68,6 +68,7 @@ export const fr = {
   'error.mediaType': 'Le format des données envoyées n’est pas accepté.',
   'error.tooMany': 'Trop de tentatives en peu de temps. Attendez une minute, puis réessayez.',
   'error.tooMany.title': 'Trop de tentatives',
+  'error.damagedDocument': 'Ce document ne peut pas être affiché : son contenu est introuvable ou ne correspond plus à celui qui a été déposé. L’incident est signalé à l’équipe technique, qui le restaurera à partir des sauvegardes. Réessayez plus tard ou communiquez avec le soutien.',
   'error.server': 'Une erreur imprévue est survenue. Aucune donnée n’a été perdue : réessayez dans quelques instants.',
   'error.server.title': 'Erreur du système',
   'error.unavailable.title': 'Service indisponible',
