@@ -34,7 +34,7 @@ import { registerRegistry } from './modules/access/registry-routes.js';
 import { registerAid } from './modules/aid/routes.js';
 import { startInterestReminders } from './modules/portal/jobs.js';
 import { registerPortal } from './modules/portal/routes.js';
-import { localFileStore, type FileStore } from './platform/files/store.js';
+import { configuredFileStore, type FileStore } from './platform/files/store.js';
 import { gazetteerGeocoder, type Geocoder } from './modules/places/geocoder.js';
 
 declare module 'fastify' {
@@ -108,7 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     'outbox',
     startOutboxWorker(database.db, transport, app.log, { intervalMs: options.outboxIntervalMs ?? 5000, onFailure: metrics.jobFailed }),
   );
-  app.decorate('files', options.files ?? localFileStore(path.resolve(config.DATA_DIR, 'files')));
+  app.decorate('files', options.files ?? configuredFileStore(config));
   app.decorate('geocoder', options.geocoder ?? gazetteerGeocoder(database.db));
   const routeList: string[] = [];
   app.decorate('routeList', routeList);

@@ -36,6 +36,12 @@ const configSchema = z.object({
     .string()
     .regex(/^(none|https?:\/\/[^\s'";]+\{z\}[^\s'";]*)$/, 'must be none or an http(s) URL with {z}, {x} and {y}')
     .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  /** S3-compatible object storage for the documents' bodies instead of DATA_DIR/files (all five or none but the region). */
+  S3_URL: z.url().regex(/^https?:\/\//, 'must be an http(s) URL').optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** The bearer token Prometheus sends to read /metrics; without it, /metrics does not exist. */
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   /** The tiles' attribution, as their licence asks (shown on the map). */
@@ -85,6 +91,13 @@ export function parseConfig(
   if (missing.length > 0) {
     throw new ConfigError(
       `Configuration invalide / invalid configuration:\n${missing.map((name) => `  ${name}: required in production / obligatoire en production`).join('\n')}`,
+    );
+  }
+  const s3 = ['S3_URL', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+  const s3Missing = s3.some((name) => values[name]) ? s3.filter((name) => !values[name]) : [];
+  if (s3Missing.length > 0) {
+    throw new ConfigError(
+      `Configuration invalide / invalid configuration:\n${s3Missing.map((name) => `  ${name}: required with the other S3_ settings / obligatoire avec les autres réglages S3_`).join('\n')}`,
     );
   }
   const publicUrl = values.PUBLIC_URL ?? `http://localhost:${values.PORT}`;

@@ -128,6 +128,7 @@ describe('invalid settings', () => {
     [{ PORT: '70000' }, /PORT/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
     [{ SMTP_URL: 'http://mail.example' }, /SMTP_URL/],
+    [{ S3_URL: 'http://127.0.0.1:9000' }, /S3_BUCKET: required with the other S3_ settings/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ SECRET: 'too-short' }, /SECRET/],
     [{ NODE_ENV: 'production' }, /SECRET/],

@@ -4,7 +4,7 @@ import { buildApp } from './app.js';
 import { loadDemoDataIfEmpty } from './demo.js';
 import { DataDirLockedError } from './platform/db/lock.js';
 import { migrateDatabase, openDatabase } from './platform/db/index.js';
-import { localFileStore } from './platform/files/store.js';
+import { configuredFileStore } from './platform/files/store.js';
 import { demoLogins, DEMO_PASSWORD } from './modules/identity/demo.js';
 import { demoRegistryLines } from './modules/enterprises/demo.js';
 import { registryDemoLines } from './modules/access/registry-demo.js';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   }
   await migrateDatabase(database);
   // One store for the demo's documents and the app's uploads.
-  const files = localFileStore(path.resolve(config.DATA_DIR, 'files'));
+  const files = configuredFileStore(config);
   const loaded = config.DEMO_DATA ? await loadDemoDataIfEmpty(database.db, config, files) : null;
 
   const app = await buildApp({ config, database, files });

@@ -4,10 +4,12 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Config } from '../../config.js';
+import { s3FileStore } from './s3-store.js';
 
 /**
- * Where file bodies live. The local-directory implementation is the default; an S3-compatible one
- * can take its place behind this interface (keys are opaque, flat-safe strings).
+ * Where file bodies live: a local directory by default, or an S3-compatible bucket (s3-store.ts)
+ * when S3_URL is set. Keys are opaque, flat-safe strings.
  */
 export type FileStore = {
   /** Writes the stream under a new key; on any error nothing is left behind. */
@@ -48,4 +50,12 @@ export function localFileStore(root: string): FileStore {
       await rm(pathOf(key), { force: true });
     },
   };
+}
+
+/** The store the settings choose: the S3 bucket when S3_URL is set, else DATA_DIR/files. */
+export function configuredFileStore(config: Config): FileStore {
+  if (config.S3_URL && config.S3_BUCKET && config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY) {
+    return s3FileStore({ url: config.S3_URL, bucket: config.S3_BUCKET, region: config.S3_REGION, accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY });
+  }
+  return localFileStore(path.resolve(config.DATA_DIR, 'files'));
 }
