@@ -58,6 +58,9 @@ export type Config = Omit<z.infer<typeof configSchema>, 'DEMO_DATA'> & {
   publicUrl: string;
 };
 
+/** The names of every setting (environment variable). */
+export const configVariables = Object.keys(configSchema.shape) as (keyof typeof configSchema.shape)[];
+
 export type ConfigInput = Partial<Record<keyof z.input<typeof configSchema>, string>>;
 
 export class ConfigError extends Error {}

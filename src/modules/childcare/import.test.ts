@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { auditEvent } from '../../platform/audit/schema.js';
 import { systemCtx } from '../../platform/context.js';
 import type { Database, Db } from '../../platform/db/index.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
+import { runCli } from '../../platform/testing/cli.js';
 import { childcareColumns, formatImportError, importChildcare, parseChildcareCsv, parseChildcareFile, type ChildcareColumn, type ImportError, type ImportResult, type ParsedChildcareFile } from './import.js';
 import { child, childAttendance, installation, integrationAllowance, mesFunding } from './schema.js';
 import { findChildrenForEnterprise, findServiceByPermit, hasIntegrationAllowance, mesFundingHistory, sitesHeldBy, sitesOfEnterprise } from './service.js';
@@ -256,14 +256,7 @@ describe('npm run childcare:import', { timeout: 120_000 }, () => {
     try {
       const file = path.join(dir, 'bad.csv');
       fs.writeFileSync(file, csv(service({ neq: '1' }), kid({ birth_date: 'hier' })));
-      const env = { ...process.env, DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '', NODE_ENV: 'development' };
-      const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/modules/childcare/import-cli.ts', file], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stderr }));
-      });
+      const { code, stderr } = await runCli('src/modules/childcare/import-cli.ts', [file], { DATA_DIR: path.join(dir, 'data') });
       assert.equal(code, 1, stderr);
       assert.match(stderr, /2 erreur\(s\), rien n'a été importé/);
       assert.match(stderr, /Ligne 2, colonne « neq »/);

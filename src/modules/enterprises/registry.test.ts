@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
@@ -13,6 +12,7 @@ import { openDatabase, transaction, type Database, type Db } from '../../platfor
 import { lockDataDir } from '../../platform/db/lock.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
 import { TEST_SECRET } from '../../platform/testing/app.js';
+import { runCli, type CliResult } from '../../platform/testing/cli.js';
 import { demoEnterprises, demoRegistryLines, seedEnterprisesDemo } from './demo.js';
 import { decodeCsvBytes, importRegistry, importRegistryRecords, parseCsv, parseRegistryCsv, registryColumns, type ImportResult } from './import.js';
 import { localRegistry, type RegistryRecord } from './registry.js';
@@ -521,25 +521,10 @@ describe('localRegistry().matchesSecret', { timeout: 60_000 }, () => {
 
 // ---------------------------------------------------------------------------------------------
 
-const CONFIG_VARIABLES = ['NODE_ENV', 'HOST', 'PORT', 'PUBLIC_URL', 'DATA_DIR', 'DATABASE_URL', 'SECRET', 'SMTP_URL', 'MAIL_FROM', 'LOG_LEVEL', 'TRUST_PROXY', 'COOKIE_SECURE', 'LOGIN_RATE_LIMIT_PER_MINUTE', 'AUTH_FAILURE_DELAY_MS', 'DEMO_DATA'];
 const CLI_SECRET = 'cli-test-secret-that-is-long-enough-0123456789';
 
-function runImportCli(file: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of CONFIG_VARIABLES) delete base[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/modules/enterprises/import-cli.ts', file], {
-      cwd: root,
-      env: { ...base, NODE_ENV: 'development', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runImportCli(file: string, env: Record<string, string>): Promise<CliResult> {
+  return runCli('src/modules/enterprises/import-cli.ts', [file], env);
 }
 
 async function withDataDir<T>(dataDir: string, work: (db: Db) => Promise<T>): Promise<T> {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,20 +13,10 @@ import { localFileStore } from '../files/store.js';
 import { storedFile } from '../files/schema.js';
 import { secretFromDataDir } from '../secret.js';
 import { testConfig } from '../testing/app.js';
+import { runCli, type CliResult } from '../testing/cli.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-
-function run(mode: 'backup' | 'restore', file: string, dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'development' };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/platform/backup/cli.ts', mode, file], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(mode: 'backup' | 'restore', file: string, dataDir: string): Promise<CliResult> {
+  return runCli('src/platform/backup/cli.ts', [mode, file], { DATA_DIR: dataDir });
 }
 
 /** Every request, document (with its body's checksum) and audit event of a data directory. */
