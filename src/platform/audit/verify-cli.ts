@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseConfig, type Config } from '../../config.js';
+import { cliConfig, stop } from '../cli.js';
 import { openDatabase } from '../db/index.js';
 import { DataDirLockedError } from '../db/lock.js';
 import { verifyAuditChain, type ChainReport } from './service.js';
@@ -10,22 +10,11 @@ import { verifyAuditChain, type ChainReport } from './service.js';
  * the PGlite data in DATA_DIR) and names the first event that does not match. Exit 0 when intact,
  * 1 when broken, 2 when the database cannot be opened.
  */
-function cannotVerify(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
-
-let config: Config;
-try {
-  config = parseConfig(process.env, () => 'unused-by-audit-verification-000000000000');
-} catch (error) {
-  if (error instanceof ConfigError) cannotVerify(error.message);
-  throw error;
-}
+const config = cliConfig();
 // Opening a PGlite directory that holds no database would create an empty one: a wrong DATA_DIR
 // must not be reported as a broken log, nor leave a database behind.
 if (!config.DATABASE_URL && !fs.existsSync(path.join(config.DATA_DIR, 'pglite'))) {
-  cannotVerify(`Aucune base de données dans ${path.resolve(config.DATA_DIR)} (DATA_DIR). / No database in ${path.resolve(config.DATA_DIR)} (DATA_DIR).`);
+  stop(`Aucune base de données dans ${path.resolve(config.DATA_DIR)} (DATA_DIR). / No database in ${path.resolve(config.DATA_DIR)} (DATA_DIR).`);
 }
 let database;
 try {
@@ -41,7 +30,7 @@ try {
   report = await verifyAuditChain(database.db);
 } catch (error) {
   await database.close();
-  cannotVerify(`Cannot read the audit log: ${(error as Error).message}`);
+  stop(`Cannot read the audit log: ${(error as Error).message}`);
 }
 await database.close();
 if (report.ok) {

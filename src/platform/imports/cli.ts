@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseConfig, type Config } from '../../config.js';
+import type { Config } from '../../config.js';
+import { callerPath, cliConfig, stop } from '../cli.js';
 import { migrateDatabase, openDatabase, ping, type Database, type Db } from '../db/index.js';
 import { DataDirLockedError } from '../db/lock.js';
 import { secretFromDataDir } from '../secret.js';
@@ -25,11 +26,6 @@ export type CsvImport<Parsed, Problem> = {
 function reason(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   return cause instanceof Error ? cause.message : String(cause);
-}
-
-function stop(message: string): never {
-  console.error(message);
-  process.exit(2);
 }
 
 function reportErrors<Problem>(file: string, errors: Problem[], format: (problem: Problem) => string): never {
@@ -60,17 +56,9 @@ async function openConfigured(config: Config): Promise<Database> {
 export async function runCsvImportCli<Parsed, Problem>(spec: CsvImport<Parsed, Problem>): Promise<never> {
   const args = process.argv.slice(2).filter((arg) => arg !== '--');
   if (args.length !== 1 || !args[0]) stop(`Usage : npm run ${spec.script} FICHIER.csv / Usage: npm run ${spec.script} FILE.csv`);
-  // npm runs scripts from the package's directory; a relative path is the caller's.
-  const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), args[0]);
-
-  let config: Config;
-  try {
-    // The server's settings: its DATA_DIR, and its secret (the HMACs of identifiers depend on it).
-    config = parseConfig(process.env, secretFromDataDir);
-  } catch (error) {
-    if (error instanceof ConfigError) stop(error.message);
-    throw error;
-  }
+  const file = callerPath(args[0]);
+  // The server's settings: its DATA_DIR, and its secret (the HMACs of identifiers depend on it).
+  const config = cliConfig(secretFromDataDir);
 
   let bytes: Buffer;
   try {
