@@ -140,14 +140,14 @@ export async function savePdfUpload<T>(
   }
 }
 
-/** A stored body read back whole, at most `maxBytes` (what the upload was checked against). */
-async function readStored(store: FileStore, key: string, maxBytes: number): Promise<Uint8Array> {
+/** A stored body read back whole; past `maxBytes` it stops reading and throws `tooLong()`. */
+async function readStored(store: FileStore, key: string, maxBytes: number, tooLong: () => Error): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of store.get(key)) {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
     total += buffer.length;
-    if (total > maxBytes) throw new UploadRejected('tooLarge', maxBytes);
+    if (total > maxBytes) throw tooLong();
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);
@@ -157,7 +157,7 @@ async function readStored(store: FileStore, key: string, maxBytes: number): Prom
 async function inspectStored(store: FileStore, key: string, maxBytes: number): Promise<void> {
   let problem: 'encrypted' | 'broken' | null;
   try {
-    problem = await pdfStructureProblem(await readStored(store, key, maxBytes));
+    problem = await pdfStructureProblem(await readStored(store, key, maxBytes, () => new UploadRejected('tooLarge', maxBytes)));
   } catch (error) {
     await store.delete(key);
     throw error;
@@ -202,23 +202,14 @@ export async function deleteStoredFileRow(tx: Db, id: string): Promise<string | 
  * upload: a body that is missing or altered throws DamagedDocumentError and is never served.
  */
 export async function readVerifiedBody(store: FileStore, file: Pick<StoredFile, 'id' | 'storageKey' | 'size' | 'sha256'>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const hash = createHash('sha256');
-  let total = 0;
+  let body: Buffer;
   try {
-    for await (const chunk of store.get(file.storageKey)) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      total += buffer.length;
-      // Longer than recorded is altered already: no need to read the rest into memory.
-      if (total > file.size) throw new DamagedDocumentError(file.id, 'altered');
-      hash.update(buffer);
-      chunks.push(buffer);
-    }
+    // Longer than recorded is altered already: no need to read the rest into memory.
+    body = await readStored(store, file.storageKey, file.size, () => new DamagedDocumentError(file.id, 'altered'));
   } catch (error) {
-    if (error instanceof DamagedDocumentError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DamagedDocumentError(file.id, 'missing');
     throw error;
   }
-  if (total !== file.size || hash.digest('hex') !== file.sha256) throw new DamagedDocumentError(file.id, 'altered');
-  return Buffer.concat(chunks);
+  if (body.length !== file.size || createHash('sha256').update(body).digest('hex') !== file.sha256) throw new DamagedDocumentError(file.id, 'altered');
+  return body;
 }
