@@ -98,6 +98,13 @@ describe('the map search', () => {
     assert.ok(near.includes(publishedHome.siteId) && !near.includes(cpe.siteId));
     const one = await around('G5L', 1);
     assert.ok(!ids(one).includes(publishedHome.siteId));
+    // A site 4.998 km due west of the centre is inside a 5 km circle: the box the index narrows to must hold the whole circle.
+    const position = (await around('G5L', 10)).entries.find((e) => e.siteId === cpe.siteId)?.position;
+    assert.ok(position);
+    const dLongitude = 4.998 / (111.19508 * Math.cos((position.latitude * Math.PI) / 180));
+    const eastOfIt = { label: 'test', precision: 'postal_area' as const, latitude: position.latitude, longitude: position.longitude + dLongitude };
+    const edge = await searchMap(t.db, publicCtx, eastOfIt, 5, noFilters);
+    assert.equal(edge.entries.find((e) => e.siteId === cpe.siteId)?.distanceKm, 5);
   });
 
   test('filters: kind, subsidized, age group, days; periods and languages only where the sheet shows them', async () => {

@@ -130,8 +130,10 @@ function distanceFrom(place: Place): SQL {
  */
 function sitesWithin(place: Place, radiusKm: number, filters: MapFilters): SQL {
   const { latitude, longitude } = place;
-  const dLatitude = radiusKm / 110.574;
-  const dLongitude = radiusKm / (111.32 * Math.cos((latitude * Math.PI) / 180));
+  // The box holds the whole circle as distanceFrom measures it: a degree of longitude is shortest
+  // at the box's poleward edge, so its width is taken there.
+  const dLatitude = radiusKm / KM_PER_DEGREE;
+  const dLongitude = radiusKm / (KM_PER_DEGREE * Math.cos(((Math.abs(latitude) + dLatitude) * Math.PI) / 180));
   const conditions = [
     sql`i.public_latitude between ${float(latitude - dLatitude)} and ${float(latitude + dLatitude)}`,
     sql`i.public_longitude between ${float(longitude - dLongitude)} and ${float(longitude + dLongitude)}`,
@@ -153,10 +155,11 @@ function sitesWithin(place: Place, radiusKm: number, filters: MapFilters): SQL {
 /** The sites within `radiusKm` of the place that pass the filters, nearest first, a page at a time. */
 export async function searchMap(db: Db, ctx: Ctx, place: Place, radiusKm: number, filters: MapFilters, page = 1): Promise<MapSearch> {
   await authorize(db, ctx.actor, portalActions.readPublished, undefined);
+  const within = sitesWithin(place, radiusKm, filters);
   const rows = await queryRows<Row>(
     db,
     sql`
-      with within as materialized (${sitesWithin(place, radiusKm, filters)}),
+      with within as materialized (${within}),
       shown as (select id, distance from within order by distance, id limit ${MAP_PAGE_SIZE} offset ${(page - 1) * MAP_PAGE_SIZE})
       select i.id, ${kindOnMap} as kind, i.municipality, i.public_latitude as latitude, i.public_longitude as longitude, shown.distance,
              i.places_total, i.places_under_18_months, sh.published_at is not null as published,
@@ -176,7 +179,7 @@ export async function searchMap(db: Db, ctx: Ctx, place: Place, radiusKm: number
   // A page past the end has no row to carry the count: the page still says how many there are.
   const total =
     rows[0]?.total ??
-    (page > 1 ? ((await queryRows<{ total: number }>(db, sql`select count(*)::int as total from (${sitesWithin(place, radiusKm, filters)}) f`))[0]?.total ?? 0) : 0);
+    (page > 1 ? ((await queryRows<{ total: number }>(db, sql`select count(*)::int as total from (${within}) f`))[0]?.total ?? 0) : 0);
   return { place, radiusKm, filters, page, pageCount: Math.max(1, Math.ceil(total / MAP_PAGE_SIZE)), total, entries: rows.map(toEntry) };
 }
 
