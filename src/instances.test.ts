@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { ConfigInput } from './config.js';
 import { SESSION_COOKIE } from './modules/identity/test-support.js';
-import { createTestAccount, signInAs } from './platform/testing/accounts.js';
+import { createTestAccount, signInAs, tryPassword } from './platform/testing/accounts.js';
 import { buildTestApp, TestClient, type TestApp } from './platform/testing/app.js';
 import { enqueueMail, type OutboxRow } from './platform/outbox/service.js';
 import type { MailTransport } from './platform/outbox/worker.js';
@@ -33,11 +33,6 @@ async function twoInstances(config: ConfigInput = {}): Promise<Pair> {
       await a.close();
     },
   };
-}
-
-async function tryPassword(client: TestClient, identifier: string, password: string) {
-  await client.get('/connexion');
-  return client.post('/connexion', { identifier, password });
 }
 
 describe('two instances on one database', () => {

@@ -5,7 +5,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { sha256Hex } from '../../platform/crypto.js';
 import { translate } from '../../platform/i18n/index.js';
 import { buildTestApp, type TestApp, type TestClient } from '../../platform/testing/app.js';
-import { createTestAccount, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
+import { createTestAccount, signInAs, type TestAccount, tryPassword } from '../../platform/testing/accounts.js';
 import { accountToken } from './schema.js';
 import { verifyPassword } from './passwords.js';
 import {
@@ -33,11 +33,6 @@ before(async () => {
 after(async () => t.close());
 
 const NEW_PASSWORD = 'Nouvelle-phrase-de-passe-solide';
-
-async function tryPassword(client: TestClient, identifier: string, password: string) {
-  await client.get('/connexion');
-  return client.post('/connexion', { identifier, password });
-}
 
 describe('temporary password', () => {
   test('an enterprise user with a temporary password changes it after the second factor, before reaching the account page', async () => {

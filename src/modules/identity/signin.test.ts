@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { hmacHex } from '../../platform/crypto.js';
 import { formatDateTime } from '../../platform/i18n/format.js';
 import { buildTestApp, TEST_SECRET, type TestApp, type TestClient } from '../../platform/testing/app.js';
-import { createTestAccount, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
+import { createTestAccount, signInAs, type TestAccount, tryPassword } from '../../platform/testing/accounts.js';
 import { loginThrottle, session } from './schema.js';
 import { LOCK_AFTER_FAILURES } from './service.js';
 import {
@@ -32,11 +32,6 @@ function passwordThrottleKey(identifier: string): string {
 async function throttleOf(t: TestApp, identifier: string) {
   const [row] = await t.db.select().from(loginThrottle).where(eq(loginThrottle.identifierHash, passwordThrottleKey(identifier)));
   return row;
-}
-
-async function tryPassword(client: TestClient, identifier: string, password: string) {
-  await client.get('/connexion');
-  return client.post('/connexion', { identifier, password });
 }
 
 // One app and database for the whole file; every test uses its own accounts.

@@ -32,6 +32,19 @@ async function signedIn(who: TestAccount): Promise<TestClient> {
   return client;
 }
 
+/** A draft of enterprise e by a new user, with an integration plan sent through the page; `owner` is the writer signed in. */
+async function draftWithPlan(name: string, childLastName: string, pdf: Buffer) {
+  const writer = await mesUser(t.db, e, ['sign'], name);
+  const child = await createChild(t.db, [e.siteIds[0] ?? ''], { lastName: childLastName });
+  const { requestId: id } = await createMesRequest(t.db, enterpriseCtx(writer), e.enterpriseId, { childId: child.id, installationId: e.siteIds[0] ?? '', type: 'new', creationKey: randomUUID() });
+  const owner = await signedIn(writer);
+  await owner.get(`/entreprise/mes/demandes/${id}/modifier?etape=documents`);
+  assert.equal((await owner.postMultipart(`/entreprise/mes/demandes/${id}/documents`, { documentType: 'integration_plan' }, { name: 'file', filename: 'plan.pdf', content: pdf })).statusCode, 303);
+  const [doc] = (await loadRequest(t.db, enterpriseCtx(writer), mesProgram, id)).documents;
+  assert.ok(doc);
+  return { writer, child, id, owner, doc };
+}
+
 /** The version a field was loaded with, from its hidden input. */
 function versionOf(html: string, fieldId: string): string {
   const match = new RegExp(`name="version:${fieldId.replace('.', '\\.')}" value="(\\d+)"`).exec(html);
@@ -215,15 +228,8 @@ describe('the provider’s flow through the pages', () => {
 
 describe('a damaged document', () => {
   test('a body altered or removed on disk is never served: a message in the person’s language instead', async () => {
-    const writer = await mesUser(t.db, e, ['sign'], 'Archiviste');
-    const child = await createChild(t.db, [e.siteIds[0] ?? ''], { lastName: 'Archivée' });
-    const { requestId: id } = await createMesRequest(t.db, enterpriseCtx(writer), e.enterpriseId, { childId: child.id, installationId: e.siteIds[0] ?? '', type: 'new', creationKey: randomUUID() });
-    const owner = await signedIn(writer);
-    await owner.get(`/entreprise/mes/demandes/${id}/modifier?etape=documents`);
     const pdf = await samplePdf();
-    assert.equal((await owner.postMultipart(`/entreprise/mes/demandes/${id}/documents`, { documentType: 'integration_plan' }, { name: 'file', filename: 'plan.pdf', content: pdf })).statusCode, 303);
-    const [doc] = (await loadRequest(t.db, enterpriseCtx(writer), mesProgram, id)).documents;
-    assert.ok(doc);
+    const { id, owner, doc } = await draftWithPlan('Archiviste', 'Archivée', pdf);
     const url = `/entreprise/mes/demandes/${id}/documents/${doc.id}`;
     const served = await owner.get(url);
     assert.equal(served.headers['content-type'], 'application/pdf');
@@ -250,14 +256,7 @@ describe('a damaged document', () => {
 
 describe('authorization on every /entreprise/mes route', () => {
   test('another enterprise’s user, a user without MES rights, a citizen and an anonymous visitor are refused', async () => {
-    const writer = await mesUser(t.db, e, ['sign'], 'Propriétaire');
-    const child = await createChild(t.db, [e.siteIds[0] ?? ''], { lastName: 'Protégée' });
-    const { requestId: id } = await createMesRequest(t.db, enterpriseCtx(writer), e.enterpriseId, { childId: child.id, installationId: e.siteIds[0] ?? '', type: 'new', creationKey: randomUUID() });
-    const owner = await signedIn(writer);
-    await owner.get(`/entreprise/mes/demandes/${id}/modifier?etape=documents`);
-    assert.equal((await owner.postMultipart(`/entreprise/mes/demandes/${id}/documents`, { documentType: 'integration_plan' }, { name: 'file', filename: 'plan.pdf', content: await samplePdf() })).statusCode, 303);
-    const [doc] = (await loadRequest(t.db, enterpriseCtx(writer), mesProgram, id)).documents;
-    assert.ok(doc);
+    const { writer, child, id, doc } = await draftWithPlan('Propriétaire', 'Protégée', await samplePdf());
     const number = (await t.db.select().from(request).where(eq(request.id, id)))[0]?.number ?? '?';
 
     const b = await createMesEnterprise(t.db);

@@ -58,3 +58,9 @@ export async function signInAs(client: TestClient, who: TestAccount) {
   }
   return response;
 }
+
+/** One sign-in attempt with a password, from the sign-in page (its CSRF token), as a person makes it. */
+export async function tryPassword(client: TestClient, identifier: string, password: string) {
+  await client.get('/connexion');
+  return client.post('/connexion', { identifier, password });
+}
