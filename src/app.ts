@@ -6,8 +6,9 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { databaseRateLimitStore } from './platform/ratelimit/store.js';
+import { closeRateLimitRedis, connectRateLimitRedis, redisRateLimitStore } from './platform/ratelimit/redis-store.js';
 import { createMetrics } from './platform/metrics/metrics.js';
 import { registerMetricsRoute } from './platform/metrics/routes.js';
 import fastifyStatic from '@fastify/static';
@@ -83,6 +84,17 @@ function chooseTransport(config: Config): MailTransport {
   return mailboxTransport;
 }
 
+/**
+ * Where the rate-limit counters live, so that every instance behind the load balancer sees the same
+ * hits: Redis with REDIS_URL (its connection closes with the app), else the database.
+ */
+function rateLimitStore(app: FastifyInstance, config: Config, database: Database): FastifyRateLimitStoreCtor {
+  if (!config.REDIS_URL) return databaseRateLimitStore(database.db, config.secret);
+  const redis = connectRateLimitRedis(config.REDIS_URL, app.log);
+  app.addHook('onClose', () => closeRateLimitRedis(redis));
+  return redisRateLimitStore(redis, config.secret);
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const app = Fastify({
@@ -106,7 +118,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const metrics = createMetrics(database);
   app.decorate(
     'outbox',
-    startOutboxWorker(database.db, transport, app.log, { intervalMs: options.outboxIntervalMs ?? 5000, onFailure: metrics.jobFailed }),
+    startOutboxWorker(database.db, transport, app.log, { intervalMs: options.outboxIntervalMs ?? 5000, claimSeconds: config.OUTBOX_CLAIM_SECONDS, onFailure: metrics.jobFailed }),
   );
   app.decorate('files', options.files ?? configuredFileStore(config));
   app.decorate('geocoder', options.geocoder ?? gazetteerGeocoder(database.db));
@@ -156,8 +168,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hsts: config.cookieSecure,
     referrerPolicy: { policy: 'same-origin' },
   });
-  // Counted in the database: every instance behind the load balancer sees the same hits.
-  await app.register(rateLimit, { global: false, store: databaseRateLimitStore(database.db, config.secret) });
+  // Fail closed (skipOnError: false): when the counters cannot be reached, a limited route (sign-in,
+  // MFA, reset, registration, number guesses) answers 503 rather than let guesses through uncounted.
+  await app.register(rateLimit, { global: false, skipOnError: false, store: rateLimitStore(app, config, database) });
   await app.register(fastifyStatic, {
     root: path.join(root, 'node_modules/qc-trousse-sdg/dist'),
     prefix: '/static/sdg/',

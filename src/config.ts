@@ -26,6 +26,11 @@ const configSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   COOKIE_SECURE: booleanFlag.optional(),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** Where the rate-limit counters live instead of the database (shared by every instance). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
   AUTH_FAILURE_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   /** Largest uploaded file, in bytes (10 MiB). */
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
@@ -42,6 +47,8 @@ const configSchema = z.object({
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** How long an instance's claim on a mail it is sending holds: after a crash, another instance sends it when the claim expires. */
+  OUTBOX_CLAIM_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
   /** The bearer token Prometheus sends to read /metrics; without it, /metrics does not exist. */
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   /** The tiles' attribution, as their licence asks (shown on the map). */

@@ -9,11 +9,14 @@ import { createTestAccount, signInAs, tryPassword } from './platform/testing/acc
 import { buildTestApp, TestClient, type TestApp } from './platform/testing/app.js';
 import { enqueueMail, type OutboxRow } from './platform/outbox/service.js';
 import type { MailTransport } from './platform/outbox/worker.js';
+import { redisSkipReason, TEST_REDIS_URL } from './platform/ratelimit/redis-testing.js';
+import { rateLimitCounter } from './platform/ratelimit/schema.js';
 
 /**
  * Issue 9, item 1: two instances of the app on one database behave as one service. Here both run
- * in this process on the same database handle, so whatever one of them kept in its own memory
- * (sessions, counters, claims) would show as a difference between them.
+ * in this process on the same database handle (and, with REDIS_URL, each with its own connection
+ * to one Redis), so whatever one of them kept in its own memory (sessions, counters, claims) would
+ * show as a difference between them.
  */
 type Pair = { a: TestApp; b: FastifyInstance; sent: OutboxRow[]; close(): Promise<void> };
 
@@ -77,18 +80,37 @@ describe('two instances on one database', () => {
   });
 });
 
-describe('the sign-in rate limit across two instances', () => {
-  let pair: Pair;
-  before(async () => {
-    pair = await twoInstances({ LOGIN_RATE_LIMIT_PER_MINUTE: '4' });
-  });
-  after(async () => pair?.close());
+/**
+ * The counters in the database, or in a Redis both instances share (REDIS_URL). Other test files
+ * and runs use that Redis too and every injected request comes from 127.0.0.1: a secret of this
+ * run's own gives the counters names nobody else counts under.
+ */
+const counterPlaces: { where: string; config: ConfigInput; inDatabase: boolean; skip: string | false }[] = [
+  { where: 'in the database', config: {}, inDatabase: true, skip: false },
+  {
+    where: 'in Redis',
+    config: { REDIS_URL: TEST_REDIS_URL, SECRET: `instances-test-${randomUUID()}` },
+    inDatabase: false,
+    skip: await redisSkipReason(),
+  },
+];
 
-  test('the posts of one address are counted together: the fifth in the minute is refused, whichever instance gets it', async () => {
-    const clients = [pair.a.client(), new TestClient(pair.b)];
-    const statuses = [];
-    // A new identifier each time: the per-account lock stays out of it.
-    for (let i = 0; i < 6; i++) statuses.push((await tryPassword(clients[i % 2] as TestClient, `personne.${i}.${randomUUID()}@example.com`, 'Mauvais-mot-de-passe')).statusCode);
-    assert.deepEqual(statuses, [401, 401, 401, 401, 429, 429]);
+for (const place of counterPlaces) {
+  describe(`the sign-in rate limit across two instances, counted ${place.where}`, { skip: place.skip }, () => {
+    let pair: Pair;
+    before(async () => {
+      pair = await twoInstances({ LOGIN_RATE_LIMIT_PER_MINUTE: '4', ...place.config });
+    });
+    after(async () => pair?.close());
+
+    test('the posts of one address are counted together: the fifth in the minute is refused, whichever instance gets it', async () => {
+      const clients = [pair.a.client(), new TestClient(pair.b)];
+      const statuses = [];
+      // A new identifier each time: the per-account lock stays out of it.
+      for (let i = 0; i < 6; i++) statuses.push((await tryPassword(clients[i % 2] as TestClient, `personne.${i}.${randomUUID()}@example.com`, 'Mauvais-mot-de-passe')).statusCode);
+      assert.deepEqual(statuses, [401, 401, 401, 401, 429, 429]);
+      const rows = await pair.a.db.select().from(rateLimitCounter);
+      assert.equal(rows.length > 0, place.inDatabase, `counted ${place.where} only`);
+    });
   });
-});
+}

@@ -69,6 +69,7 @@ export const en: Record<MessageKey, string> = {
   'error.server': 'An unexpected error occurred. No data was lost: try again in a few moments.',
   'error.server.title': 'System error',
   'error.unavailable.title': 'Service unavailable',
+  'error.unavailable': 'This service is temporarily unavailable. Nothing was saved: try again in a few minutes.',
   'error.validation': 'Some fields need to be corrected.',
   'error.backHome': 'Back to the home page',
   'error.reference': 'Reference number to give to support: {id}',

@@ -72,6 +72,7 @@ export const fr = {
   'error.server': 'Une erreur imprévue est survenue. Aucune donnée n’a été perdue : réessayez dans quelques instants.',
   'error.server.title': 'Erreur du système',
   'error.unavailable.title': 'Service indisponible',
+  'error.unavailable': 'Ce service est momentanément indisponible. Rien n’a été enregistré : réessayez dans quelques minutes.',
   'error.validation': 'Certains champs sont à corriger.',
   'error.backHome': 'Retourner à l’accueil',
   'error.reference': 'Numéro de référence à fournir au soutien : {id}',

@@ -49,13 +49,13 @@ export function startOutboxWorker(
   db: Db,
   transport: MailTransport,
   log: Logger,
-  options: { intervalMs: number; batchSize?: number; onFailure?: (job: 'outbox.delivery' | 'outbox.batch') => void } = { intervalMs: 5000 },
+  options: { intervalMs: number; batchSize?: number; claimSeconds?: number; onFailure?: (job: 'outbox.delivery' | 'outbox.batch') => void } = { intervalMs: 5000 },
 ): OutboxWorker {
   let running: Promise<number> | null = null;
   let stopped = false;
 
   async function runBatch(): Promise<number> {
-    const rows = await claimDueMails(db, options.batchSize ?? 20);
+    const rows = await claimDueMails(db, options.batchSize ?? 20, options.claimSeconds);
     for (const row of rows) {
       try {
         await transport.send(row);
