@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { currentTotp } from '../src/modules/identity/totp.js';
+import { CookieJar, csrfFrom } from './http.js';
 import type { ClientJob, ClientReply, HttpJob, Measured, SignInCredentials, SignInJob } from './lib.js';
 
 /**
@@ -77,39 +78,6 @@ async function runHttp(job: HttpJob): Promise<Measured[]> {
 }
 
 // --- Sign-in ---------------------------------------------------------------------------------------
-
-/** The cookies of one browser: set-cookie headers in, a cookie header out. */
-class CookieJar {
-  private readonly cookies = new Map<string, string>();
-
-  header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';');
-      const eq = pair.indexOf('=');
-      if (eq <= 0) continue;
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attributes.some((a) => {
-        const [key = '', val = ''] = a.split('=').map((s) => s.trim());
-        if (key.toLowerCase() === 'max-age') return Number(val) <= 0;
-        if (key.toLowerCase() === 'expires') return Date.parse(val) <= Date.now();
-        return false;
-      });
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-}
-
-function csrfFrom(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match?.[1]) throw new Error('no CSRF token on the page');
-  return match[1];
-}
 
 const SIGN_IN_STEPS = ['GET /connexion', 'POST /connexion', 'GET /connexion/mfa', 'POST /connexion/mfa', 'GET /compte'] as const;
 type Step = (typeof SIGN_IN_STEPS)[number];
