@@ -18,7 +18,9 @@ import { assertIncludes, button, expectAccessible, field, fr, linksOf, navigatin
  * 3. « Réserve de clientèle »: a parent creates an account, registers two siblings, chooses that
  *    RSGE from the map and a CPE from its page, and sees each choice with its rank; the RSGE sees
  *    the siblings in its réserve, flagged as siblings, ordered by desired date, and opens one
- *    child's file.
+ *    child's file;
+ * 4. (issue 8) the RSGE admits one of them from the réserve; the parent gets the mail, sees the
+ *    admission and keeps the child's other choice.
  * Every page is scanned with axe.
  */
 describe('an RSGE publishes its sheet, is found on the map and chosen by a family, and sees its réserve', () => {
@@ -254,8 +256,33 @@ describe('an RSGE publishes its sheet, is found on the map and chosen by a famil
       const file = await provider.locator('main').innerText();
       assertIncludes(file, '418 555-0188');
       assertIncludes(file, `Mathis Bouchard (${youngerNumber})`);
+
+      // Issue 8, admission from the réserve: a past date is refused, then Rosalie is admitted.
+      await go(provider, () => provider.getByRole('link', { name: fr('portal.admission.fromReserve'), exact: true }).click());
+      await field(provider, 'portal.admission.plannedStart').fill(addMonths(today, -1));
+      await go(provider, () => button(provider, 'portal.admission.submit').click());
+      assertIncludes(await provider.locator('main').innerText(), fr('portal.admission.plannedStart.past'));
+      await field(provider, 'portal.admission.plannedStart').fill(addMonths(today, 4));
+      await go(provider, () => button(provider, 'portal.admission.submit').click());
+      const admissions = await provider.locator('main').innerText();
+      assertIncludes(admissions, fr('portal.admission.done'));
+      assertIncludes(admissions, olderNumber);
     } finally {
       await provider.context().close();
+    }
+
+    // The parent is told by mail, sees the admission and keeps Rosalie's other choice (the CPE).
+    await env.mails.waitFor(email, (m) => m.subject === fr('portal.mail.admitted.subject'));
+    const back = await env.newPage();
+    try {
+      await submitPassword(back, { account: { id: '', displayName: '' } as never, identifier: email, password, totpSecret: null });
+      await visit(back, '/famille');
+      await expectAccessible(back);
+      assertIncludes(await back.locator('main').innerText(), fr('portal.family.admission.question', { count: 1 }));
+      await go(back, () => back.getByRole('button', { name: fr('portal.family.admission.keep'), exact: true }).click());
+      assertIncludes(await back.locator('main').innerText(), fr('portal.family.admission.kept'));
+    } finally {
+      await back.context().close();
     }
   });
 });

@@ -5,13 +5,14 @@ import { accountOfKind, action, authorize, isSignedIn, system, type Rule } from 
 import { anonymous, type Ctx } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { FieldValidationError, ForbiddenError, NotFoundError, type FieldErrors } from '../../platform/errors.js';
-import type { Lang } from '../../platform/i18n/index.js';
+import { translate, type Lang } from '../../platform/i18n/index.js';
 import { composeMail } from '../../platform/outbox/compose.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
-import { siteById, sitesHeldBy, todayInQuebec, type Site } from '../childcare/service.js';
+import { siteById, sitesHeldBy, sitesOfEnterprise, todayInQuebec, type Site } from '../childcare/service.js';
 import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
 import { family, familyChild, familyGuardian, reserveChoice } from './schema.js';
+import { actsAsAuthorizedBc, delegatedAmong } from './delegation.js';
 import { carePeriods, holderNeqOf, portalEnterprise, publishedSheet, weekdays, type CarePeriod, type Weekday } from './service.js';
 
 export type Family = typeof family.$inferSelect;
@@ -61,15 +62,24 @@ export function ageInMonths(birth: string, on: string): number {
   return (y - by) * 12 + (m - bm) - (d < bd ? 1 : 0);
 }
 
+/** The name a parent sees for a site (pages and mails): an RSGE is a person; its sheet may hide its name, its number never identifies a home. */
+export function siteNameFor(lang: Lang, site: Site): string {
+  return site.kind === 'home_provider' ? `${translate(lang, 'portal.public.unnamedHome')} ${site.number}` : site.name;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Authorization
 
 const citizen = accountOfKind('citizen');
 
-/** The réserve of a site: users of the enterprise holding it (an RSGE's own) with « Gérer la réserve et les admissions ». */
+/**
+ * The réserve of a site and its admissions: users with « Gérer la réserve et les admissions » of the
+ * enterprise holding it (an RSGE's own), or of the RSGE's BC when the RSGE authorized it (delegation.ts).
+ */
 const managesReserveOf: Rule<{ site: Site }> = async (actor, resource, db) => {
   const enterprise = await portalEnterprise(actor, db, 'manage_reserve');
-  return enterprise !== null && holderNeqOf(resource.site) === enterprise.neq;
+  if (!enterprise) return false;
+  return holderNeqOf(resource.site) === enterprise.neq || (await actsAsAuthorizedBc(db, resource.site, enterprise.neq));
 };
 
 const managesReservesOf: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await portalEnterprise(actor, db, 'manage_reserve'))?.id === resource.enterpriseId;
@@ -79,6 +89,8 @@ export const familyActions = {
   ownFamily: action<undefined>('portal.family', citizen),
   listReserves: action<{ enterpriseId: string }>('portal.reserves', managesReservesOf),
   readReserve: action<{ site: Site }>('portal.reserve', managesReserveOf),
+  /** Admitting is part of managing the réserve (« Gérer la réserve et les admissions »). */
+  admit: action<{ site: Site }>('portal.admit', managesReserveOf),
   remindInterest: action<undefined>('portal.interestReminders', system),
 };
 
@@ -342,7 +354,7 @@ export async function withdrawChoice(db: Db, ctx: Ctx, choiceId: string): Promis
 }
 
 /** Whether an entry counts in its réserve: not withdrawn, not admitted, not inactive. */
-function inReserve(): SQL {
+export function inReserve(): SQL {
   return and(inArray(reserveChoice.state, ['waiting', 'contacted', 'offered']), isNull(reserveChoice.inactiveSince)) as SQL;
 }
 
@@ -556,12 +568,18 @@ async function reserveSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
   return site;
 }
 
-/** The sites whose réserve the actor's enterprise manages (refused without « Gérer la réserve et les admissions »). */
+/**
+ * The sites whose réserve the actor's enterprise manages (refused without « Gérer la réserve et
+ * les admissions »): those it holds, and for a BC the RSGE that authorized it.
+ */
 export async function reserveSites(db: Db, ctx: Ctx, enterpriseId: string): Promise<Site[]> {
   await authorize(db, ctx.actor, familyActions.listReserves, { enterpriseId });
   const enterprise = await enterpriseOf(db, enterpriseId);
   if (!enterprise) throw new ForbiddenError();
-  return (await sitesHeldBy(db, enterprise.neq)).filter((s) => holderNeqOf(s) === enterprise.neq);
+  const held = (await sitesHeldBy(db, enterprise.neq)).filter((s) => holderNeqOf(s) === enterprise.neq);
+  const recognized = (await sitesOfEnterprise(db, enterprise.neq)).filter((s) => s.kind === 'home_provider' && s.providerNeq !== enterprise.neq);
+  const delegated = await delegatedAmong(db, recognized.map((s) => s.id));
+  return [...held, ...recognized.filter((s) => delegated.has(s.id))];
 }
 
 /** A site's réserve, in its order (desired start date, then registration time), filtered, one page. */

@@ -31,7 +31,9 @@ import {
   type ChoiceInput,
   type ReserveFilter,
 } from './families.js';
+import { admissionsOfFamily } from './admissions.js';
 import { carePeriods, publishedSheet, weekdays, type CarePeriod, type Weekday } from './service.js';
+import { FamilyAdmissions } from './views/admissions.js';
 import {
   ChildConfirmationPage,
   ChildFormPage,
@@ -162,9 +164,9 @@ export function registerFamilies(app: FastifyInstance): void {
 
   r.get('/famille', { schema: { querystring: doneQuery } }, async (request, reply) => {
     if (!citizen(request, reply)) return reply;
-    const [file, choices] = await Promise.all([familyFile(db, request.ctx), choicesOfFamily(db, request.ctx)]);
+    const [file, choices, admissions] = await Promise.all([familyFile(db, request.ctx), choicesOfFamily(db, request.ctx), admissionsOfFamily(db, request.ctx)]);
     const v = viewContext(request, reply);
-    return sendPage(reply, v, { title: v.t('portal.family.title') }, <FamilyPage v={v} file={file} choices={choices} notice={request.query.fait} />);
+    return sendPage(reply, v, { title: v.t('portal.family.title') }, <FamilyPage v={v} file={file} choices={choices} notice={request.query.fait} admissions={<FamilyAdmissions v={v} admissions={admissions} />} />);
   });
 
   // --- Parents or guardians ---------------------------------------------------------------------

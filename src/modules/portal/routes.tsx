@@ -8,6 +8,7 @@ import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
 import { actorEnterpriseId } from '../enterprises/members-routes.js';
 import { missingForPublication, openSheet, publishSheet, saveSheet, sheetsOfEnterprise, StaleSheetError, unpublishSheet, type SheetPage } from './service.js';
+import { registerAdmissions } from './routes-admissions.js';
 import { registerFamilies } from './routes-families.js';
 import { ConfirmPage, doneNotices, sheetHref, SheetEditPage, SheetListPage, sheetValues, type DoneNotice, type SheetNotice } from './views/sheet.js';
 
@@ -48,6 +49,7 @@ const sheetForm = z.object({
 
 export function registerPortal(app: FastifyInstance): void {
   registerFamilies(app);
+  registerAdmissions(app);
   registerMapRoutes(app, app.geocoder);
   const db = app.db;
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -147,3 +147,64 @@ export const reserveChoice = pgTable(
     check('reserve_choice_state_check', sql`${t.state} in ('waiting', 'contacted', 'offered', 'admitted', 'withdrawn')`),
   ],
 );
+
+/**
+ * An RSGE's authorization for its bureau coordonnateur to admit children in its place (seed 003:
+ * « Les RSGE peuvent autoriser le BC à poser les actions du point 2 à leur place »). The row exists
+ * while the authorization holds; granting and withdrawing are audited.
+ */
+export const bcDelegation = pgTable(
+  'bc_delegation',
+  {
+    installationId: uuid('installation_id')
+      .primaryKey()
+      .references(() => installation.id),
+    grantedBy: uuid('granted_by')
+      .notNull()
+      .references(() => account.id),
+    ...timestamps,
+  },
+  (t) => [index('bc_delegation_granted_by_idx').on(t.grantedBy)],
+);
+
+/**
+ * A child admitted at a site, from its réserve (`choice_id`) or with its registration number, with
+ * the planned start date. `age_group` is the child's on that date (under 18 months: the permit's
+ * infant places). An admission past the places of its age group carries the provider's recorded
+ * override. One admission in progress per child (`admitted` or `confirmed`): the database refuses
+ * a second, at the same site or another.
+ */
+export const admission = pgTable(
+  'admission',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installation.id),
+    childId: uuid('child_id')
+      .notNull()
+      .references(() => familyChild.id, { onDelete: 'cascade' }),
+    choiceId: uuid('choice_id').references(() => reserveChoice.id, { onDelete: 'set null' }),
+    plannedStart: date('planned_start', { mode: 'string' }).notNull(),
+    ageGroup: text('age_group').notNull(),
+    /** Why the places of the age group were exceeded; null when they were not. */
+    overrideReason: text('override_reason'),
+    state: text('state').notNull().default('admitted'),
+    admittedBy: uuid('admitted_by')
+      .notNull()
+      .references(() => account.id),
+    /** The parent's answer about the child's other choices: `kept` or `withdrawn`; null until then. */
+    otherChoices: text('other_choices'),
+    ...timestamps,
+  },
+  (t) => [
+    index('admission_installation_idx').on(t.installationId, t.plannedStart),
+    index('admission_child_idx').on(t.childId),
+    index('admission_choice_idx').on(t.choiceId),
+    index('admission_admitted_by_idx').on(t.admittedBy),
+    uniqueIndex('admission_child_active_key').on(t.childId).where(sql`${t.state} in ('admitted', 'confirmed')`),
+    check('admission_state_check', sql`${t.state} in ('admitted', 'confirmed', 'cancelled', 'ended')`),
+    check('admission_age_group_check', sql`${t.ageGroup} in ('infant', 'toddler')`),
+    check('admission_other_choices_check', sql`${t.otherChoices} is null or ${t.otherChoices} in ('kept', 'withdrawn')`),
+  ],
+);

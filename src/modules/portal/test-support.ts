@@ -7,11 +7,12 @@
 import { randomInt } from 'node:crypto';
 import { transaction, type Db } from '../../platform/db/index.js';
 import type { Ctx } from '../../platform/context.js';
-import type { TestAccount } from '../../platform/testing/accounts.js';
+import { createTestAccount, type TestAccount } from '../../platform/testing/accounts.js';
 import { saveRights, transmitEnrolment } from '../access/service.js';
 import type { RightKind } from '../access/catalogue.js';
-import { upsertChildcareService, upsertSite, type ChildcareServiceKind } from '../childcare/service.js';
+import { siteById, todayInQuebec, upsertChildcareService, upsertSite, type ChildcareServiceKind } from '../childcare/service.js';
 import { addTestMember, createTestEnterprise, ctxOf, type TestEnterprise } from '../enterprises/members-test-support.js';
+import { addGuardian, addMonths, chooseService, registerChild, type FamilyChild, type ReserveChoice } from './families.js';
 import { openSheet, publishSheet, saveSheet } from './service.js';
 
 export type ProviderKind = 'home_provider' | Exclude<ChildcareServiceKind, 'coordinating_office'>;
@@ -95,4 +96,31 @@ export async function publishedProvider(db: Db, kind: ProviderKind = 'home_provi
   await publishSheet(db, sheetCtx, provider.siteId);
   const reserveUser = await portalUser(db, provider, ['manage_reserve'], 'Reserve');
   return { ...provider, reserveUser };
+}
+
+/**
+ * The BC that recognizes this RSGE, as an enterprise of its own active in the Famille e-services
+ * (enrolled with its permit), with a user holding « Gérer la réserve et les admissions ».
+ */
+export async function coordinatingOfficeOf(db: Db, rsge: PortalProvider): Promise<TestEnterprise & { reserveUser: TestAccount }> {
+  const site = await siteById(db, rsge.siteId);
+  if (!site || site.kind !== 'home_provider') throw new Error('not an RSGE');
+  const bc = await createTestEnterprise(db);
+  await transaction(db, (tx) => upsertChildcareService(tx, { permitNumber: site.permitNumber, kind: 'coordinating_office', name: site.serviceName, enterpriseNeq: bc.neq }));
+  const enrolment = await transmitEnrolment(db, ctxOf(bc.rse), { publicUrl: 'http://localhost:3000' }, bc.enterpriseId, { ministry: 'famille', ministryNumber: site.permitNumber, otherInformation: null });
+  if (enrolment.state !== 'active') throw new Error(`the BC's Famille enrolment is ${enrolment.state}`);
+  return { ...bc, reserveUser: await portalUser(db, bc, ['manage_reserve'], 'Agente BC') };
+}
+
+export type FamilyInReserve = { parent: TestAccount; child: FamilyChild; choice: ReserveChoice };
+
+/** A parent (with a guardian who has an e-mail) whose child, born `birthDate`, is in the site's réserve. */
+export async function childInReserve(db: Db, siteId: string, options: { birthDate?: string; desiredStart?: string; firstName?: string } = {}): Promise<FamilyInReserve> {
+  const parent = await createTestAccount(db, 'citizen');
+  const ctx = citizenCtx(parent);
+  const today = todayInQuebec();
+  await addGuardian(db, ctx, { role: 'parent', name: 'Nadia Tremblay', email: `nadia.${parent.account.id.slice(0, 8)}@example.com`, phone: '418 555-0123' });
+  const child = await registerChild(db, ctx, { firstName: options.firstName ?? 'Léa', lastName: 'Tremblay', birthDate: options.birthDate ?? addMonths(today, -24) });
+  const choice = await chooseService(db, ctx, child.id, siteId, { desiredStart: options.desiredStart ?? addMonths(today, 2), days: ['mon', 'tue', 'wed', 'thu', 'fri'], periods: ['full_time'], acceptsPartial: false, acceptsSubstitute: false });
+  return { parent, child, choice };
 }

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { ChoiceGroup, DateField, ErrorSummary, Form, Notice, SelectField, SubmitButton, TextField, type FormState } from '../../../platform/http/components.js';
 import type { FormValues } from '../../../platform/http/forms.js';
 import type { ViewContext } from '../../../platform/http/render.js';
@@ -5,7 +6,7 @@ import { formatLongDate } from '../../../platform/i18n/format.js';
 import type { MessageKey } from '../../../platform/i18n/index.js';
 import type { Site } from '../../childcare/service.js';
 import type { ChoiceView, FamilyChild, FamilyFile, Guardian, ReserveChildFile, ReserveChoice, ReservePage } from '../families.js';
-import { ageGroups, type ChoiceState } from '../families.js';
+import { ageGroups, siteNameFor, type ChoiceState } from '../families.js';
 import { carePeriods, weekdays, type PublicSheet } from '../service.js';
 
 /** The notices the family page shows after an action (`?fait=`). */
@@ -16,12 +17,14 @@ export const familyNotices = {
   retire: 'portal.choice.withdrawn',
   interet: 'portal.family.interest.done',
   supprime: 'portal.family.delete.done',
+  choixGardes: 'portal.family.admission.kept',
+  choixRetires: 'portal.family.admission.withdrawn',
 } as const satisfies Record<string, MessageKey>;
 export type FamilyNotice = keyof typeof familyNotices;
 
 /** The name the parent sees for a site: an RSGE is a person; its sheet may hide its name, its number never identifies a home. */
 export function siteLabel(v: ViewContext, site: Site): string {
-  return site.kind === 'home_provider' ? `${v.t('portal.public.unnamedHome')} ${site.number}` : site.name;
+  return siteNameFor(v.lang, site);
 }
 
 function rankText(v: ViewContext, view: ChoiceView): string {
@@ -38,7 +41,8 @@ export function ordinal(lang: ViewContext['lang'], n: number): string {
   return `${n}${suffix}`;
 }
 
-export function FamilyPage({ v, file, choices, notice }: { v: ViewContext; file: FamilyFile; choices: ChoiceView[]; notice?: FamilyNotice | undefined }) {
+/** `admissions`: the children admitted and the question about their other choices (views/admissions.tsx). */
+export function FamilyPage({ v, file, choices, notice, admissions }: { v: ViewContext; file: FamilyFile; choices: ChoiceView[]; notice?: FamilyNotice | undefined; admissions?: ComponentChildren }) {
   const inactive = choices.some((c) => c.choice.inactiveSince && c.choice.state !== 'withdrawn');
   const reminded = file.family?.reminderSentAt !== null && file.family?.reminderSentAt !== undefined;
   return (
@@ -58,6 +62,7 @@ export function FamilyPage({ v, file, choices, notice }: { v: ViewContext; file:
         </Notice>
       ) : null}
 
+      {admissions}
       <h2>{v.t('portal.family.choices')}</h2>
       <p>
         <a href="/carte">{v.t('portal.map.link')}</a>
@@ -423,6 +428,8 @@ export function ReserveListPage({ v, sites }: { v: ViewContext; sites: Site[] })
       {sites.map((s) => (
         <li key={s.id}>
           <a href={reserveHref(s.id)}>{v.t('portal.reserves.open', { name: s.name })}</a>
+          {' — '}
+          <a href={`/entreprise/admissions/${s.id}`}>{v.t('portal.admission.title')}</a>
         </li>
       ))}
     </ul>
@@ -567,6 +574,11 @@ export function ReserveChildPage({ v, file }: { v: ViewContext; file: ReserveChi
         ))}
         {file.accountEmail ? <li>{`${v.t('portal.reserve.file.account')} — ${file.accountEmail}`}</li> : null}
       </ul>
+      <p>
+        <a class="qc-button qc-primary" href={`${reserveHref(file.site.id)}/enfants/${choice.id}/admettre`}>
+          {v.t('portal.admission.fromReserve')}
+        </a>
+      </p>
       <p>
         <a href={reserveHref(file.site.id)}>{v.t('portal.reserve.back')}</a>
       </p>
