@@ -6,7 +6,7 @@ import type { TestAccount } from '../src/platform/testing/accounts.js';
 import { todayInQuebec } from '../src/modules/childcare/service.js';
 import { addMonths } from '../src/modules/portal/families.js';
 import { publishedSheet } from '../src/modules/portal/service.js';
-import { createProvider, homeAddress, portalUser, publishedProvider, type PortalProvider } from '../src/modules/portal/test-support.js';
+import { coordinatingOfficeOf, createProvider, homeAddress, portalUser, publishedProvider, type PortalProvider } from '../src/modules/portal/test-support.js';
 import { assertIncludes, button, expectAccessible, field, fr, linksOf, navigating, pathOf, startE2E, submitPassword, submitTotp, visit, type E2E } from './support.js';
 
 /**
@@ -19,8 +19,9 @@ import { assertIncludes, button, expectAccessible, field, fr, linksOf, navigatin
  *    RSGE from the map and a CPE from its page, and sees each choice with its rank; the RSGE sees
  *    the siblings in its réserve, flagged as siblings, ordered by desired date, and opens one
  *    child's file;
- * 4. (issue 8) the RSGE admits one of them from the réserve; the parent gets the mail, sees the
- *    admission and keeps the child's other choice.
+ * 4. (issue 8) the RSGE admits one of them from the réserve; its BC finds the admission by the
+ *    child's name and confirms it; the parent gets both mails, sees the admission and keeps the
+ *    child's other choice.
  * Every page is scanned with axe.
  */
 describe('an RSGE publishes its sheet, is found on the map and chosen by a family, and sees its réserve', () => {
@@ -29,6 +30,7 @@ describe('an RSGE publishes its sheet, is found on the map and chosen by a famil
   let julie: TestAccount;
   let reserveUser: TestAccount;
   let cpe: Awaited<ReturnType<typeof publishedProvider>>;
+  let bc: Awaited<ReturnType<typeof coordinatingOfficeOf>>;
 
   before(async () => {
     env = await startE2E();
@@ -36,6 +38,7 @@ describe('an RSGE publishes its sheet, is found on the map and chosen by a famil
     julie = await portalUser(env.t.db, rsge, ['manage_sheet'], 'Julie');
     reserveUser = await portalUser(env.t.db, rsge, ['manage_reserve'], 'Reserve');
     cpe = await publishedProvider(env.t.db, 'cpe');
+    bc = await coordinatingOfficeOf(env.t.db, rsge);
   });
   after(async () => env?.close());
 
@@ -271,8 +274,26 @@ describe('an RSGE publishes its sheet, is found on the map and chosen by a famil
       await provider.context().close();
     }
 
+    // The BC finds the admission by the child's name and confirms it.
+    const office = await env.newPage();
+    try {
+      await submitPassword(office, bc.reserveUser);
+      await submitTotp(office, bc.reserveUser);
+      await visit(office, '/entreprise');
+      await go(office, () => office.getByRole('link', { name: fr('portal.bcSpace.link'), exact: true }).click());
+      assertIncludes(await office.locator('main').innerText(), rsge.siteName);
+      await go(office, () => office.getByRole('link', { name: fr('portal.bcSpace.confirm.title'), exact: true }).click());
+      await field(office, 'portal.bcSpace.confirm.child').fill('rosalie');
+      await go(office, () => button(office, 'portal.bcSpace.confirm.search').click());
+      await go(office, () => office.getByRole('button', { name: fr('portal.bcSpace.confirm.button', { child: 'Rosalie Bouchard' }), exact: true }).click());
+      assertIncludes(await office.locator('main').innerText(), fr('portal.bcSpace.confirm.done'));
+    } finally {
+      await office.context().close();
+    }
+
     // The parent is told by mail, sees the admission and keeps Rosalie's other choice (the CPE).
     await env.mails.waitFor(email, (m) => m.subject === fr('portal.mail.admitted.subject'));
+    await env.mails.waitFor(email, (m) => m.subject === fr('portal.mail.confirmed.subject'));
     const back = await env.newPage();
     try {
       await submitPassword(back, { account: { id: '', displayName: '' } as never, identifier: email, password, totpSecret: null });

@@ -25,6 +25,7 @@ import { LettersPage } from './views/letters.js';
 import { NoEnterprisePage, WorkspacePage } from './views/workspace.js';
 import { enterpriseOf, membershipOf } from './members.js';
 import { mesActions } from '../mes/service.js';
+import { bcActions } from '../portal/bc.js';
 import { familyActions } from '../portal/families.js';
 import { portalActions } from '../portal/service.js';
 
@@ -106,11 +107,12 @@ export function registerEnterprises(app: FastifyInstance): void {
     const canUseMes = await can(db, actor, mesActions.use, { enterpriseId: membership.enterpriseId });
     const canManageSheets = await can(db, actor, portalActions.listSheets, { enterpriseId: membership.enterpriseId });
     const canManageReserves = await can(db, actor, familyActions.listReserves, { enterpriseId: membership.enterpriseId });
+    const isCoordinatingOffice = await can(db, actor, bcActions.workspace, { enterpriseId: membership.enterpriseId });
     return sendPage(
       reply,
       v,
       { title: v.t('workspace.title') },
-      <WorkspacePage v={v} enterprise={enterprise} membership={membership} canUseMes={canUseMes} canManageSheets={canManageSheets} canManageReserves={canManageReserves} />,
+      <WorkspacePage v={v} enterprise={enterprise} membership={membership} canUseMes={canUseMes} canManageSheets={canManageSheets} canManageReserves={canManageReserves} isCoordinatingOffice={isCoordinatingOffice} />,
     );
   });
 

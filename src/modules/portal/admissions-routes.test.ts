@@ -161,7 +161,7 @@ describe('authorization on every admission route', () => {
     ];
     const pattern = (url: string) => url.replace(rsge.siteId, ':siteId').replace(second.id, ':choiceId').replace(row.id, ':admissionId');
     assert.deepEqual(new Set(providerRoutes.map((r) => `${r.method} ${pattern(r.url)}`)), new Set(admissionRoutes));
-    assert.deepEqual(new Set(t.app.routeList.filter((r) => r.includes('/entreprise/admissions') || r.includes('/admettre') || r.endsWith('/bc'))), new Set(admissionRoutes));
+    assert.deepEqual(new Set(t.app.routeList.filter((r) => r.includes('/entreprise/admissions') || r.includes('/admettre') || r.endsWith('/:siteId/bc'))), new Set(admissionRoutes));
     const familyRoutesTried: Route[] = [
       { method: 'POST', url: `/famille/admissions/${row.id}/garder`, body: {} },
       { method: 'GET', url: `/famille/admissions/${row.id}/retirer` },

@@ -4,7 +4,7 @@ import { authorize, isSignedIn } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { pgErrorCode, queryRows, transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, FieldValidationError, ForbiddenError, type FieldErrors } from '../../platform/errors.js';
-import type { Lang } from '../../platform/i18n/index.js';
+import type { Lang, MessageKey } from '../../platform/i18n/index.js';
 import { composeMail } from '../../platform/outbox/compose.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
 import { isIsoDate } from '../childcare/dates.js';
@@ -140,7 +140,8 @@ async function childOf(tx: Db, site: Site, source: Source): Promise<{ child: Fam
   return { child, choice: choice ?? null };
 }
 
-async function mailFamily(tx: Db, child: FamilyChild, site: Site, plannedStart: string, settings: AdmissionSettings): Promise<void> {
+/** The family's mail about its child's admission (`content`: admitted, confirmed…), to the account's address and each guardian's, in the account's language. */
+export async function mailFamily(tx: Db, child: FamilyChild, site: Site, plannedStart: string, settings: AdmissionSettings, content: { subject: MessageKey; paragraphs: MessageKey[] }): Promise<void> {
   const [own] = await tx.select().from(family).where(eq(family.id, child.familyId));
   if (!own) return;
   const [owner] = await accountSummaries(tx, [own.accountId]);
@@ -149,7 +150,7 @@ async function mailFamily(tx: Db, child: FamilyChild, site: Site, plannedStart: 
   const recipients = [...new Set([owner?.email, ...guardians.map((g) => g.email)].filter((e): e is string => !!e))];
   const params = { child: child.firstName, service: siteNameFor(lang, site), date: plannedStart };
   for (const to of recipients) {
-    await enqueueMail(tx, composeMail(lang, to, { subject: 'portal.mail.admitted.subject', paragraphs: ['portal.mail.admitted.body', 'portal.mail.admitted.next'], link: { label: 'portal.mail.admitted.link', url: `${settings.publicUrl}/famille` } }, params));
+    await enqueueMail(tx, composeMail(lang, to, { ...content, link: { label: 'portal.mail.admitted.link', url: `${settings.publicUrl}/famille` } }, params));
   }
 }
 
@@ -188,7 +189,7 @@ async function admit(db: Db, ctx: Ctx, siteId: string, source: Source, input: Ad
         subjectId: child.id,
         details: { siteId: site.id, admissionId: row.id, plannedStart: input.plannedStart, ageGroup, via: source.kind, ...(over ? { placesOverride: input.overrideReason.trim() } : {}) },
       });
-      await mailFamily(tx, child, site, input.plannedStart, settings);
+      await mailFamily(tx, child, site, input.plannedStart, settings, { subject: 'portal.mail.admitted.subject', paragraphs: ['portal.mail.admitted.body', 'portal.mail.admitted.next'] });
       return row;
     });
   } catch (error) {

@@ -208,3 +208,19 @@ export const admission = pgTable(
     check('admission_other_choices_check', sql`${t.otherChoices} is null or ${t.otherChoices} in ('kept', 'withdrawn')`),
   ],
 );
+
+/** The last reminder a BC sent an RSGE that has not adhered to the portal: a second click the same day sends nothing. */
+export const rsgeReminder = pgTable(
+  'rsge_reminder',
+  {
+    installationId: uuid('installation_id')
+      .primaryKey()
+      .references(() => installation.id),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+    sentBy: uuid('sent_by')
+      .notNull()
+      .references(() => account.id),
+    ...timestamps,
+  },
+  (t) => [index('rsge_reminder_sent_by_idx').on(t.sentBy)],
+);

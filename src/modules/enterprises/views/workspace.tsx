@@ -5,7 +5,8 @@ import type { EnterpriseInfo, Membership } from '../members.js';
  * An enterprise account's entry point: its enterprise and the pages its role opens. `canUseMes`:
  * the account holds a MES right (`mesActions.use` of src/modules/mes/service.ts); `canManageSheets`:
  * it holds « Gérer la fiche » (`portalActions.listSheets` of src/modules/portal/service.ts);
- * `canManageReserves`: « Gérer la réserve et les admissions » (`familyActions.listReserves`, portal/families.ts).
+ * `canManageReserves`: « Gérer la réserve et les admissions » (`familyActions.listReserves`, portal/families.ts);
+ * `isCoordinatingOffice`: that right in a BC (`bcActions.workspace`, portal/bc.ts).
  */
 export function WorkspacePage({
   v,
@@ -14,6 +15,7 @@ export function WorkspacePage({
   canUseMes = false,
   canManageSheets = false,
   canManageReserves = false,
+  isCoordinatingOffice = false,
 }: {
   v: ViewContext;
   enterprise: EnterpriseInfo;
@@ -21,6 +23,7 @@ export function WorkspacePage({
   canUseMes?: boolean;
   canManageSheets?: boolean;
   canManageReserves?: boolean;
+  isCoordinatingOffice?: boolean;
 }) {
   const rse = membership.role === 'rse' && membership.active;
   return (
@@ -63,6 +66,11 @@ export function WorkspacePage({
         {canManageReserves ? (
           <li>
             <a href="/entreprise/reserves">{v.t('portal.reserves.link')}</a>
+          </li>
+        ) : null}
+        {isCoordinatingOffice ? (
+          <li>
+            <a href="/entreprise/bc">{v.t('portal.bcSpace.link')}</a>
           </li>
         ) : null}
         <li>

@@ -1,0 +1,214 @@
+import { and, asc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
+import { recordAudit } from '../../platform/audit/service.js';
+import { action, authorize, isSignedIn, type Rule } from '../../platform/authz.js';
+import type { Ctx } from '../../platform/context.js';
+import { queryRows, transaction, type Db } from '../../platform/db/index.js';
+import { ConflictError, ForbiddenError } from '../../platform/errors.js';
+import type { Lang } from '../../platform/i18n/index.js';
+import { composeMail } from '../../platform/outbox/compose.js';
+import { enqueueMail } from '../../platform/outbox/service.js';
+import { siteById, type Site } from '../childcare/service.js';
+import { enterpriseOf } from '../enterprises/members.js';
+import { accountSummaries } from '../identity/service.js';
+import type { FamilyChild } from './families.js';
+import { admission, familyChild, rsgeReminder } from './schema.js';
+import { portalEnterprise } from './service.js';
+import { mailFamily, type Admission } from './admissions.js';
+
+/**
+ * The BC's workspace (issue 8, item 4; seed 003 « Pour les BC »): the RSGE it recognizes with
+ * their adhesion to the portal and a reminder to those who have not adhered, « Confirmer une
+ * admission » by RSGE or child's name, and the children admitted by each RSGE. For the users of
+ * the enterprise holding a coordinating office's permit, with « Gérer la réserve et les
+ * admissions ». Confirming is the BC's own duty: it needs no authorization from the RSGE.
+ */
+
+async function holdsCoordinatingOffice(db: Db, neq: string): Promise<boolean> {
+  const [row] = await queryRows<{ found: boolean }>(db, sql`select exists (select 1 from childcare_service where enterprise_neq = ${neq} and kind = 'coordinating_office') as found`);
+  return row?.found === true;
+}
+
+const worksForBc: Rule<{ enterpriseId: string }> = async (actor, resource, db) => {
+  const enterprise = await portalEnterprise(actor, db, 'manage_reserve');
+  return enterprise?.id === resource.enterpriseId && (await holdsCoordinatingOffice(db, enterprise.neq));
+};
+
+/** The RSGE site is one this BC recognizes. */
+const isBcOf: Rule<{ site: Site }> = async (actor, resource, db) => {
+  const enterprise = await portalEnterprise(actor, db, 'manage_reserve');
+  return enterprise !== null && resource.site.kind === 'home_provider' && resource.site.serviceKind === 'coordinating_office' && resource.site.enterpriseNeq === enterprise.neq;
+};
+
+export const bcActions = {
+  workspace: action<{ enterpriseId: string }>('portal.bc.workspace', worksForBc),
+  confirmAdmission: action<{ site: Site }>('portal.bc.confirmAdmission', isBcOf),
+};
+
+async function bcNeq(db: Db, ctx: Ctx, enterpriseId: string): Promise<string> {
+  await authorize(db, ctx.actor, bcActions.workspace, { enterpriseId });
+  const enterprise = await enterpriseOf(db, enterpriseId);
+  if (!enterprise) throw new ForbiddenError();
+  return enterprise.neq;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The RSGE of the territory and their adhesion
+
+export type RsgeRow = {
+  siteId: string;
+  number: string;
+  name: string;
+  /** The RSGE's enterprise is active in the Famille e-services: it can sign in to the portal. */
+  hasAccount: boolean;
+  /** Its sheet was opened (the adhesion), has its days and hours (what publishing needs), is published. */
+  adhered: boolean;
+  completed: boolean;
+  published: boolean;
+  delegated: boolean;
+  admissions: number;
+  toConfirm: number;
+  remindedAt: Date | null;
+};
+
+/** One query for the whole list, whatever the number of RSGE (a BC recognizes up to a few hundred). */
+export async function rsgeOfBc(db: Db, ctx: Ctx, enterpriseId: string): Promise<RsgeRow[]> {
+  const neq = await bcNeq(db, ctx, enterpriseId);
+  return queryRows<RsgeRow>(
+    db,
+    sql`select i.id as "siteId", i.number, i.name,
+          exists (select 1 from registry_enterprise re join eservice_enrolment ee on ee.enterprise_id = re.id
+                  where re.neq = i.provider_neq and ee.ministry = 'famille' and ee.state = 'active') as "hasAccount",
+          s.id is not null as adhered,
+          coalesce(cardinality(s.opening_days) > 0 and s.opens_at is not null and s.closes_at is not null, false) as completed,
+          s.published_at is not null as published,
+          exists (select 1 from bc_delegation d where d.installation_id = i.id) as delegated,
+          (select count(*)::int from admission a where a.installation_id = i.id and a.state in ('admitted', 'confirmed')) as admissions,
+          (select count(*)::int from admission a where a.installation_id = i.id and a.state = 'admitted') as "toConfirm",
+          r.sent_at as "remindedAt"
+        from installation i
+        join childcare_service cs on cs.id = i.service_id
+        left join service_sheet s on s.installation_id = i.id
+        left join rsge_reminder r on r.installation_id = i.id
+        where cs.enterprise_neq = ${neq} and cs.kind = 'coordinating_office' and i.kind = 'home_provider'
+        order by i.name, i.number`,
+  );
+}
+
+export type ReminderResult = { mailed: number; withoutAddress: number; alreadyToday: number };
+
+/** A reminder is sent at most once a day per RSGE: a double click or two agents at once mail once. */
+const REMINDER_INTERVAL_MS = 86_400_000;
+
+/**
+ * Mails each RSGE that has not adhered (its sheet never opened) at the address of its enterprise's
+ * RSE, in one transaction with the audit event. An RSGE without an account has no address here:
+ * it is counted, for the BC to call (seed: « communiquer … par téléphone »).
+ */
+export async function remindNotAdhered(db: Db, ctx: Ctx, enterpriseId: string, settings: { publicUrl: string }, now: Date = new Date()): Promise<ReminderResult> {
+  const rows = (await rsgeOfBc(db, ctx, enterpriseId)).filter((r) => !r.adhered);
+  if (!isSignedIn(ctx.actor)) throw new ForbiddenError();
+  const sentBy = ctx.actor.accountId;
+  return transaction(db, async (tx) => {
+    const result: ReminderResult = { mailed: 0, withoutAddress: 0, alreadyToday: 0 };
+    for (const row of rows) {
+      const [rse] = await queryRows<{ accountId: string }>(
+        tx,
+        sql`select e.rse_account_id as "accountId" from enrolment e join registry_enterprise re on re.id = e.enterprise_id
+            join installation i on i.provider_neq = re.neq where i.id = ${row.siteId} and e.state = 'active' limit 1`,
+      );
+      const [owner] = rse ? await accountSummaries(tx, [rse.accountId]) : [];
+      if (!owner?.email) {
+        result.withoutAddress++;
+        continue;
+      }
+      const since = new Date(now.getTime() - REMINDER_INTERVAL_MS);
+      const [claimed] = await tx
+        .insert(rsgeReminder)
+        .values({ installationId: row.siteId, sentAt: now, sentBy })
+        .onConflictDoUpdate({ target: rsgeReminder.installationId, set: { sentAt: now, sentBy, updatedAt: now }, setWhere: sql`${rsgeReminder.sentAt} <= ${since}` })
+        .returning({ id: rsgeReminder.installationId });
+      if (!claimed) {
+        result.alreadyToday++;
+        continue;
+      }
+      const lang: Lang = owner.language === 'en' ? 'en' : 'fr';
+      await enqueueMail(tx, composeMail(lang, owner.email, { subject: 'portal.mail.bcReminder.subject', paragraphs: ['portal.mail.bcReminder.body'], link: { label: 'portal.mail.bcReminder.link', url: `${settings.publicUrl}/entreprise/fiches` } }, { number: row.number }));
+      result.mailed++;
+    }
+    await recordAudit(tx, ctx, { action: 'portal.bc.reminded', subjectType: 'enterprise', subjectId: enterpriseId, details: { ...result } });
+    return result;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// « Confirmer une admission »
+
+export type AdmissionToConfirm = { admission: Admission; child: FamilyChild; site: Pick<Site, 'id' | 'number' | 'name'> };
+
+export type ConfirmQuery = { siteId?: string; childName?: string };
+
+/** Admissions waiting for the BC's confirmation at its RSGE, by RSGE or by the child's name, by planned start. */
+export async function admissionsToConfirm(db: Db, ctx: Ctx, enterpriseId: string, query: ConfirmQuery): Promise<AdmissionToConfirm[]> {
+  const neq = await bcNeq(db, ctx, enterpriseId);
+  const name = query.childName?.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
+  const rows = await queryRows<{ admissionId: string; siteId: string; number: string; name: string }>(
+    db,
+    sql`select a.id as "admissionId", i.id as "siteId", i.number, i.name
+        from admission a
+        join installation i on i.id = a.installation_id
+        join childcare_service cs on cs.id = i.service_id
+        where cs.enterprise_neq = ${neq} and cs.kind = 'coordinating_office' and i.kind = 'home_provider' and a.state = 'admitted'
+          ${query.siteId ? sql`and i.id = ${query.siteId}` : sql``}`,
+  );
+  if (rows.length === 0) return [];
+  const sites = new Map(rows.map((r) => [r.admissionId, { id: r.siteId, number: r.number, name: r.name }]));
+  const conditions: SQL[] = [inArray(admission.id, [...sites.keys()])];
+  if (name) conditions.push(ilike(sql`${familyChild.firstName} || ' ' || ${familyChild.lastName}`, `%${name}%`));
+  const found = await db
+    .select({ admission, child: familyChild })
+    .from(admission)
+    .innerJoin(familyChild, eq(familyChild.id, admission.childId))
+    .where(and(...conditions))
+    .orderBy(asc(admission.plannedStart), asc(admission.id));
+  return found.map((f) => ({ ...f, site: sites.get(f.admission.id) as AdmissionToConfirm['site'] }));
+}
+
+/**
+ * The BC confirms an admission at one of its RSGE (seed: like the « mise en service » of La Place
+ * 0-5): `admitted` → `confirmed`, with its audit event and the family's mail, in one transaction.
+ * A second confirmation (double click, two agents) is a conflict that says it is done.
+ */
+export async function confirmAdmission(db: Db, ctx: Ctx, admissionId: string, settings: { publicUrl: string }, now: Date = new Date()): Promise<void> {
+  const [row] = await db.select().from(admission).where(eq(admission.id, admissionId));
+  const site = row ? await siteById(db, row.installationId) : undefined;
+  // An unknown admission is refused as another BC's.
+  if (!row || !site) throw new ForbiddenError();
+  await authorize(db, ctx.actor, bcActions.confirmAdmission, { site });
+  await transaction(db, async (tx) => {
+    const [moved] = await tx
+      .update(admission)
+      .set({ state: 'confirmed', updatedAt: now })
+      .where(and(eq(admission.id, admissionId), eq(admission.state, 'admitted')))
+      .returning();
+    if (!moved) throw new ConflictError('portal.bc.error.notToConfirm');
+    const [child] = await tx.select().from(familyChild).where(eq(familyChild.id, moved.childId));
+    if (!child) throw new Error('an admission without its child');
+    await recordAudit(tx, ctx, { action: 'portal.admission.confirmed', subjectType: 'family_child', subjectId: child.id, details: { admissionId, siteId: site.id } });
+    await mailFamily(tx, child, site, moved.plannedStart, settings, { subject: 'portal.mail.confirmed.subject', paragraphs: ['portal.mail.confirmed.body'] });
+  });
+}
+
+/** The children admitted (admission in progress) at one of the BC's RSGE. */
+export async function childrenOfRsge(db: Db, ctx: Ctx, enterpriseId: string, siteId: string): Promise<{ site: Site; rows: { admission: Admission; child: FamilyChild }[] }> {
+  await bcNeq(db, ctx, enterpriseId);
+  const site = await siteById(db, siteId);
+  if (!site) throw new ForbiddenError();
+  await authorize(db, ctx.actor, bcActions.confirmAdmission, { site });
+  const rows = await db
+    .select({ admission, child: familyChild })
+    .from(admission)
+    .innerJoin(familyChild, eq(familyChild.id, admission.childId))
+    .where(and(eq(admission.installationId, site.id), inArray(admission.state, ['admitted', 'confirmed'])))
+    .orderBy(asc(admission.plannedStart), asc(admission.id));
+  return { site, rows };
+}
