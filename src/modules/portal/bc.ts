@@ -7,6 +7,7 @@ import { ConflictError, ForbiddenError } from '../../platform/errors.js';
 import type { Lang } from '../../platform/i18n/index.js';
 import { composeMail } from '../../platform/outbox/compose.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
+import { childcareService, installation } from '../childcare/schema.js';
 import { siteById, type Site } from '../childcare/service.js';
 import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
@@ -151,26 +152,18 @@ export type ConfirmQuery = { siteId?: string; childName?: string };
 export async function admissionsToConfirm(db: Db, ctx: Ctx, enterpriseId: string, query: ConfirmQuery): Promise<AdmissionToConfirm[]> {
   const neq = await bcNeq(db, ctx, enterpriseId);
   const name = query.childName?.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
-  const rows = await queryRows<{ admissionId: string; siteId: string; number: string; name: string }>(
-    db,
-    sql`select a.id as "admissionId", i.id as "siteId", i.number, i.name
-        from admission a
-        join installation i on i.id = a.installation_id
-        join childcare_service cs on cs.id = i.service_id
-        where cs.enterprise_neq = ${neq} and cs.kind = 'coordinating_office' and i.kind = 'home_provider' and a.state = 'admitted'
-          ${query.siteId ? sql`and i.id = ${query.siteId}` : sql``}`,
-  );
-  if (rows.length === 0) return [];
-  const sites = new Map(rows.map((r) => [r.admissionId, { id: r.siteId, number: r.number, name: r.name }]));
-  const conditions: SQL[] = [inArray(admission.id, [...sites.keys()])];
+  const conditions: SQL[] = [eq(childcareService.enterpriseNeq, neq), eq(childcareService.kind, 'coordinating_office'), eq(installation.kind, 'home_provider'), eq(admission.state, 'admitted')];
+  if (query.siteId) conditions.push(eq(installation.id, query.siteId));
   if (name) conditions.push(ilike(sql`${familyChild.firstName} || ' ' || ${familyChild.lastName}`, `%${name}%`));
-  const found = await db
-    .select({ admission, child: familyChild })
+  const rows = await db
+    .select({ admission, child: familyChild, site: { id: installation.id, number: installation.number, name: installation.name } })
     .from(admission)
     .innerJoin(familyChild, eq(familyChild.id, admission.childId))
+    .innerJoin(installation, eq(installation.id, admission.installationId))
+    .innerJoin(childcareService, eq(childcareService.id, installation.serviceId))
     .where(and(...conditions))
     .orderBy(asc(admission.plannedStart), asc(admission.id));
-  return found.map((f) => ({ ...f, site: sites.get(f.admission.id) as AdmissionToConfirm['site'] }));
+  return rows;
 }
 
 /**
