@@ -21,7 +21,7 @@ import { assertIncludes, button, expectAccessible, field, fr, linksOf, navigatin
  *    child's file;
  * 4. (issue 8) the RSGE admits one of them from the réserve; its BC finds the admission by the
  *    child's name and confirms it; the parent gets both mails, sees the admission and keeps the
- *    child's other choice.
+ *    child's other choice; then the BC suspends the RSGE in the Registre and it leaves the map.
  * Every page is scanned with axe.
  */
 describe('an RSGE publishes its sheet, is found on the map and chosen by a family, and sees its réserve', () => {
@@ -287,6 +287,18 @@ describe('an RSGE publishes its sheet, is found on the map and chosen by a famil
       await go(office, () => button(office, 'portal.bcSpace.confirm.search').click());
       await go(office, () => office.getByRole('button', { name: fr('portal.bcSpace.confirm.button', { child: 'Rosalie Bouchard' }), exact: true }).click());
       assertIncludes(await office.locator('main').innerText(), fr('portal.bcSpace.confirm.done'));
+
+      // The BC suspends the RSGE in the Registre: it leaves the map until 14 days before its return.
+      await visit(office, '/entreprise/bc');
+      await go(office, () => office.getByRole('link', { name: `${rsge.siteName} (${rsge.siteNumber})`, exact: true }).click());
+      await go(office, () => office.getByRole('link', { name: fr('portal.registry.recognition.link'), exact: true }).click());
+      await office.getByLabel(new RegExp(`^${fr('portal.registry.newStatus')}`)).selectOption('suspended');
+      await field(office, 'portal.registry.plannedReturn').fill(addMonths(today, 2));
+      await field(office, 'portal.registry.reason').fill('Congé de maternité');
+      await go(office, () => button(office, 'portal.registry.recognition.save').click());
+      assertIncludes(await office.locator('main').innerText(), fr('portal.registry.recognition.saved'));
+      await visit(office, '/carte?lieu=G5L+1A1&rayon=5');
+      assert.equal(await office.locator(`.map-entry[data-site="${rsge.siteId}"]`).count(), 0, 'off the map while suspended');
     } finally {
       await office.context().close();
     }

@@ -51,7 +51,16 @@ export type Site = {
   /** The position the public may see (position.ts). */
   publicLatitude: number | null;
   publicLongitude: number | null;
+  /** An RSGE's contact details and recognition, kept by its BC in the Registre des RSGE. */
+  contactEmail: string | null;
+  contactPhone: string | null;
+  recognitionStatus: RecognitionStatus;
+  /** Off the public map until this date (`infinity` when revoked or ended); null: on it. */
+  hiddenUntil: string | null;
 };
+
+export const recognitionStatuses = ['active', 'suspended', 'revoked', 'ended'] as const;
+export type RecognitionStatus = (typeof recognitionStatuses)[number];
 
 /** What the ministry knows of a child, parents' details included (the MES form shows them). */
 export type ChildRecord = {
@@ -107,6 +116,10 @@ const siteColumns = {
   longitude: installation.longitude,
   publicLatitude: installation.publicLatitude,
   publicLongitude: installation.publicLongitude,
+  contactEmail: installation.contactEmail,
+  contactPhone: installation.contactPhone,
+  recognitionStatus: sql<RecognitionStatus>`${installation.recognitionStatus}`,
+  hiddenUntil: installation.hiddenUntil,
 };
 
 const childColumns = {

@@ -87,6 +87,16 @@ export const installation = pgTable(
      */
     publicLatitude: doublePrecision('public_latitude'),
     publicLongitude: doublePrecision('public_longitude'),
+    /** An RSGE's contact details in the Registre des RSGE, kept by its BC. */
+    contactEmail: text('contact_email'),
+    contactPhone: text('contact_phone'),
+    /** An RSGE's recognition: `active`, `suspended`, `revoked`, `ended` (its history: `recognition_change`). */
+    recognitionStatus: text('recognition_status').notNull().default('active'),
+    /**
+     * Off the public map until this date (`infinity` for a recognition revoked or ended; null: on
+     * it): a suspended RSGE shows again a few days before its planned return.
+     */
+    hiddenUntil: date('hidden_until', { mode: 'string' }),
     ...timestamps,
   },
   (t) => [
@@ -97,6 +107,7 @@ export const installation = pgTable(
     // The map's radius search narrows to a box of latitudes first (portal/map.ts).
     index('installation_public_position_idx').on(t.publicLatitude, t.publicLongitude),
     check('installation_region_check', sql`${t.region} ~ '^(0[1-9]|1[0-7])$'`),
+    check('installation_recognition_status_check', sql`${t.recognitionStatus} in ('active', 'suspended', 'revoked', 'ended') and (${t.recognitionStatus} = 'active' or ${t.kind} = 'home_provider')`),
     check('installation_provider_neq_check', sql`${t.providerNeq} is null or (${t.kind} = 'home_provider' and ${t.providerNeq} ~ '^[0-9]{10}$')`),
     check(
       'installation_places_check',
@@ -209,5 +220,33 @@ export const mesFunding = pgTable(
   (t) => [
     uniqueIndex('mes_funding_key').on(t.childId, t.installationId, t.referenceYear),
     index('mes_funding_installation_idx').on(t.installationId),
+  ],
+);
+
+/**
+ * The history of an RSGE's recognition status, as its BC records it in the Registre des RSGE: each
+ * change with its effective date, for a suspension its planned return and how many days before it
+ * the RSGE shows again on the map, and why.
+ */
+export const recognitionChange = pgTable(
+  'recognition_change',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installation.id),
+    status: text('status').notNull(),
+    effectiveDate: date('effective_date', { mode: 'string' }).notNull(),
+    plannedReturn: date('planned_return', { mode: 'string' }),
+    showDaysBefore: integer('show_days_before'),
+    reason: text('reason').notNull(),
+    /** The BC's user who recorded it (the audit event names them too). */
+    changedBy: uuid('changed_by').notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    index('recognition_change_installation_idx').on(t.installationId, t.createdAt),
+    check('recognition_change_status_check', sql`${t.status} in ('active', 'suspended', 'revoked', 'ended')`),
+    check('recognition_change_suspension_check', sql`(${t.status} = 'suspended') = (${t.plannedReturn} is not null and ${t.showDaysBefore} is not null)`),
   ],
 );

@@ -1,15 +1,16 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/index.js';
 import { todayInQuebec } from './dates.js';
 import { childSearchKey } from './identifiers.js';
 import { publicPosition } from './position.js';
-import { localChildRecords, type ChildAtSites, type ChildQuery, type ChildRecords, type MesFundingRecord, type Site } from './records.js';
-import { child, childAttendance, childcareService, installation, integrationAllowance, mesFunding, regionalDirectorate } from './schema.js';
+import { localChildRecords, type ChildAtSites, type ChildQuery, type ChildRecords, type MesFundingRecord, type RecognitionStatus, type Site } from './records.js';
+import { child, childAttendance, childcareService, installation, integrationAllowance, mesFunding, recognitionChange, regionalDirectorate } from './schema.js';
 
 export { referenceYearOf, referenceYearPeriod, todayInQuebec, workingDaysOf } from './dates.js';
 export { childSearchKey, validateNecsg, validateNirec } from './identifiers.js';
 export { GRID_LATITUDE_DEGREES, GRID_LONGITUDE_DEGREES, publicPosition, type Position } from './position.js';
-export type { ChildAtSites, ChildQuery, ChildRecord, MesFundingRecord, Site } from './records.js';
+export type { ChildAtSites, ChildQuery, ChildRecord, MesFundingRecord, RecognitionStatus, Site } from './records.js';
+export { recognitionStatuses } from './records.js';
 
 /** The CSG/CAFE records this deployment reads: the local tables (see records.ts). */
 const records: ChildRecords = localChildRecords;
@@ -73,6 +74,11 @@ export function sitesOfEnterprise(db: Db, neq: string): Promise<Site[]> {
  */
 export function sitesHeldBy(db: Db, neq: string): Promise<Site[]> {
   return records.sitesHeldBy(db, neq);
+}
+
+/** Off the public map and its pages: an RSGE suspended (until a few days before its return), revoked or ended. */
+export function isHiddenFromPublic(site: Pick<Site, 'hiddenUntil'>, today: string): boolean {
+  return site.hiddenUntil !== null && (site.hiddenUntil === 'infinity' || site.hiddenUntil > today);
 }
 
 /** A site with its service (kind, name, permit and division numbers, NEQ). */
@@ -188,4 +194,43 @@ export async function upsertIntegrationAllowance(tx: Db, period: Period): Promis
 /** Records MES funding of a child at a site for a reference year; recording it twice changes nothing. */
 export async function recordMesFunding(tx: Db, childId: string, installationId: string, referenceYear: number): Promise<void> {
   await tx.insert(mesFunding).values({ childId, installationId, referenceYear }).onConflictDoNothing({ target: [mesFunding.childId, mesFunding.installationId, mesFunding.referenceYear] });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Registre des RSGE (kept by each BC; the portal's bc module checks who may write)
+
+export type HomeProviderRecord = Pick<typeof installation.$inferInsert, 'name' | 'address' | 'municipality' | 'postalCode' | 'contactEmail' | 'contactPhone' | 'placesTotal' | 'placesUnder18Months'>;
+
+/** Writes an RSGE's record; its position is not moved (the registry's address is for contact). */
+export async function updateHomeProviderRecord(tx: Db, siteId: string, record: HomeProviderRecord): Promise<void> {
+  await tx.update(installation).set({ ...record, updatedAt: new Date() }).where(and(eq(installation.id, siteId), eq(installation.kind, 'home_provider')));
+}
+
+export type RecognitionChange = {
+  status: RecognitionStatus;
+  effectiveDate: string;
+  plannedReturn: string | null;
+  showDaysBefore: number | null;
+  reason: string;
+  changedBy: string;
+};
+
+/**
+ * Moves an RSGE's recognition from `from` to the change's status, with its history row, only if it
+ * is still `from` (false otherwise: someone changed it meanwhile). `hiddenUntil`: off the public
+ * map until then ('infinity': for good; null: on it).
+ */
+export async function recordRecognitionChange(tx: Db, siteId: string, from: RecognitionStatus, change: RecognitionChange, hiddenUntil: string | null): Promise<boolean> {
+  const moved = await tx
+    .update(installation)
+    .set({ recognitionStatus: change.status, hiddenUntil: hiddenUntil === null ? null : sql`${hiddenUntil}::date`, updatedAt: new Date() })
+    .where(and(eq(installation.id, siteId), eq(installation.kind, 'home_provider'), eq(installation.recognitionStatus, from)))
+    .returning({ id: installation.id });
+  if (moved.length === 0) return false;
+  await tx.insert(recognitionChange).values({ installationId: siteId, ...change });
+  return true;
+}
+
+export async function recognitionHistory(db: Db, siteId: string) {
+  return db.select().from(recognitionChange).where(eq(recognitionChange.installationId, siteId)).orderBy(asc(recognitionChange.createdAt), asc(recognitionChange.id));
 }

@@ -43,6 +43,10 @@ function site(kind: Site['serviceKind']): Site {
     longitude: null,
     publicLatitude: null,
     publicLongitude: null,
+    contactEmail: null,
+    contactPhone: null,
+    recognitionStatus: 'active',
+    hiddenUntil: null,
   };
 }
 

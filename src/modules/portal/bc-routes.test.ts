@@ -56,6 +56,23 @@ describe('the BC’s workspace through the pages', () => {
     assert.ok(shown(twice.body, 'portal.bc.error.notToConfirm'));
     assert.ok((await office.get(`/entreprise/bc/rsge/${rsge.siteId}`)).body.includes(child.registrationNumber));
 
+    // The Registre: a field error, the record saved; a suspension recorded, shown in the history.
+    const recordUrl = `/entreprise/bc/rsge/${rsge.siteId}/dossier`;
+    await office.get(recordUrl);
+    const record = { name: 'Julie Tremblay', address: '12, rue des Pins', municipality: 'Rimouski', postalCode: 'G5L 2B3', email: '', phone: '', placesTotal: '6', placesUnder18Months: '2' };
+    const badRecord = await office.post(recordUrl, { ...record, postalCode: '12345' });
+    assert.equal(badRecord.statusCode, 400);
+    assert.ok(shown(badRecord.body, 'portal.registry.postalCode.invalid') && badRecord.body.includes('value="12345"'));
+    assert.equal((await office.post(recordUrl, record)).statusCode, 303);
+    const statusUrl = `/entreprise/bc/rsge/${rsge.siteId}/reconnaissance`;
+    await office.get(statusUrl);
+    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    const suspended = await office.post(statusUrl, { status: 'suspended', effectiveDate: today, plannedReturn: inDays(40), showDaysBefore: '14', reason: 'Congé de maternité' });
+    assert.equal(suspended.statusCode, 303);
+    const rsgePage = await office.follow(suspended);
+    assert.ok(shown(rsgePage.body, 'portal.registry.recognition.saved') && rsgePage.body.includes('Congé de maternité'));
+    assert.equal((await t.client().get(`/services/${rsge.siteId}`)).statusCode, 404, 'its public page is gone while suspended');
+
     const confirm = await office.get('/entreprise/bc/rappel');
     assert.equal(confirm.statusCode, 200, 'the reminder asks first');
     const reminded = await office.post('/entreprise/bc/rappel', {});
@@ -79,6 +96,10 @@ describe('authorization on every BC route', () => {
       { method: 'GET', url: `/entreprise/bc/admissions?rsge=${rsge.siteId}`, own: true },
       { method: 'POST', url: `/entreprise/bc/admissions/${row.id}/confirmer` },
       { method: 'GET', url: `/entreprise/bc/rsge/${rsge.siteId}` },
+      { method: 'GET', url: `/entreprise/bc/rsge/${rsge.siteId}/dossier` },
+      { method: 'POST', url: `/entreprise/bc/rsge/${rsge.siteId}/dossier` },
+      { method: 'GET', url: `/entreprise/bc/rsge/${rsge.siteId}/reconnaissance` },
+      { method: 'POST', url: `/entreprise/bc/rsge/${rsge.siteId}/reconnaissance` },
     ];
     const pattern = (url: string) => url.replace(/\?.*$/, '').replace(rsge.siteId, ':siteId').replace(row.id, ':admissionId');
     assert.deepEqual(new Set(routes.map((r) => `${r.method} ${pattern(r.url)}`)), new Set(bcRoutes));

@@ -3,17 +3,21 @@ import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { auditEvent } from '../../platform/audit/schema.js';
 import { transaction, type Database, type Db } from '../../platform/db/index.js';
-import { AppError, ForbiddenError } from '../../platform/errors.js';
+import { AppError, FieldValidationError, ForbiddenError } from '../../platform/errors.js';
+import { anonymous } from '../../platform/context.js';
 import { outboxMail } from '../../platform/outbox/schema.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
 import { siteById, todayInQuebec, upsertChildcareService, upsertSite } from '../childcare/service.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { admitFromReserve } from './admissions.js';
-import { admissionsToConfirm, childrenOfRsge, confirmAdmission, remindNotAdhered, rsgeOfBc } from './bc.js';
+import { admissionsToConfirm, childrenOfRsge, confirmAdmission, dueBackSoon, remindNotAdhered, rsgeOfBc } from './bc.js';
+import { searchMap } from './map.js';
+import { changeRecognition, rsgeRecord, updateRsgeRecord } from './rsge-registry.js';
+import { publishedSheet } from './service.js';
 import { setDelegation } from './delegation.js';
 import { addMonths } from './families.js';
 import { admission } from './schema.js';
-import { childInReserve, coordinatingOfficeOf, createProvider, portalUser, publishedProvider, type PortalProvider } from './test-support.js';
+import { childInReserve, coordinatingOfficeOf, createProvider, homeAddress, portalUser, publishedProvider, type PortalProvider } from './test-support.js';
 
 let database: Database;
 let db: Db;
@@ -26,6 +30,7 @@ after(async () => database?.close());
 const today = todayInQuebec();
 const settings = { publicUrl: 'http://localhost:3000' };
 const start = { plannedStart: addMonths(today, 1), override: false, overrideReason: '' };
+const anonymousCtx = { actor: anonymous, lang: 'fr' as const, requestId: null, ip: null };
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
   try {
@@ -124,5 +129,73 @@ describe('« Confirmer une admission »', () => {
     const children = await childrenOfRsge(db, bcCtx, bc.enterpriseId, rsge.siteId);
     assert.deepEqual(children.rows.map((r) => r.admission.state).sort(), ['admitted', 'confirmed']);
     assert.ok((await refusal(childrenOfRsge(db, ctxOf(otherBc.reserveUser), otherBc.enterpriseId, rsge.siteId))) instanceof ForbiddenError);
+  });
+});
+
+describe('the Registre des RSGE', () => {
+  const anywhere = { kinds: [], subsidized: null, ageGroup: null, days: [], periods: [], language: null };
+  const near = { label: 'G5L', precision: 'postal_area' as const, latitude: homeAddress.latitude, longitude: homeAddress.longitude };
+  const onMap = async (siteId: string) => {
+    const found = await searchMap(db, anonymousCtx, near, 5, anywhere);
+    const pages = Math.ceil(found.total / 20);
+    for (let page = 1; page <= pages; page++) if ((await searchMap(db, anonymousCtx, near, 5, anywhere, page)).entries.some((e) => e.siteId === siteId)) return true;
+    return false;
+  };
+  const record = { name: 'Julie Tremblay', address: '12, rue des Pins', municipality: 'Rimouski', postalCode: 'g5l 2b3', email: 'julie@example.com', phone: '418 555-0101', placesTotal: '6', placesUnder18Months: '2' };
+
+  test('only the BC changes the record: field errors, then saved and audited with the names of the fields changed', async () => {
+    const rsge = await publishedProvider(db, 'home_provider');
+    const bc = await coordinatingOfficeOf(db, rsge);
+    const bad = await refusal(updateRsgeRecord(db, ctxOf(bc.reserveUser), rsge.siteId, { ...record, postalCode: '12345', placesTotal: '10', placesUnder18Months: '3', email: 'julie@' }));
+    assert.ok(bad instanceof FieldValidationError);
+    assert.deepEqual(Object.keys(bad.fields).sort(), ['email', 'placesTotal', 'postalCode']);
+    const tooManyInfants = await refusal(updateRsgeRecord(db, ctxOf(bc.reserveUser), rsge.siteId, { ...record, placesTotal: '2', placesUnder18Months: '3' }));
+    assert.ok(tooManyInfants instanceof FieldValidationError && tooManyInfants.fields.placesUnder18Months === 'portal.registry.infants.invalid');
+    await updateRsgeRecord(db, ctxOf(bc.reserveUser), rsge.siteId, record);
+    const site = await siteById(db, rsge.siteId);
+    assert.equal(site?.postalCode, 'G5L 2B3');
+    assert.equal(site?.contactEmail, 'julie@example.com');
+    const [audit] = await db.select().from(auditEvent).where(and(eq(auditEvent.action, 'portal.registry.updated'), eq(auditEvent.subjectId, rsge.siteId)));
+    assert.ok(Array.isArray(audit?.details.fields) && (audit.details.fields as string[]).includes('postalCode'));
+    assert.ok(!JSON.stringify(audit?.details).includes('julie@example.com'), 'the audit names the fields, not their values');
+
+    assert.ok((await refusal(updateRsgeRecord(db, ctxOf(rsge.reserveUser), rsge.siteId, record))) instanceof ForbiddenError, 'the RSGE itself does not change the registry');
+    const other = await coordinatingOfficeOf(db, await publishedProvider(db, 'home_provider'));
+    assert.ok((await refusal(changeRecognition(db, ctxOf(other.reserveUser), rsge.siteId, { status: 'revoked', effectiveDate: today, plannedReturn: '', showDaysBefore: '', reason: 'x' }))) instanceof ForbiddenError, 'another BC');
+  });
+
+  test('a suspension hides the RSGE from the map and its public page until the chosen days before its return; revoked, it is gone for good and final', async () => {
+    const rsge = await publishedProvider(db, 'home_provider');
+    const bc = await coordinatingOfficeOf(db, rsge);
+    const ctx = ctxOf(bc.reserveUser);
+    assert.equal(await onMap(rsge.siteId), true);
+    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+    const badDates = await refusal(changeRecognition(db, ctx, rsge.siteId, { status: 'suspended', effectiveDate: inDays(3), plannedReturn: today, showDaysBefore: '120', reason: '' }));
+    assert.ok(badDates instanceof FieldValidationError);
+    assert.deepEqual(Object.keys(badDates.fields).sort(), ['effectiveDate', 'plannedReturn', 'reason', 'showDaysBefore']);
+
+    await changeRecognition(db, ctx, rsge.siteId, { status: 'suspended', effectiveDate: today, plannedReturn: inDays(30), showDaysBefore: '14', reason: 'Congé de maladie' });
+    assert.equal(await onMap(rsge.siteId), false, 'suspended: off the map');
+    assert.equal(await publishedSheet(db, anonymousCtx, rsge.siteId), null, 'and off its public page');
+    assert.deepEqual((await dueBackSoon(db, ctx, bc.enterpriseId, today)).map((d) => d.siteId), [rsge.siteId]);
+
+    await changeRecognition(db, ctx, rsge.siteId, { status: 'active', effectiveDate: today, plannedReturn: '', showDaysBefore: '', reason: 'Retour' });
+    assert.equal(await onMap(rsge.siteId), true, 'back');
+    // Due back in 10 days, shown 14 days before: already on the map again.
+    await changeRecognition(db, ctx, rsge.siteId, { status: 'suspended', effectiveDate: today, plannedReturn: inDays(10), showDaysBefore: '', reason: 'Vacances prolongées' });
+    assert.equal(await onMap(rsge.siteId), true, 'within the days before its return (14 by default)');
+
+    const both = await Promise.allSettled([
+      changeRecognition(db, ctx, rsge.siteId, { status: 'revoked', effectiveDate: today, plannedReturn: '', showDaysBefore: '', reason: 'Révocation' }),
+      changeRecognition(db, ctx, rsge.siteId, { status: 'ended', effectiveDate: today, plannedReturn: '', showDaysBefore: '', reason: 'Fin' }),
+    ]);
+    assert.equal(both.filter((r) => r.status === 'fulfilled').length, 1, 'two changes at once: one is recorded');
+    assert.equal(await onMap(rsge.siteId), false);
+    const final = await refusal(changeRecognition(db, ctx, rsge.siteId, { status: 'active', effectiveDate: today, plannedReturn: '', showDaysBefore: '', reason: 'Erreur' }));
+    assert.equal(final.messageKey, 'portal.registry.error.notAllowed');
+    const { history } = await rsgeRecord(db, ctx, rsge.siteId);
+    assert.equal(history.length, 4);
+    assert.equal((await db.select().from(auditEvent).where(and(eq(auditEvent.action, 'portal.registry.recognitionChanged'), eq(auditEvent.subjectId, rsge.siteId)))).length, 4);
   });
 });

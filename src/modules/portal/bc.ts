@@ -8,7 +8,7 @@ import type { Lang } from '../../platform/i18n/index.js';
 import { composeMail } from '../../platform/outbox/compose.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
 import { childcareService, installation } from '../childcare/schema.js';
-import { siteById, type Site } from '../childcare/service.js';
+import { siteById, type RecognitionStatus, type Site } from '../childcare/service.js';
 import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
 import type { FamilyChild } from './families.js';
@@ -43,6 +43,8 @@ const isBcOf: Rule<{ site: Site }> = async (actor, resource, db) => {
 export const bcActions = {
   workspace: action<{ enterpriseId: string }>('portal.bc.workspace', worksForBc),
   confirmAdmission: action<{ site: Site }>('portal.bc.confirmAdmission', isBcOf),
+  /** The Registre des RSGE: only the BC that recognizes the RSGE changes its record (rsge-registry.ts). */
+  keepRegistry: action<{ site: Site }>('portal.bc.keepRegistry', isBcOf),
 };
 
 async function bcNeq(db: Db, ctx: Ctx, enterpriseId: string): Promise<string> {
@@ -69,6 +71,7 @@ export type RsgeRow = {
   admissions: number;
   toConfirm: number;
   remindedAt: Date | null;
+  recognitionStatus: RecognitionStatus;
 };
 
 /** One query for the whole list, whatever the number of RSGE (a BC recognizes up to a few hundred). */
@@ -85,13 +88,30 @@ export async function rsgeOfBc(db: Db, ctx: Ctx, enterpriseId: string): Promise<
           exists (select 1 from bc_delegation d where d.installation_id = i.id) as delegated,
           (select count(*)::int from admission a where a.installation_id = i.id and a.state in ('admitted', 'confirmed')) as admissions,
           (select count(*)::int from admission a where a.installation_id = i.id and a.state = 'admitted') as "toConfirm",
-          r.sent_at as "remindedAt"
+          r.sent_at as "remindedAt",
+          i.recognition_status as "recognitionStatus"
         from installation i
         join childcare_service cs on cs.id = i.service_id
         left join service_sheet s on s.installation_id = i.id
         left join rsge_reminder r on r.installation_id = i.id
         where cs.enterprise_neq = ${neq} and cs.kind = 'coordinating_office' and i.kind = 'home_provider'
         order by i.name, i.number`,
+  );
+}
+
+/** The BC's suspended RSGE whose planned return is within `withinDays` days (the workspace lists them). */
+export async function dueBackSoon(db: Db, ctx: Ctx, enterpriseId: string, today: string, withinDays = 30): Promise<{ siteId: string; name: string; number: string; plannedReturn: string }[]> {
+  const neq = await bcNeq(db, ctx, enterpriseId);
+  return queryRows<{ siteId: string; name: string; number: string; plannedReturn: string }>(
+    db,
+    sql`
+    select i.id as "siteId", i.name, i.number, to_char(rc.planned_return, 'YYYY-MM-DD') as "plannedReturn"
+    from installation i
+    join childcare_service cs on cs.id = i.service_id
+    join lateral (select planned_return from recognition_change where installation_id = i.id order by created_at desc, id desc limit 1) rc on true
+    where cs.enterprise_neq = ${neq} and cs.kind = 'coordinating_office' and i.recognition_status = 'suspended'
+      and rc.planned_return <= ${today}::date + ${withinDays}::int
+    order by rc.planned_return, i.name`,
   );
 }
 

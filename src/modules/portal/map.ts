@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { authorize } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { queryRows, type Db } from '../../platform/db/index.js';
+import { todayInQuebec } from '../childcare/service.js';
 import type { Place } from '../places/geocoder.js';
 import { carePeriods, portalActions, sheetLanguages, weekdays, type CarePeriod, type SheetLanguage, type Weekday } from './service.js';
 
@@ -137,6 +138,8 @@ function sitesWithin(place: Place, radiusKm: number, filters: MapFilters): SQL {
   const conditions = [
     sql`i.public_latitude between ${float(latitude - dLatitude)} and ${float(latitude + dLatitude)}`,
     sql`i.public_longitude between ${float(longitude - dLongitude)} and ${float(longitude + dLongitude)}`,
+    // A suspended RSGE is off the map until a few days before its return; a revoked one for good (childcare README).
+    sql`(i.hidden_until is null or i.hidden_until <= ${todayInQuebec()}::date)`,
     ...filterConditions(filters),
   ];
   const needsService = filters.kinds.some((k) => k !== 'home_provider') || filters.subsidized !== null;

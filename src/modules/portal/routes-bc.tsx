@@ -2,12 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
-import { AppError } from '../../platform/errors.js';
+import { AppError, FieldValidationError } from '../../platform/errors.js';
+import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
+import { todayInQuebec } from '../childcare/service.js';
 import { actorEnterpriseId } from '../enterprises/members-routes.js';
-import { admissionsToConfirm, childrenOfRsge, confirmAdmission, remindNotAdhered, rsgeOfBc, type ReminderResult } from './bc.js';
-import { BC_HREF, BcRsgePage, ConfirmAdmissionsPage, ReminderConfirmPage, RsgeChildrenPage } from './views/bc.js';
+import { admissionsToConfirm, childrenOfRsge, confirmAdmission, dueBackSoon, remindNotAdhered, rsgeOfBc, type ReminderResult } from './bc.js';
+import { allowedChanges, changeRecognition, rsgeRecord, updateRsgeRecord } from './rsge-registry.js';
+import { BC_HREF, BcRsgePage, ConfirmAdmissionsPage, RecognitionFormPage, RecordFormPage, ReminderConfirmPage, RsgePage } from './views/bc.js';
 
 /** The BC's workspace routes; the authorization test enumerates them. */
 export const bcRoutes = [
@@ -17,6 +20,10 @@ export const bcRoutes = [
   'GET /entreprise/bc/admissions',
   'POST /entreprise/bc/admissions/:admissionId/confirmer',
   'GET /entreprise/bc/rsge/:siteId',
+  'GET /entreprise/bc/rsge/:siteId/dossier',
+  'POST /entreprise/bc/rsge/:siteId/dossier',
+  'GET /entreprise/bc/rsge/:siteId/reconnaissance',
+  'POST /entreprise/bc/rsge/:siteId/reconnaissance',
 ] as const;
 
 const count = z.coerce.number().int().min(0).max(100_000).optional();
@@ -30,20 +37,20 @@ export function registerBc(app: FastifyInstance): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const settings = { publicUrl: app.config.publicUrl };
 
-  const page = (request: FastifyRequest, reply: FastifyReply, title: string, body: ComponentChildren, deeper: boolean) => {
+  const page = (request: FastifyRequest, reply: FastifyReply, title: string, body: ComponentChildren, deeper: boolean, status = 200) => {
     const v: ViewContext = viewContext(request, reply);
     const crumbs = [{ href: '/entreprise', label: v.t('workspace.title') }, ...(deeper ? [{ href: BC_HREF, label: v.t('portal.bcSpace.title') }] : [])];
-    return sendPage(reply, v, { title, breadcrumbs: crumbs }, body);
+    return sendPage(reply, v, { title, status, breadcrumbs: crumbs }, body);
   };
 
   r.get(BC_HREF, { schema: { querystring: listQuery } }, async (request, reply) => {
     const enterpriseId = await actorEnterpriseId(request, reply);
     if (!enterpriseId) return reply;
-    const rows = await rsgeOfBc(db, request.ctx, enterpriseId);
+    const [rows, dueBack] = await Promise.all([rsgeOfBc(db, request.ctx, enterpriseId), dueBackSoon(db, request.ctx, enterpriseId, todayInQuebec())]);
     const q = request.query;
     const reminded: ReminderResult | null = q.envoyes === undefined ? null : { mailed: q.envoyes, withoutAddress: q.sansAdresse ?? 0, alreadyToday: q.deja ?? 0 };
     const v = viewContext(request, reply);
-    return page(request, reply, v.t('portal.bcSpace.title'), <BcRsgePage v={v} rows={rows} reminded={reminded} />, false);
+    return page(request, reply, v.t('portal.bcSpace.title'), <BcRsgePage v={v} rows={rows} reminded={reminded} dueBack={dueBack} />, false);
   });
 
   r.get(`${BC_HREF}/rappel`, async (request, reply) => {
@@ -83,11 +90,71 @@ export function registerBc(app: FastifyInstance): void {
     return reply.redirect(`${BC_HREF}/admissions?fait=confirmee`, 303);
   });
 
-  r.get(`${BC_HREF}/rsge/:siteId`, { schema: { params: z.object({ siteId: z.uuid() }) } }, async (request, reply) => {
+  const siteParams = z.object({ siteId: z.uuid() });
+
+  r.get(`${BC_HREF}/rsge/:siteId`, { schema: { params: siteParams, querystring: z.object({ fait: z.enum(['dossier', 'reconnaissance']).optional() }) } }, async (request, reply) => {
     const enterpriseId = await actorEnterpriseId(request, reply);
     if (!enterpriseId) return reply;
     const { site, rows } = await childrenOfRsge(db, request.ctx, enterpriseId, request.params.siteId);
+    const { history } = await rsgeRecord(db, request.ctx, site.id);
     const v = viewContext(request, reply);
-    return page(request, reply, v.t('portal.bcSpace.children.title', { rsge: site.name }), <RsgeChildrenPage v={v} site={site} rows={rows} />, true);
+    return page(request, reply, `${site.name} (${site.number})`, <RsgePage v={v} site={site} history={history} rows={rows} notice={request.query.fait ?? null} />, true);
+  });
+
+  // --- The Registre des RSGE -------------------------------------------------------------------------
+  const recordForm = z.object({ name: z.string(), address: z.string(), municipality: z.string(), postalCode: z.string(), email: z.string(), phone: z.string(), placesTotal: z.string(), placesUnder18Months: z.string() });
+
+  async function showRecord(request: FastifyRequest, reply: FastifyReply, siteId: string, form: FormState | null, status = 200) {
+    const { site } = await rsgeRecord(db, request.ctx, siteId);
+    const v = viewContext(request, reply);
+    const values = form?.values ?? { name: site.name, address: site.address, municipality: site.municipality, postalCode: site.postalCode, email: site.contactEmail ?? '', phone: site.contactPhone ?? '', placesTotal: String(site.placesTotal ?? ''), placesUnder18Months: String(site.placesUnder18Months ?? '') };
+    return page(request, reply, v.t('portal.registry.title'), <RecordFormPage v={v} site={site} form={{ values, errors: form?.errors ?? {} }} />, true, status);
+  }
+
+  r.get(`${BC_HREF}/rsge/:siteId/dossier`, { schema: { params: siteParams } }, async (request, reply) => {
+    if (!(await actorEnterpriseId(request, reply))) return reply;
+    return showRecord(request, reply, request.params.siteId, null);
+  });
+
+  r.post(`${BC_HREF}/rsge/:siteId/dossier`, { schema: { params: siteParams } }, async (request, reply) => {
+    if (!(await actorEnterpriseId(request, reply))) return reply;
+    const form = parseForm(recordForm.partial(), request.body);
+    if (!form.ok) throw new AppError(400, 'error.badRequest');
+    const d = form.data;
+    try {
+      await updateRsgeRecord(db, request.ctx, request.params.siteId, { name: d.name ?? '', address: d.address ?? '', municipality: d.municipality ?? '', postalCode: d.postalCode ?? '', email: d.email ?? '', phone: d.phone ?? '', placesTotal: d.placesTotal ?? '', placesUnder18Months: d.placesUnder18Months ?? '' });
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      return showRecord(request, reply, request.params.siteId, { values: form.values, errors: error.fields }, 400);
+    }
+    return reply.redirect(`${BC_HREF}/rsge/${request.params.siteId}?fait=dossier`, 303);
+  });
+
+  const recognitionForm = z.object({ status: z.string(), effectiveDate: z.string(), plannedReturn: z.string(), showDaysBefore: z.string(), reason: z.string() }).partial();
+
+  async function showRecognition(request: FastifyRequest, reply: FastifyReply, siteId: string, form: FormState, problem: string | null, status = 200) {
+    const { site } = await rsgeRecord(db, request.ctx, siteId);
+    const v = viewContext(request, reply);
+    return page(request, reply, v.t('portal.registry.recognition.title'), <RecognitionFormPage v={v} site={site} allowed={allowedChanges(site.recognitionStatus)} form={form} problem={problem} />, true, status);
+  }
+
+  r.get(`${BC_HREF}/rsge/:siteId/reconnaissance`, { schema: { params: siteParams } }, async (request, reply) => {
+    if (!(await actorEnterpriseId(request, reply))) return reply;
+    return showRecognition(request, reply, request.params.siteId, { values: { effectiveDate: todayInQuebec() }, errors: {} }, null);
+  });
+
+  r.post(`${BC_HREF}/rsge/:siteId/reconnaissance`, { schema: { params: siteParams } }, async (request, reply) => {
+    if (!(await actorEnterpriseId(request, reply))) return reply;
+    const form = parseForm(recognitionForm, request.body);
+    if (!form.ok) throw new AppError(400, 'error.badRequest');
+    const d = form.data;
+    try {
+      await changeRecognition(db, request.ctx, request.params.siteId, { status: d.status ?? '', effectiveDate: d.effectiveDate ?? '', plannedReturn: d.plannedReturn ?? '', showDaysBefore: d.showDaysBefore ?? '', reason: d.reason ?? '' });
+    } catch (error) {
+      if (error instanceof FieldValidationError) return showRecognition(request, reply, request.params.siteId, { values: form.values, errors: error.fields }, null, 400);
+      if (error instanceof AppError && error.status === 409) return showRecognition(request, reply, request.params.siteId, { values: form.values, errors: {} }, viewContext(request, reply).t(error.messageKey), 409);
+      throw error;
+    }
+    return reply.redirect(`${BC_HREF}/rsge/${request.params.siteId}?fait=reconnaissance`, 303);
   });
 }

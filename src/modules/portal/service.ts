@@ -6,7 +6,7 @@ import { transaction, type Db } from '../../platform/db/index.js';
 import { AppError, ConflictError, FieldValidationError, ForbiddenError, NotFoundError, type FieldErrors } from '../../platform/errors.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
 import { heldRights } from '../access/service.js';
-import { siteById, sitesHeldBy, type ChildcareServiceKind, type Site } from '../childcare/service.js';
+import { isHiddenFromPublic, siteById, sitesHeldBy, todayInQuebec, type ChildcareServiceKind, type Site } from '../childcare/service.js';
 import { enterpriseOf, membershipOf } from '../enterprises/members.js';
 import { serviceSheet } from './schema.js';
 
@@ -339,7 +339,7 @@ function hoursOf(value: string | null): string | null {
 export async function publishedSheet(db: Db, ctx: Ctx, siteId: string): Promise<PublicSheet | null> {
   await authorize(db, ctx.actor, portalActions.readPublished, undefined);
   const site = await siteById(db, siteId);
-  if (!site) return null;
+  if (!site || isHiddenFromPublic(site, todayInQuebec())) return null;
   const [sheet] = await db.select().from(serviceSheet).where(eq(serviceSheet.installationId, site.id));
   if (!sheet?.publishedAt) return null;
   const shown = new Set(sheet.publicSections.filter((s): s is OptionalSection => (sectionsOffered(site.kind) as readonly string[]).includes(s)));

@@ -1,6 +1,7 @@
-import { Form, Notice, SelectField, SubmitButton, TextField } from '../../../platform/http/components.js';
+import { DateField, ErrorSummary, Form, Notice, SelectField, SubmitButton, TextArea, TextField, type FormState } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
-import type { Site } from '../../childcare/service.js';
+import type { RecognitionStatus, Site } from '../../childcare/service.js';
+import type { recognitionChange } from '../../childcare/schema.js';
 import type { Admission } from '../admissions.js';
 import type { AdmissionToConfirm, ReminderResult, RsgeRow } from '../bc.js';
 import type { FamilyChild } from '../families.js';
@@ -19,7 +20,7 @@ function CountLink({ href, count, context }: { href: string; count: number; cont
   );
 }
 
-export function BcRsgePage({ v, rows, reminded }: { v: ViewContext; rows: RsgeRow[]; reminded: ReminderResult | null }) {
+export function BcRsgePage({ v, rows, reminded, dueBack }: { v: ViewContext; rows: RsgeRow[]; reminded: ReminderResult | null; dueBack: { siteId: string; name: string; number: string; plannedReturn: string }[] }) {
   const notAdhered = rows.filter((r) => !r.adhered).length;
   return (
     <>
@@ -29,6 +30,17 @@ export function BcRsgePage({ v, rows, reminded }: { v: ViewContext; rows: RsgeRo
         </Notice>
       ) : null}
       <p>{v.t('portal.bcSpace.intro')}</p>
+      {dueBack.length > 0 ? (
+        <Notice v={v} kind="information" title={v.t('portal.bcSpace.dueBack')}>
+          <ul>
+            {dueBack.map((d) => (
+              <li key={d.siteId}>
+                <a href={`${BC_HREF}/rsge/${d.siteId}`}>{v.t('portal.bcSpace.dueBack.item', { name: d.name, number: d.number, date: d.plannedReturn })}</a>
+              </li>
+            ))}
+          </ul>
+        </Notice>
+      ) : null}
       <ul>
         <li>
           <a href={`${BC_HREF}/admissions`}>{v.t('portal.bcSpace.confirm.title')}</a>
@@ -47,6 +59,7 @@ export function BcRsgePage({ v, rows, reminded }: { v: ViewContext; rows: RsgeRo
           <thead>
             <tr>
               <th scope="col">{v.t('portal.bcSpace.rsge')}</th>
+              <th scope="col">{v.t('portal.bcSpace.status')}</th>
               <th scope="col">{v.t('portal.bcSpace.account')}</th>
               <th scope="col">{v.t('portal.bcSpace.adhered')}</th>
               <th scope="col">{v.t('portal.bcSpace.completed')}</th>
@@ -60,9 +73,10 @@ export function BcRsgePage({ v, rows, reminded }: { v: ViewContext; rows: RsgeRo
             {rows.map((r) => (
               <tr key={r.siteId}>
                 <th scope="row">
-                  {`${r.name} (${r.number})`}
+                  <a href={`${BC_HREF}/rsge/${r.siteId}`}>{`${r.name} (${r.number})`}</a>
                   {r.remindedAt ? <div class="qc-description">{v.t('portal.bcSpace.reminded', { date: r.remindedAt.toISOString().slice(0, 10) })}</div> : null}
                 </th>
+                <td>{v.t(`portal.registry.status.${r.recognitionStatus}`)}</td>
                 <td>{yesNo(v, r.hasAccount)}</td>
                 <td>{yesNo(v, r.adhered)}</td>
                 <td>{yesNo(v, r.completed)}</td>
@@ -149,9 +163,50 @@ export function ConfirmAdmissionsPage({ v, rsge, query, found, done }: { v: View
   );
 }
 
-export function RsgeChildrenPage({ v, site, rows }: { v: ViewContext; site: Site; rows: { admission: Admission; child: FamilyChild }[] }) {
+type HistoryRow = typeof recognitionChange.$inferSelect;
+
+/** One RSGE for its BC: its record and recognition with their history, and the children admitted there. */
+export function RsgePage({ v, site, history, rows, notice }: { v: ViewContext; site: Site; history: HistoryRow[]; rows: { admission: Admission; child: FamilyChild }[]; notice: 'dossier' | 'reconnaissance' | null }) {
   return (
     <>
+      {notice ? (
+        <Notice v={v} kind="success">
+          <p>{v.t(notice === 'dossier' ? 'portal.registry.saved' : 'portal.registry.recognition.saved')}</p>
+        </Notice>
+      ) : null}
+      <dl class="summary">
+        <dt>{v.t('portal.registry.name')}</dt>
+        <dd>{`${site.name} (${site.number})`}</dd>
+        <dt>{v.t('portal.registry.status')}</dt>
+        <dd>{v.t(`portal.registry.status.${site.recognitionStatus}`)}</dd>
+        <dt>{v.t('portal.registry.address')}</dt>
+        <dd>{`${site.address}, ${site.municipality} ${site.postalCode}`}</dd>
+        <dt>{v.t('portal.registry.email')}</dt>
+        <dd>{site.contactEmail ?? '—'}</dd>
+        <dt>{v.t('portal.registry.phone')}</dt>
+        <dd>{site.contactPhone ?? '—'}</dd>
+        <dt>{v.t('portal.registry.places')}</dt>
+        <dd>{site.placesTotal === null ? '—' : `${site.placesTotal} (${v.t('portal.registry.infants')} : ${site.placesUnder18Months ?? 0})`}</dd>
+      </dl>
+      <ul>
+        <li>
+          <a href={`${BC_HREF}/rsge/${site.id}/dossier`}>{v.t('portal.registry.link')}</a>
+        </li>
+        <li>
+          <a href={`${BC_HREF}/rsge/${site.id}/reconnaissance`}>{v.t('portal.registry.recognition.link')}</a>
+        </li>
+      </ul>
+      <h2>{v.t('portal.registry.history')}</h2>
+      {history.length === 0 ? (
+        <p>{v.t('portal.registry.history.none')}</p>
+      ) : (
+        <ul>
+          {history.map((h) => (
+            <li key={h.id}>{`${h.effectiveDate} — ${v.t(`portal.registry.status.${h.status as RecognitionStatus}`)}${h.plannedReturn ? ` (${v.t('portal.registry.plannedReturn')} : ${h.plannedReturn})` : ''} — ${h.reason}`}</li>
+          ))}
+        </ul>
+      )}
+      <h2>{v.t('portal.bcSpace.children')}</h2>
       {rows.length === 0 ? (
         <p>{v.t('portal.bcSpace.children.none')}</p>
       ) : (
@@ -177,6 +232,82 @@ export function RsgeChildrenPage({ v, site, rows }: { v: ViewContext; site: Site
       )}
       <p>
         <a href={BC_HREF}>{v.t('portal.bcSpace.title')}</a>
+      </p>
+    </>
+  );
+}
+
+const recordLabels = (v: ViewContext): Record<string, string> => ({
+  name: v.t('portal.registry.name'),
+  address: v.t('portal.registry.address'),
+  municipality: v.t('portal.registry.municipality'),
+  postalCode: v.t('portal.registry.postalCode'),
+  email: v.t('portal.registry.email'),
+  phone: v.t('portal.registry.phone'),
+  placesTotal: v.t('portal.registry.places'),
+  placesUnder18Months: v.t('portal.registry.infants'),
+});
+
+export function RecordFormPage({ v, site, form }: { v: ViewContext; site: Site; form: FormState }) {
+  const labels = recordLabels(v);
+  const text = (name: string, extra: { hint?: string; required?: boolean; type?: 'email' | 'tel' } = {}) => (
+    <TextField v={v} name={name} label={labels[name] ?? ''} form={form} required={extra.required} hint={extra.hint} type={extra.type} />
+  );
+  return (
+    <>
+      <p>{v.t('portal.registry.intro')}</p>
+      <ErrorSummary v={v} errors={form.errors} labels={labels} />
+      <Form v={v} action={`${BC_HREF}/rsge/${site.id}/dossier`}>
+        {text('name', { required: true })}
+        {text('address', { required: true })}
+        {text('municipality', { required: true })}
+        {text('postalCode', { required: true })}
+        {text('email', { hint: v.t('portal.registry.email.hint'), type: 'email' })}
+        {text('phone', { type: 'tel' })}
+        {text('placesTotal', { required: true })}
+        {text('placesUnder18Months', { required: true })}
+        <SubmitButton>{v.t('portal.registry.save')}</SubmitButton>
+      </Form>
+    </>
+  );
+}
+
+const recognitionLabels = (v: ViewContext): Record<string, string> => ({
+  status: v.t('portal.registry.newStatus'),
+  effectiveDate: v.t('portal.registry.effectiveDate'),
+  plannedReturn: v.t('portal.registry.plannedReturn'),
+  showDaysBefore: v.t('portal.registry.showDaysBefore'),
+  reason: v.t('portal.registry.reason'),
+});
+
+export function RecognitionFormPage({ v, site, allowed, form, problem }: { v: ViewContext; site: Site; allowed: readonly RecognitionStatus[]; form: FormState; problem: string | null }) {
+  const labels = recognitionLabels(v);
+  return (
+    <>
+      <p>{v.t('portal.registry.recognition.intro')}</p>
+      <p>{v.t('portal.registry.recognition.current', { status: v.t(`portal.registry.status.${site.recognitionStatus}`) })}</p>
+      {problem ? (
+        <Notice v={v} kind="warning">
+          <p>{problem}</p>
+        </Notice>
+      ) : null}
+      {allowed.length === 0 ? (
+        <p>{v.t('portal.registry.recognition.final')}</p>
+      ) : (
+        <>
+          <ErrorSummary v={v} errors={form.errors} labels={labels} />
+          <Form v={v} action={`${BC_HREF}/rsge/${site.id}/reconnaissance`}>
+            <SelectField v={v} name="status" label={labels.status ?? ''} form={form} required options={allowed.map((s) => ({ value: s, label: v.t(`portal.registry.status.${s}`) }))} />
+            <DateField v={v} name="effectiveDate" label={labels.effectiveDate ?? ''} form={form} required />
+            <DateField v={v} name="plannedReturn" label={labels.plannedReturn ?? ''} form={form} />
+            <TextField v={v} name="showDaysBefore" label={labels.showDaysBefore ?? ''} hint={v.t('portal.registry.showDaysBefore.hint')} form={form} inputmode="numeric" />
+            <TextArea v={v} name="reason" label={labels.reason ?? ''} form={form} required />
+            <SubmitButton>{v.t('portal.registry.recognition.save')}</SubmitButton>
+          </Form>
+        </>
+      )}
+      <p>
+        <a href={`${BC_HREF}/rsge/${site.id}`}>{`${site.name} (${site.number})`}</a>
       </p>
     </>
   );
