@@ -4,14 +4,15 @@ import { authorize, isSignedIn } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { pgErrorCode, queryRows, transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, FieldValidationError, ForbiddenError, type FieldErrors } from '../../platform/errors.js';
-import type { Lang, MessageKey } from '../../platform/i18n/index.js';
+import type { MessageKey } from '../../platform/i18n/index.js';
 import { composeMail } from '../../platform/outbox/compose.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
 import { isIsoDate } from '../childcare/dates.js';
 import { siteById, todayInQuebec, type Site } from '../childcare/service.js';
 import { accountSummaries } from '../identity/service.js';
-import { addMonths, familyActions, inReserve, MAX_START_YEARS, siteNameFor, type AgeGroup, type FamilyChild, type Guardian, type ReserveChoice } from './families.js';
+import { addMonths, familyActions, familyRecipients, inReserve, MAX_START_YEARS, siteNameFor, type AgeGroup, type FamilyChild, type Guardian, type ReserveChoice } from './families.js';
 import { admission, family, familyChild, familyGuardian, reserveChoice } from './schema.js';
+import { siteFor } from './service.js';
 
 /**
  * Admissions (issue 8, item 2; seed 003 « Admission d'un enfant »): a provider — or the BC of an
@@ -99,7 +100,7 @@ export function normalizeRegistrationNumber(typed: string): string {
  * message that says nothing more; the route limits the attempts.
  */
 export async function findByRegistrationNumber(db: Db, ctx: Ctx, siteId: string, typed: string): Promise<{ site: Site; file: ChildFile }> {
-  const site = await siteFor(db, ctx, siteId);
+  const site = await admissionSite(db, ctx, siteId);
   const number = normalizeRegistrationNumber(typed);
   return transaction(db, async (tx) => {
     const [child] = number ? await tx.select().from(familyChild).where(eq(familyChild.registrationNumber, number)) : [];
@@ -109,12 +110,8 @@ export async function findByRegistrationNumber(db: Db, ctx: Ctx, siteId: string,
   });
 }
 
-async function siteFor(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
-  const site = await siteById(db, siteId);
-  // An unknown site is refused as another's, so ids cannot be probed.
-  if (!site) throw new ForbiddenError();
-  await authorize(db, ctx.actor, familyActions.admit, { site });
-  return site;
+function admissionSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
+  return siteFor(db, ctx, siteId, familyActions.admit);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -144,10 +141,7 @@ async function childOf(tx: Db, site: Site, source: Source): Promise<{ child: Fam
 export async function mailFamily(tx: Db, child: FamilyChild, site: Site, plannedStart: string, settings: AdmissionSettings, content: { subject: MessageKey; paragraphs: MessageKey[] }): Promise<void> {
   const [own] = await tx.select().from(family).where(eq(family.id, child.familyId));
   if (!own) return;
-  const [owner] = await accountSummaries(tx, [own.accountId]);
-  const guardians = await tx.select({ email: familyGuardian.email }).from(familyGuardian).where(eq(familyGuardian.familyId, own.id));
-  const lang: Lang = owner?.language === 'en' ? 'en' : 'fr';
-  const recipients = [...new Set([owner?.email, ...guardians.map((g) => g.email)].filter((e): e is string => !!e))];
+  const { lang, recipients } = await familyRecipients(tx, own);
   const params = { child: child.firstName, service: siteNameFor(lang, site), date: plannedStart };
   for (const to of recipients) {
     await enqueueMail(tx, composeMail(lang, to, { ...content, link: { label: 'portal.mail.admitted.link', url: `${settings.publicUrl}/famille` } }, params));
@@ -161,7 +155,7 @@ export async function mailFamily(tx: Db, child: FamilyChild, site: Site, planned
  * refused (and the database's unique index refuses it too, for two sites at once).
  */
 async function admit(db: Db, ctx: Ctx, siteId: string, source: Source, input: AdmissionInput, settings: AdmissionSettings, now: Date): Promise<Admission> {
-  const site = await siteFor(db, ctx, siteId);
+  const site = await admissionSite(db, ctx, siteId);
   if (!isSignedIn(ctx.actor)) throw new ForbiddenError();
   const actorId = ctx.actor.accountId;
   const today = todayInQuebec(now);
@@ -209,7 +203,7 @@ export function admitByRegistrationNumber(db: Db, ctx: Ctx, siteId: string, regi
 
 /** The réserve entry about to be admitted and the site's places (for the form; the full file is its own audited page). */
 export async function admissionForm(db: Db, ctx: Ctx, siteId: string, choiceId: string): Promise<{ site: Site; child: FamilyChild; choice: ReserveChoice; places: Places }> {
-  const site = await siteFor(db, ctx, siteId);
+  const site = await admissionSite(db, ctx, siteId);
   const [row] = await db
     .select({ child: familyChild, choice: reserveChoice })
     .from(reserveChoice)
@@ -223,7 +217,7 @@ export type AdmissionRow = { admission: Admission; child: FamilyChild };
 
 /** The site's admissions, in progress first, by planned start. */
 export async function admissionsOf(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; rows: AdmissionRow[]; places: Places }> {
-  const site = await siteFor(db, ctx, siteId);
+  const site = await admissionSite(db, ctx, siteId);
   const rows = await db
     .select({ admission, child: familyChild })
     .from(admission)

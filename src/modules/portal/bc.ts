@@ -13,7 +13,7 @@ import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
 import type { FamilyChild } from './families.js';
 import { admission, familyChild, rsgeReminder } from './schema.js';
-import { portalEnterprise } from './service.js';
+import { portalEnterprise, siteFor } from './service.js';
 import { mailFamily, type Admission } from './admissions.js';
 
 /**
@@ -214,9 +214,7 @@ export async function confirmAdmission(db: Db, ctx: Ctx, admissionId: string, se
 /** The children admitted (admission in progress) at one of the BC's RSGE. */
 export async function childrenOfRsge(db: Db, ctx: Ctx, enterpriseId: string, siteId: string): Promise<{ site: Site; rows: { admission: Admission; child: FamilyChild }[] }> {
   await bcNeq(db, ctx, enterpriseId);
-  const site = await siteById(db, siteId);
-  if (!site) throw new ForbiddenError();
-  await authorize(db, ctx.actor, bcActions.confirmAdmission, { site });
+  const site = await siteFor(db, ctx, siteId, bcActions.confirmAdmission);
   const rows = await db
     .select({ admission, child: familyChild })
     .from(admission)

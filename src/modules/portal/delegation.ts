@@ -1,12 +1,12 @@
 import { eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { action, authorize, isSignedIn, type Rule } from '../../platform/authz.js';
+import { action, isSignedIn, type Rule } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { ForbiddenError } from '../../platform/errors.js';
-import { siteById, type Site } from '../childcare/service.js';
+import type { Site } from '../childcare/service.js';
 import { bcDelegation } from './schema.js';
-import { holderNeqOf, portalEnterprise } from './service.js';
+import { holderNeqOf, portalEnterprise, siteFor } from './service.js';
 
 /**
  * An RSGE's authorization for its bureau coordonnateur (the enterprise holding the BC's permit,
@@ -41,12 +41,8 @@ export async function actsAsAuthorizedBc(db: Db, site: Site, enterpriseNeq: stri
   return site.kind === 'home_provider' && site.enterpriseNeq === enterpriseNeq && site.providerNeq !== enterpriseNeq && (await isDelegated(db, site.id));
 }
 
-async function ownRsgeSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
-  const site = await siteById(db, siteId);
-  // An unknown site is refused as another's, so ids cannot be probed.
-  if (!site) throw new ForbiddenError();
-  await authorize(db, ctx.actor, delegationActions.manageDelegation, { site });
-  return site;
+function ownRsgeSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
+  return siteFor(db, ctx, siteId, delegationActions.manageDelegation);
 }
 
 export async function delegationOf(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; delegated: boolean }> {

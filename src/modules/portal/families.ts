@@ -13,7 +13,7 @@ import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
 import { family, familyChild, familyGuardian, reserveChoice } from './schema.js';
 import { actsAsAuthorizedBc, delegatedAmong } from './delegation.js';
-import { carePeriods, holderNeqOf, portalEnterprise, publishedSheet, weekdays, type CarePeriod, type Weekday } from './service.js';
+import { carePeriods, holderNeqOf, portalEnterprise, publishedSheet, siteFor, weekdays, type CarePeriod, type Weekday } from './service.js';
 
 export type Family = typeof family.$inferSelect;
 export type Guardian = typeof familyGuardian.$inferSelect;
@@ -434,6 +434,13 @@ export async function confirmInterest(db: Db, ctx: Ctx, now: Date = new Date()):
 }
 
 /** What a run of the job did: families mailed, choices made inactive. */
+/** Where a family's mails go: the account's address and each guardian's, once each, in the account's language. */
+export async function familyRecipients(db: Db, own: Pick<Family, 'id' | 'accountId'>): Promise<{ lang: Lang; recipients: string[] }> {
+  const [owner] = await accountSummaries(db, [own.accountId]);
+  const guardians = await db.select({ email: familyGuardian.email }).from(familyGuardian).where(eq(familyGuardian.familyId, own.id));
+  return { lang: owner?.language === 'en' ? 'en' : 'fr', recipients: [...new Set([owner?.email, ...guardians.map((g) => g.email)].filter((e): e is string => !!e))] };
+}
+
 export type ReminderRun = { reminded: number; deactivated: number };
 
 /**
@@ -455,10 +462,7 @@ export async function runInterestReminders(db: Db, ctx: Ctx, options: { now: Dat
   let reminded = 0;
   const due = await db.select().from(family).where(and(isNull(family.reminderSentAt), lte(family.interestConfirmedAt, remindBefore), activeChoices)).limit(limit);
   for (const row of due) {
-    const [owner] = await accountSummaries(db, [row.accountId]);
-    const guardians = await db.select({ email: familyGuardian.email }).from(familyGuardian).where(eq(familyGuardian.familyId, row.id));
-    const recipients = [...new Set([owner?.email, ...guardians.map((g) => g.email)].filter((e): e is string => !!e))];
-    const lang: Lang = owner?.language === 'en' ? 'en' : 'fr';
+    const { lang, recipients } = await familyRecipients(db, row);
     await transaction(db, async (tx) => {
       // Claimed by the update: two instances running the job at once mail a family once.
       const [claimed] = await tx.update(family).set({ reminderSentAt: now }).where(and(eq(family.id, row.id), isNull(family.reminderSentAt))).returning({ id: family.id });
@@ -560,12 +564,8 @@ export type ReserveEntry = {
 
 export type ReservePage = { site: Site; entries: ReserveEntry[]; total: number; offset: number; pageSize: number; maxOffset: number };
 
-async function reserveSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
-  const site = await siteById(db, siteId);
-  // An unknown site is refused as another's, so ids cannot be probed.
-  if (!site) throw new ForbiddenError();
-  await authorize(db, ctx.actor, familyActions.readReserve, { site });
-  return site;
+function reserveSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
+  return siteFor(db, ctx, siteId, familyActions.readReserve);
 }
 
 /**

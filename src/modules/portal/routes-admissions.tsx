@@ -21,6 +21,7 @@ import {
 } from './admissions.js';
 import { delegationOf, setDelegation } from './delegation.js';
 import { admissionsHref, AdmissionsPage, AdmitFromReservePage, DelegationPage, NumberFoundPage, NumberSearchPage } from './views/admissions.js';
+import { citizen } from './routes-families.js';
 import { ConfirmActionPage } from './views/families.js';
 import { holderNeqOf } from './service.js';
 import { enterpriseOf } from '../enterprises/members.js';
@@ -186,16 +187,6 @@ export function registerAdmissions(app: FastifyInstance): void {
 
   // --- The parent's answer -------------------------------------------------------------------------
   const admissionParams = z.object({ admissionId: z.uuid() });
-
-  function citizen(request: FastifyRequest, reply: FastifyReply): boolean {
-    const actor = request.ctx.actor;
-    if (actor.type !== 'account') {
-      void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
-      return false;
-    }
-    if (actor.accountKind !== 'citizen') throw new ForbiddenError();
-    return true;
-  }
 
   r.post('/famille/admissions/:admissionId/garder', { schema: { params: admissionParams } }, async (request, reply) => {
     if (!citizen(request, reply)) return reply;

@@ -138,23 +138,23 @@ function reserveFilter(q: z.infer<typeof reserveQuery>): ReserveFilter | null {
   return filter;
 }
 
+/**
+ * Every parent route starts here: anonymous visitors go to sign-in, other accounts are refused;
+ * the service functions then find the family from the actor, never from an id in the URL.
+ */
+export function citizen(request: FastifyRequest, reply: FastifyReply): boolean {
+  const actor = request.ctx.actor;
+  if (actor.type !== 'account') {
+    void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
+    return false;
+  }
+  if (actor.accountKind !== 'citizen') throw new ForbiddenError();
+  return true;
+}
+
 export function registerFamilies(app: FastifyInstance): void {
   const db = app.db;
   const r = app.withTypeProvider<ZodTypeProvider>();
-
-  /**
-   * Every parent route starts here: anonymous visitors go to sign-in, other accounts are refused;
-   * the service functions then find the family from the actor, never from an id in the URL.
-   */
-  function citizen(request: FastifyRequest, reply: FastifyReply): boolean {
-    const actor = request.ctx.actor;
-    if (actor.type !== 'account') {
-      void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
-      return false;
-    }
-    if (actor.accountKind !== 'citizen') throw new ForbiddenError();
-    return true;
-  }
 
   const familyCrumbs = (v: ViewContext) => [{ href: '/famille', label: v.t('portal.family.title') }];
   const page = (request: FastifyRequest, reply: FastifyReply, title: string, body: ComponentChildren, status = 200) => {

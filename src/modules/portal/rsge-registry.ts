@@ -1,12 +1,13 @@
 import { recordAudit } from '../../platform/audit/service.js';
-import { authorize, isSignedIn } from '../../platform/authz.js';
+import { isSignedIn } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, FieldValidationError, ForbiddenError, type FieldErrors } from '../../platform/errors.js';
 import { isIsoDate } from '../childcare/dates.js';
-import { recognitionHistory, recordRecognitionChange, siteById, todayInQuebec, updateHomeProviderRecord, type HomeProviderRecord, type RecognitionStatus, type Site } from '../childcare/service.js';
+import { recognitionHistory, recordRecognitionChange, todayInQuebec, updateHomeProviderRecord, type HomeProviderRecord, type RecognitionStatus, type Site } from '../childcare/service.js';
 import { bcActions } from './bc.js';
 import { addMonths } from './families.js';
+import { siteFor } from './service.js';
 
 /**
  * The Registre des RSGE (issue 8, item 1; seed 003: « le Registre continuera d'être l'endroit où se
@@ -57,12 +58,8 @@ export function validateRecord(input: RecordInput): { ok: true; values: HomeProv
   };
 }
 
-async function registrySite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
-  const site = await siteById(db, siteId);
-  // An unknown site is refused as another BC's, so ids cannot be probed.
-  if (!site) throw new ForbiddenError();
-  await authorize(db, ctx.actor, bcActions.keepRegistry, { site });
-  return site;
+function registrySite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
+  return siteFor(db, ctx, siteId, bcActions.keepRegistry);
 }
 
 export async function rsgeRecord(db: Db, ctx: Ctx, siteId: string) {

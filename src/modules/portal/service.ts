@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { action, authorize, isSignedIn, type Rule } from '../../platform/authz.js';
+import { action, authorize, isSignedIn, type Action, type Rule } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { AppError, ConflictError, FieldValidationError, ForbiddenError, NotFoundError, type FieldErrors } from '../../platform/errors.js';
@@ -77,12 +77,16 @@ export const portalActions = {
   readPublished: action<undefined>('portal.readPublished', anyone),
 };
 
-/** The site, after checking that the actor manages its sheet; an unknown site is refused the same way as another's. */
-async function authorizedSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
+/** The site, after checking that the actor may take this action on it; an unknown site is refused the same way as another's, so ids cannot be probed. */
+export async function siteFor(db: Db, ctx: Ctx, siteId: string, act: Action<{ site: Site }>): Promise<Site> {
   const site = await siteById(db, siteId);
   if (!site) throw new ForbiddenError();
-  await authorize(db, ctx.actor, portalActions.manageSheet, { site });
+  await authorize(db, ctx.actor, act, { site });
   return site;
+}
+
+function authorizedSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
+  return siteFor(db, ctx, siteId, portalActions.manageSheet);
 }
 
 // ---------------------------------------------------------------------------------------------
