@@ -108,13 +108,13 @@ describe('« Confirmer une admission »', () => {
     const row = await admitFromReserve(db, ctxOf(rsge.reserveUser), rsge.siteId, choice.id, start, settings);
     await admitFromReserve(db, ctxOf(rsge.reserveUser), rsge.siteId, other.id, start, settings);
 
-    assert.equal((await admissionsToConfirm(db, bcCtx, bc.enterpriseId, { siteId: rsge.siteId })).length, 2);
-    const byName = await admissionsToConfirm(db, bcCtx, bc.enterpriseId, { childName: 'maëlle tremb' });
+    assert.equal((await admissionsToConfirm(db, bcCtx, bc.enterpriseId, { siteId: rsge.siteId })).found.length, 2);
+    const byName = (await admissionsToConfirm(db, bcCtx, bc.enterpriseId, { childName: 'maëlle tremb' })).found;
     assert.deepEqual(byName.map((f) => f.admission.id), [row.id]);
-    assert.equal((await admissionsToConfirm(db, bcCtx, bc.enterpriseId, { childName: '%' })).length, 0, 'a % is a character, not a wildcard');
+    assert.equal((await admissionsToConfirm(db, bcCtx, bc.enterpriseId, { childName: '%' })).found.length, 0, 'a % is a character, not a wildcard');
 
     const otherBc = await coordinatingOfficeOf(db, await publishedProvider(db, 'home_provider'));
-    assert.equal((await admissionsToConfirm(db, ctxOf(otherBc.reserveUser), otherBc.enterpriseId, { siteId: rsge.siteId })).length, 0, 'another BC finds nothing of it');
+    assert.equal((await admissionsToConfirm(db, ctxOf(otherBc.reserveUser), otherBc.enterpriseId, { siteId: rsge.siteId })).found.length, 0, 'another BC finds nothing of it');
     assert.ok((await refusal(confirmAdmission(db, ctxOf(otherBc.reserveUser), row.id, settings))) instanceof ForbiddenError);
     assert.ok((await refusal(confirmAdmission(db, ctxOf(rsge.reserveUser), row.id, settings))) instanceof ForbiddenError, 'confirming is the BC’s');
 
@@ -125,10 +125,18 @@ describe('« Confirmer une admission »', () => {
     const mails = await db.select().from(outboxMail).where(and(eq(outboxMail.recipient, parent.account.email ?? ''), eq(outboxMail.subject, 'L’admission de votre enfant est confirmée')));
     assert.equal(mails.length, 1);
     assert.equal((await db.select().from(auditEvent).where(and(eq(auditEvent.action, 'portal.admission.confirmed'), eq(auditEvent.subjectId, child.id)))).length, 1);
-    assert.deepEqual((await admissionsToConfirm(db, bcCtx, bc.enterpriseId, {})).map((f) => f.child.firstName), ['Zoé']);
+    assert.deepEqual((await admissionsToConfirm(db, bcCtx, bc.enterpriseId, {})).found.map((f) => f.child.firstName), ['Zoé']);
     const children = await childrenOfRsge(db, bcCtx, bc.enterpriseId, rsge.siteId);
     assert.deepEqual(children.rows.map((r) => r.admission.state).sort(), ['admitted', 'confirmed']);
     assert.ok((await refusal(childrenOfRsge(db, ctxOf(otherBc.reserveUser), otherBc.enterpriseId, rsge.siteId))) instanceof ForbiddenError);
+
+    // The list is capped, and says when more match (Zoé and Xavier are to confirm).
+    const { choice: third } = await childInReserve(db, rsge.siteId, { firstName: 'Xavier' });
+    await admitFromReserve(db, ctxOf(rsge.reserveUser), rsge.siteId, third.id, start, settings);
+    const capped = await admissionsToConfirm(db, bcCtx, bc.enterpriseId, {}, 1);
+    assert.equal(capped.found.length, 1);
+    assert.equal(capped.more, true);
+    assert.equal((await admissionsToConfirm(db, bcCtx, bc.enterpriseId, {}, 2)).more, false);
   });
 });
 

@@ -168,8 +168,14 @@ export type AdmissionToConfirm = { admission: Admission; child: FamilyChild; sit
 
 export type ConfirmQuery = { siteId?: string; childName?: string };
 
-/** Admissions waiting for the BC's confirmation at its RSGE, by RSGE or by the child's name, by planned start. */
-export async function admissionsToConfirm(db: Db, ctx: Ctx, enterpriseId: string, query: ConfirmQuery): Promise<AdmissionToConfirm[]> {
+/** The page shows this many admissions at most, the earliest planned starts first, and says when there are more. */
+export const CONFIRM_LIST_LIMIT = 200;
+
+/**
+ * Admissions waiting for the BC's confirmation at its RSGE, by RSGE or by the child's name, by
+ * planned start: `limit` of them, and whether more match.
+ */
+export async function admissionsToConfirm(db: Db, ctx: Ctx, enterpriseId: string, query: ConfirmQuery, limit = CONFIRM_LIST_LIMIT): Promise<{ found: AdmissionToConfirm[]; more: boolean }> {
   const neq = await bcNeq(db, ctx, enterpriseId);
   const name = query.childName?.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
   const conditions: SQL[] = [eq(childcareService.enterpriseNeq, neq), eq(childcareService.kind, 'coordinating_office'), eq(installation.kind, 'home_provider'), eq(admission.state, 'admitted')];
@@ -182,8 +188,9 @@ export async function admissionsToConfirm(db: Db, ctx: Ctx, enterpriseId: string
     .innerJoin(installation, eq(installation.id, admission.installationId))
     .innerJoin(childcareService, eq(childcareService.id, installation.serviceId))
     .where(and(...conditions))
-    .orderBy(asc(admission.plannedStart), asc(admission.id));
-  return rows;
+    .orderBy(asc(admission.plannedStart), asc(admission.id))
+    .limit(limit + 1);
+  return { found: rows.slice(0, limit), more: rows.length > limit };
 }
 
 /**

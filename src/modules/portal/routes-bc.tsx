@@ -75,10 +75,10 @@ export function registerBc(app: FastifyInstance): void {
     if (!enterpriseId) return reply;
     const rsge = await rsgeOfBc(db, request.ctx, enterpriseId);
     const siteId = rsge.some((row) => row.siteId === request.query.rsge) ? request.query.rsge : undefined;
-    const found = await admissionsToConfirm(db, request.ctx, enterpriseId, { siteId, childName: request.query.enfant });
+    const { found, more } = await admissionsToConfirm(db, request.ctx, enterpriseId, { siteId, childName: request.query.enfant });
     const v = viewContext(request, reply);
     const query = { rsge: siteId ?? '', enfant: request.query.enfant ?? '' };
-    return page(request, reply, v.t('portal.bcSpace.confirm.title'), <ConfirmAdmissionsPage v={v} rsge={rsge} query={query} found={found} done={request.query.fait === 'confirmee'} />, true);
+    return page(request, reply, v.t('portal.bcSpace.confirm.title'), <ConfirmAdmissionsPage v={v} rsge={rsge} query={query} found={found} more={more} done={request.query.fait === 'confirmee'} />, true);
   });
 
   r.post(`${BC_HREF}/admissions/:admissionId/confirmer`, { schema: { params: z.object({ admissionId: z.uuid() }) } }, async (request, reply) => {

@@ -113,7 +113,7 @@ export function ReminderConfirmPage({ v, count }: { v: ViewContext; count: numbe
   );
 }
 
-export function ConfirmAdmissionsPage({ v, rsge, query, found, done }: { v: ViewContext; rsge: RsgeRow[]; query: { rsge: string; enfant: string }; found: AdmissionToConfirm[]; done: boolean }) {
+export function ConfirmAdmissionsPage({ v, rsge, query, found, more, done }: { v: ViewContext; rsge: RsgeRow[]; query: { rsge: string; enfant: string }; found: AdmissionToConfirm[]; more: boolean; done: boolean }) {
   const form = { values: query, errors: {} };
   return (
     <>
@@ -128,6 +128,11 @@ export function ConfirmAdmissionsPage({ v, rsge, query, found, done }: { v: View
         <TextField v={v} name="enfant" label={v.t('portal.bcSpace.confirm.child')} form={form} />
         <SubmitButton kind="secondary">{v.t('portal.bcSpace.confirm.search')}</SubmitButton>
       </form>
+      {more ? (
+        <Notice v={v} kind="information">
+          <p>{v.t('portal.bcSpace.confirm.more', { count: found.length })}</p>
+        </Notice>
+      ) : null}
       {found.length === 0 ? (
         <p>{v.t('portal.bcSpace.confirm.none')}</p>
       ) : (
