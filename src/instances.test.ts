@@ -9,7 +9,7 @@ import { createTestAccount, signInAs, tryPassword } from './platform/testing/acc
 import { buildTestApp, TestClient, type TestApp } from './platform/testing/app.js';
 import { enqueueMail, type OutboxRow } from './platform/outbox/service.js';
 import type { MailTransport } from './platform/outbox/worker.js';
-import { redisSkipReason, TEST_REDIS_URL } from './platform/ratelimit/redis-testing.js';
+import { redisSkipReason, TEST_REDIS_URL } from './platform/ratelimit/testing.js';
 import { rateLimitCounter } from './platform/ratelimit/schema.js';
 
 /**
@@ -96,14 +96,15 @@ const counterPlaces: { where: string; config: ConfigInput; inDatabase: boolean; 
 ];
 
 for (const place of counterPlaces) {
-  describe(`the sign-in rate limit across two instances, counted ${place.where}`, { skip: place.skip }, () => {
+  describe(`the sign-in rate limit across two instances, counted ${place.where}`, () => {
     let pair: Pair;
     before(async () => {
+      if (place.skip) return;
       pair = await twoInstances({ LOGIN_RATE_LIMIT_PER_MINUTE: '4', ...place.config });
     });
     after(async () => pair?.close());
 
-    test('the posts of one address are counted together: the fifth in the minute is refused, whichever instance gets it', async () => {
+    test('the posts of one address are counted together: the fifth in the minute is refused, whichever instance gets it', { skip: place.skip }, async () => {
       const clients = [pair.a.client(), new TestClient(pair.b)];
       const statuses = [];
       // A new identifier each time: the per-account lock stays out of it.
