@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { auditEvent } from '../../platform/audit/schema.js';
 import type { Database, Db } from '../../platform/db/index.js';
-import { AppError, FieldValidationError, ForbiddenError } from '../../platform/errors.js';
+import { FieldValidationError, ForbiddenError, type AppError } from '../../platform/errors.js';
 import { outboxMail } from '../../platform/outbox/schema.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
 import { todayInQuebec } from '../childcare/service.js';
@@ -23,7 +23,7 @@ import {
 import { setDelegation } from './delegation.js';
 import { addMonths, chooseService, reserveOf, reserveSites } from './families.js';
 import { admission, reserveChoice } from './schema.js';
-import { childInReserve, citizenCtx, coordinatingOfficeOf, portalUser, publishedProvider } from './test-support.js';
+import { childInReserve, citizenCtx, coordinatingOfficeOf, portalUser, publishedProvider, refusal } from './test-support.js';
 
 let database: Database;
 let db: Db;
@@ -36,16 +36,6 @@ after(async () => database?.close());
 const today = todayInQuebec();
 const settings = { publicUrl: 'http://localhost:3000' };
 const start = (values: Partial<AdmissionInput> = {}): AdmissionInput => ({ plannedStart: addMonths(today, 1), override: false, overrideReason: '', ...values });
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  assert.fail('not refused');
-}
 
 describe('admitting from the réserve', () => {
   test('the child leaves the réserve, the admission is recorded with its audit event, and the family is mailed and asked about its other choices', async () => {

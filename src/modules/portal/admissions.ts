@@ -9,9 +9,8 @@ import { composeMail } from '../../platform/outbox/compose.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
 import { isIsoDate } from '../childcare/dates.js';
 import { siteById, todayInQuebec, type Site } from '../childcare/service.js';
-import { accountSummaries } from '../identity/service.js';
-import { addMonths, familyActions, familyRecipients, inReserve, MAX_START_YEARS, siteNameFor, type AgeGroup, type FamilyChild, type Guardian, type ReserveChoice } from './families.js';
-import { admission, family, familyChild, familyGuardian, reserveChoice } from './schema.js';
+import { addMonths, familyActions, familyContacts, familyRecipients, inReserve, MAX_START_YEARS, siteNameFor, type AgeGroup, type FamilyChild, type Guardian, type ReserveChoice } from './families.js';
+import { admission, family, familyChild, reserveChoice } from './schema.js';
 import { siteFor } from './service.js';
 
 /**
@@ -81,11 +80,9 @@ function overPlaces(places: Places, ageGroup: AgeGroup): boolean {
 export type ChildFile = { child: FamilyChild; guardians: Guardian[]; accountEmail: string | null; choice: ReserveChoice | null };
 
 async function fileOf(tx: Db, child: FamilyChild, site: Site): Promise<ChildFile> {
-  const [own] = await tx.select().from(family).where(eq(family.id, child.familyId));
-  const guardians = await tx.select().from(familyGuardian).where(eq(familyGuardian.familyId, child.familyId)).orderBy(asc(familyGuardian.createdAt), asc(familyGuardian.id));
-  const [owner] = own ? await accountSummaries(tx, [own.accountId]) : [];
+  const contacts = await familyContacts(tx, child.familyId);
   const [choice] = await tx.select().from(reserveChoice).where(and(eq(reserveChoice.childId, child.id), eq(reserveChoice.installationId, site.id), inReserve()));
-  return { child, guardians, accountEmail: owner?.email ?? null, choice: choice ?? null };
+  return { child, ...contacts, choice: choice ?? null };
 }
 
 /** `p-abcd efgh 23` → `P-ABCD-EFGH-23`: what a person types from a printed confirmation. */

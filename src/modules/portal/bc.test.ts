@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { auditEvent } from '../../platform/audit/schema.js';
 import { transaction, type Database, type Db } from '../../platform/db/index.js';
-import { AppError, FieldValidationError, ForbiddenError } from '../../platform/errors.js';
+import { FieldValidationError, ForbiddenError } from '../../platform/errors.js';
 import { anonymous } from '../../platform/context.js';
 import { outboxMail } from '../../platform/outbox/schema.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
@@ -17,7 +17,7 @@ import { publishedSheet } from './service.js';
 import { setDelegation } from './delegation.js';
 import { addMonths } from './families.js';
 import { admission } from './schema.js';
-import { childInReserve, coordinatingOfficeOf, createProvider, homeAddress, portalUser, publishedProvider, type PortalProvider } from './test-support.js';
+import { childInReserve, coordinatingOfficeOf, createProvider, homeAddress, portalUser, publishedProvider, refusal, type PortalProvider } from './test-support.js';
 
 let database: Database;
 let db: Db;
@@ -31,16 +31,6 @@ const today = todayInQuebec();
 const settings = { publicUrl: 'http://localhost:3000' };
 const start = { plannedStart: addMonths(today, 1), override: false, overrideReason: '' };
 const anonymousCtx = { actor: anonymous, lang: 'fr' as const, requestId: null, ip: null };
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  assert.fail('not refused');
-}
 
 /** Puts another RSGE's recognition under this BC (a BC holds one permit per territory; two here). */
 async function recognizeToo(bcNeq: string, rsge: PortalProvider): Promise<void> {
@@ -126,9 +116,9 @@ describe('« Confirmer une admission »', () => {
     assert.equal(mails.length, 1);
     assert.equal((await db.select().from(auditEvent).where(and(eq(auditEvent.action, 'portal.admission.confirmed'), eq(auditEvent.subjectId, child.id)))).length, 1);
     assert.deepEqual((await admissionsToConfirm(db, bcCtx, bc.enterpriseId, {})).found.map((f) => f.child.firstName), ['Zoé']);
-    const children = await childrenOfRsge(db, bcCtx, bc.enterpriseId, rsge.siteId);
+    const children = await childrenOfRsge(db, bcCtx, rsge.siteId);
     assert.deepEqual(children.rows.map((r) => r.admission.state).sort(), ['admitted', 'confirmed']);
-    assert.ok((await refusal(childrenOfRsge(db, ctxOf(otherBc.reserveUser), otherBc.enterpriseId, rsge.siteId))) instanceof ForbiddenError);
+    assert.ok((await refusal(childrenOfRsge(db, ctxOf(otherBc.reserveUser), rsge.siteId))) instanceof ForbiddenError);
 
     // The list is capped, and says when more match (Zoé and Xavier are to confirm).
     const { choice: third } = await childInReserve(db, rsge.siteId, { firstName: 'Xavier' });

@@ -219,8 +219,8 @@ export async function confirmAdmission(db: Db, ctx: Ctx, admissionId: string, se
 }
 
 /** The children admitted (admission in progress) at one of the BC's RSGE. */
-export async function childrenOfRsge(db: Db, ctx: Ctx, enterpriseId: string, siteId: string): Promise<{ site: Site; rows: { admission: Admission; child: FamilyChild }[] }> {
-  await bcNeq(db, ctx, enterpriseId);
+export async function childrenOfRsge(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; rows: { admission: Admission; child: FamilyChild }[] }> {
+  // The rule that the actor's enterprise is this RSGE's BC is also the workspace's: one check.
   const site = await siteFor(db, ctx, siteId, bcActions.confirmAdmission);
   const rows = await db
     .select({ admission, child: familyChild })

@@ -635,6 +635,14 @@ export async function reserveOf(db: Db, ctx: Ctx, siteId: string, filter: Reserv
 
 export type ReserveChildFile = { site: Site; choice: ReserveChoice; child: FamilyChild; guardians: Guardian[]; accountEmail: string | null; siblings: { registrationNumber: string; name: string }[] };
 
+/** How a provider reaches a child's family: its guardians and the account's e-mail (the child's full file). */
+export async function familyContacts(db: Db, familyId: string): Promise<{ guardians: Guardian[]; accountEmail: string | null }> {
+  const [own] = await db.select().from(family).where(eq(family.id, familyId));
+  const guardians = await db.select().from(familyGuardian).where(eq(familyGuardian.familyId, familyId)).orderBy(asc(familyGuardian.createdAt), asc(familyGuardian.id));
+  const [owner] = own ? await accountSummaries(db, [own.accountId]) : [];
+  return { guardians, accountEmail: owner?.email ?? null };
+}
+
 /**
  * The child's full file, from the site's réserve: only a child that is in it. Each opening is an
  * audit event (who saw which child, when), in the same transaction as the read.
@@ -648,15 +656,13 @@ export async function reserveChildFile(db: Db, ctx: Ctx, siteId: string, choiceI
       .innerJoin(familyChild, eq(familyChild.id, reserveChoice.childId))
       .where(and(eq(reserveChoice.id, choiceId), eq(reserveChoice.installationId, site.id), inReserve()));
     if (!row) throw new ForbiddenError();
-    const [own] = await tx.select().from(family).where(eq(family.id, row.child.familyId));
-    const guardians = await tx.select().from(familyGuardian).where(eq(familyGuardian.familyId, row.child.familyId)).orderBy(asc(familyGuardian.createdAt), asc(familyGuardian.id));
-    const [owner] = own ? await accountSummaries(tx, [own.accountId]) : [];
+    const contacts = await familyContacts(tx, row.child.familyId);
     const siblings = await tx
       .select({ registrationNumber: familyChild.registrationNumber, firstName: familyChild.firstName, lastName: familyChild.lastName })
       .from(reserveChoice)
       .innerJoin(familyChild, eq(familyChild.id, reserveChoice.childId))
       .where(and(eq(reserveChoice.installationId, site.id), inReserve(), eq(familyChild.familyId, row.child.familyId), ne(familyChild.id, row.child.id)));
     await recordAudit(tx, ctx, { action: 'portal.reserve.childViewed', subjectType: 'family_child', subjectId: row.child.id, details: { siteId: site.id, choiceId: row.choice.id } });
-    return { site, ...row, guardians, accountEmail: owner?.email ?? null, siblings: siblings.map((s) => ({ registrationNumber: s.registrationNumber, name: `${s.firstName} ${s.lastName}` })) };
+    return { site, ...row, ...contacts, siblings: siblings.map((s) => ({ registrationNumber: s.registrationNumber, name: `${s.firstName} ${s.lastName}` })) };
   });
 }

@@ -6,7 +6,7 @@ import { AppError, FieldValidationError } from '../../platform/errors.js';
 import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
-import { todayInQuebec } from '../childcare/service.js';
+import { recognitionHistory, todayInQuebec } from '../childcare/service.js';
 import { actorEnterpriseId } from '../enterprises/members-routes.js';
 import { admissionsToConfirm, childrenOfRsge, confirmAdmission, dueBackSoon, remindNotAdhered, rsgeOfBc, type ReminderResult } from './bc.js';
 import { allowedChanges, changeRecognition, rsgeRecord, updateRsgeRecord } from './rsge-registry.js';
@@ -93,10 +93,9 @@ export function registerBc(app: FastifyInstance): void {
   const siteParams = z.object({ siteId: z.uuid() });
 
   r.get(`${BC_HREF}/rsge/:siteId`, { schema: { params: siteParams, querystring: z.object({ fait: z.enum(['dossier', 'reconnaissance']).optional() }) } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
-    const { site, rows } = await childrenOfRsge(db, request.ctx, enterpriseId, request.params.siteId);
-    const { history } = await rsgeRecord(db, request.ctx, site.id);
+    if (!(await actorEnterpriseId(request, reply))) return reply;
+    const { site, rows } = await childrenOfRsge(db, request.ctx, request.params.siteId);
+    const history = await recognitionHistory(db, site.id);
     const v = viewContext(request, reply);
     return page(request, reply, `${site.name} (${site.number})`, <RsgePage v={v} site={site} history={history} rows={rows} notice={request.query.fait ?? null} />, true);
   });

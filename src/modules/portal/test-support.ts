@@ -4,7 +4,9 @@
  * installation — and users holding « Gérer la fiche » or not. Built through the services of the
  * modules that own the data.
  */
+import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
+import { AppError } from '../../platform/errors.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import type { Ctx } from '../../platform/context.js';
 import { createTestAccount, type TestAccount } from '../../platform/testing/accounts.js';
@@ -123,4 +125,15 @@ export async function childInReserve(db: Db, siteId: string, options: { birthDat
   const child = await registerChild(db, ctx, { firstName: options.firstName ?? 'Léa', lastName: 'Tremblay', birthDate: options.birthDate ?? addMonths(today, -24) });
   const choice = await chooseService(db, ctx, child.id, siteId, { desiredStart: options.desiredStart ?? addMonths(today, 2), days: ['mon', 'tue', 'wed', 'thu', 'fri'], periods: ['full_time'], acceptsPartial: false, acceptsSubstitute: false });
   return { parent, child, choice };
+}
+
+/** The error a refused call gives (a right, a rule, a conflict); fails the test when it is not refused. */
+export async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  assert.fail('not refused');
 }

@@ -3,7 +3,7 @@ import type { ViewContext } from '../../../platform/http/render.js';
 import type { Site } from '../../childcare/service.js';
 import type { AdmissionRow, ChildFile, FamilyAdmission, Places } from '../admissions.js';
 import type { FamilyChild } from '../families.js';
-import { siteLabel } from './families.js';
+import { ChildSummary, FamilyContacts, siteLabel } from './families.js';
 
 export const admissionsHref = (siteId: string): string => `/entreprise/admissions/${siteId}`;
 export const delegationHref = (siteId: string): string => `/entreprise/reserves/${siteId}/bc`;
@@ -145,22 +145,9 @@ export function NumberFoundPage({ v, site, file, places, form, problem }: { v: V
   return (
     <>
       <p class="qc-description">{v.t('portal.admission.number.found')}</p>
-      <dl class="summary">
-        <dt>{v.t('portal.child.number')}</dt>
-        <dd>{child.registrationNumber}</dd>
-        <dt>{v.t('portal.child.name')}</dt>
-        <dd>{`${child.firstName} ${child.lastName}`}</dd>
-        <dt>{v.t(child.expected ? 'portal.child.expected' : 'portal.child.born')}</dt>
-        <dd>{child.birthDate}</dd>
-      </dl>
+      <ChildSummary v={v} child={child} />
       {file.choice ? <p>{v.t('portal.admission.number.inReserve', { date: file.choice.createdAt.toISOString().slice(0, 10), desired: file.choice.desiredStart })}</p> : null}
-      <h2>{v.t('portal.reserve.file.contacts')}</h2>
-      <ul>
-        {file.guardians.map((g) => (
-          <li key={g.id}>{`${g.name} — ${v.t(`portal.family.role.${g.role === 'guardian' ? 'guardian' : 'parent'}`)}, ${g.phone}${g.email ? `, ${g.email}` : ''}`}</li>
-        ))}
-        {file.accountEmail ? <li>{`${v.t('portal.reserve.file.account')} — ${file.accountEmail}`}</li> : null}
-      </ul>
+      <FamilyContacts v={v} guardians={file.guardians} accountEmail={file.accountEmail} />
       <h2>{v.t('portal.admission.fromReserve')}</h2>
       <PlacesLine v={v} places={places} />
       {problem ? (

@@ -537,23 +537,47 @@ export function ReservePageView({ v, page, query, invalidFilter }: { v: ViewCont
   );
 }
 
+/** Who the child is, at the head of its file; `children`: more rows of the same list. */
+export function ChildSummary({ v, child, children }: { v: ViewContext; child: FamilyChild; children?: ComponentChildren }) {
+  return (
+    <dl class="summary">
+      <dt>{v.t('portal.child.number')}</dt>
+      <dd>{child.registrationNumber}</dd>
+      <dt>{v.t('portal.child.name')}</dt>
+      <dd>{`${child.firstName} ${child.lastName}`}</dd>
+      <dt>{v.t(child.expected ? 'portal.child.expected' : 'portal.child.born')}</dt>
+      <dd>{child.birthDate}</dd>
+      {children}
+    </dl>
+  );
+}
+
+/** How to reach the family, in a child's full file: its guardians and the account's e-mail. */
+export function FamilyContacts({ v, guardians, accountEmail }: { v: ViewContext; guardians: Guardian[]; accountEmail: string | null }) {
+  return (
+    <>
+      <h2>{v.t('portal.reserve.file.contacts')}</h2>
+      <ul>
+        {guardians.map((g) => (
+          <li key={g.id}>{`${g.name} — ${v.t(`portal.family.role.${g.role === 'guardian' ? 'guardian' : 'parent'}`)}, ${g.phone}${g.email ? `, ${g.email}` : ''}`}</li>
+        ))}
+        {accountEmail ? <li>{`${v.t('portal.reserve.file.account')} — ${accountEmail}`}</li> : null}
+      </ul>
+    </>
+  );
+}
+
 export function ReserveChildPage({ v, file }: { v: ViewContext; file: ReserveChildFile }) {
   const { child, choice } = file;
   return (
     <>
       <p class="qc-description">{v.t('portal.reserve.file.audited')}</p>
-      <dl class="summary">
-        <dt>{v.t('portal.child.number')}</dt>
-        <dd>{child.registrationNumber}</dd>
-        <dt>{v.t('portal.child.name')}</dt>
-        <dd>{`${child.firstName} ${child.lastName}`}</dd>
-        <dt>{v.t(child.expected ? 'portal.child.expected' : 'portal.child.born')}</dt>
-        <dd>{child.birthDate}</dd>
+      <ChildSummary v={v} child={child}>
         <dt>{v.t('portal.reserve.start')}</dt>
         <dd>{choice.desiredStart}</dd>
         <dt>{v.t('portal.family.choices.state')}</dt>
         <dd>{v.t(`portal.choiceState.${choice.state as ChoiceState}`)}</dd>
-      </dl>
+      </ChildSummary>
       <h2>{v.t('portal.reserve.file.wishes')}</h2>
       <dl class="summary">
         <dt>{v.t('portal.reserve.file.days')}</dt>
@@ -567,13 +591,7 @@ export function ReserveChildPage({ v, file }: { v: ViewContext; file: ReserveChi
         <dt>{v.t('portal.reserve.file.siblings')}</dt>
         <dd>{file.siblings.length === 0 ? v.t('portal.no') : file.siblings.map((s) => `${s.name} (${s.registrationNumber})`).join(', ')}</dd>
       </dl>
-      <h2>{v.t('portal.reserve.file.contacts')}</h2>
-      <ul>
-        {file.guardians.map((g) => (
-          <li key={g.id}>{`${g.name} — ${v.t(`portal.family.role.${g.role === 'guardian' ? 'guardian' : 'parent'}`)}, ${g.phone}${g.email ? `, ${g.email}` : ''}`}</li>
-        ))}
-        {file.accountEmail ? <li>{`${v.t('portal.reserve.file.account')} — ${file.accountEmail}`}</li> : null}
-      </ul>
+      <FamilyContacts v={v} guardians={file.guardians} accountEmail={file.accountEmail} />
       <p>
         <a class="qc-button qc-primary" href={`${reserveHref(file.site.id)}/enfants/${choice.id}/admettre`}>
           {v.t('portal.admission.fromReserve')}
