@@ -6,7 +6,7 @@ import { buildApp } from '../src/app.js';
 import { parseConfig, type Config } from '../src/config.js';
 import { migrateDatabase, openDatabase, type Database } from '../src/platform/db/index.js';
 import { TEST_SECRET } from '../src/platform/testing/app.js';
-import { withAdminClient } from '../src/platform/testing/database.js';
+import { createServerDatabase } from '../src/platform/testing/database.js';
 import { account } from '../src/modules/identity/schema.js';
 
 /** One line of the results table. Latencies in milliseconds; rows is the data size it ran against. */
@@ -61,16 +61,13 @@ export function benchDatabaseName(): string {
 async function openBenchDatabase(): Promise<Database> {
   const serverUrl = process.env.BENCH_DATABASE_URL;
   if (!serverUrl) return openDatabase({ kind: 'pglite-memory' });
-  const name = `guichet_bench_${process.pid}`;
-  await withAdminClient(serverUrl, (c) => c.query(`create database "${name}"`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ kind: 'postgres', url: url.toString() });
+  const server = await createServerDatabase(serverUrl, `guichet_bench_${process.pid}`);
+  const database = await openDatabase({ kind: 'postgres', url: server.url });
   return {
     ...database,
     async close() {
       await database.close();
-      await withAdminClient(serverUrl, (c) => c.query(`drop database if exists "${name}" with (force)`));
+      await server.drop();
     },
   };
 }

@@ -8,7 +8,7 @@ import { referenceYearOf, todayInQuebec } from '../src/modules/childcare/dates.j
 import { titledPdf } from '../src/modules/mes/fixtures.js';
 import { openDatabase, queryRows, type Database } from '../src/platform/db/index.js';
 import { TEST_SECRET } from '../src/platform/testing/app.js';
-import { withAdminClient } from '../src/platform/testing/database.js';
+import { createServerDatabase } from '../src/platform/testing/database.js';
 import { formatTable, toRow, type Measured } from '../bench/lib.js';
 import { auditCheck, mailCheck, numbersCheck, responsesCheck, transitionsCheck, type Check } from './checks.js';
 import { createLoadFixtures, type LoadScale } from './fixtures.js';
@@ -43,14 +43,6 @@ const VISITORS = 3;
 const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 
-async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `guichet_load_${process.pid}`;
-  await withAdminClient(adminUrl, (c) => c.query(`create database "${name}"`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => withAdminClient(adminUrl, (c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined) };
-}
-
 /** Waits until every mail is marked sent (the survivor retakes the dead instance's claims when they expire). */
 async function drainOutbox(db: Database['db'], timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
@@ -83,7 +75,7 @@ function statusTable(outcomes: readonly Outcome[]): string {
 
 async function main(): Promise<number> {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-load-'));
-  const database = await createDatabase();
+  const database = await createServerDatabase(adminUrl, `guichet_load_${process.pid}`);
   const mail = await startMailSink();
   const instances: Instance[] = [];
   let proxyClose: (() => Promise<void>) | null = null;

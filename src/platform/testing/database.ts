@@ -40,3 +40,16 @@ export async function withAdminClient<T>(url: string, work: (client: pg.Client) 
     await client.end();
   }
 }
+
+/** A new database `name` on the server of `adminUrl` (a bench's, the load test's): its URL, and how to drop it. */
+export async function createServerDatabase(adminUrl: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  await withAdminClient(adminUrl, (c) => c.query(`create database "${name}"`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await withAdminClient(adminUrl, (c) => c.query(`drop database if exists "${name}" with (force)`));
+    },
+  };
+}
