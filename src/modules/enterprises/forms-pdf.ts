@@ -1,7 +1,7 @@
 import { PageSizes, PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import { formatDateTime } from '../../platform/i18n/format.js';
 import { translator, type Lang } from '../../platform/i18n/index.js';
-import { toWinAnsi, wrapText } from './acknowledgement-pdf.js';
+import { toWinAnsi, wrapText } from '../../platform/pdf/text.js';
 import type { EnrolmentFile } from './verification.js';
 
 /**
