@@ -10,7 +10,7 @@ import { enqueueMail } from '../../platform/outbox/service.js';
 import { isIsoDate } from '../childcare/dates.js';
 import { siteById, todayInQuebec, type Site } from '../childcare/service.js';
 import { addMonths, familyActions, familyContacts, familyRecipients, inReserve, MAX_START_YEARS, siteNameFor, type AgeGroup, type FamilyChild, type Guardian, type ReserveChoice } from './families.js';
-import { admission, family, familyChild, reserveChoice } from './schema.js';
+import { admission, family, familyChild, reserveChoice, serviceAgreement } from './schema.js';
 import { siteFor } from './service.js';
 
 /**
@@ -210,15 +210,17 @@ export async function admissionForm(db: Db, ctx: Ctx, siteId: string, choiceId: 
   return { site, ...row, places: await placesOf(db, site) };
 }
 
-export type AdmissionRow = { admission: Admission; child: FamilyChild };
+/** An admission with its child, and its service agreement once recorded. */
+export type AdmissionRow = { admission: Admission; child: FamilyChild; agreementId: string | null };
 
 /** The site's admissions, in progress first, by planned start. */
 export async function admissionsOf(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; rows: AdmissionRow[]; places: Places }> {
   const site = await admissionSite(db, ctx, siteId);
   const rows = await db
-    .select({ admission, child: familyChild })
+    .select({ admission, child: familyChild, agreementId: serviceAgreement.id })
     .from(admission)
     .innerJoin(familyChild, eq(familyChild.id, admission.childId))
+    .leftJoin(serviceAgreement, eq(serviceAgreement.admissionId, admission.id))
     .where(eq(admission.installationId, site.id))
     .orderBy(sql`${admission.state} in ('admitted', 'confirmed') desc`, asc(admission.plannedStart), asc(admission.id));
   return { site, rows, places: await placesOf(db, site) };

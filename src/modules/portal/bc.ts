@@ -12,9 +12,9 @@ import { siteById, type RecognitionStatus, type Site } from '../childcare/servic
 import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
 import type { FamilyChild } from './families.js';
-import { admission, familyChild, rsgeReminder } from './schema.js';
+import { admission, familyChild, rsgeReminder, serviceAgreement } from './schema.js';
 import { portalEnterprise, siteFor } from './service.js';
-import { mailFamily, type Admission } from './admissions.js';
+import { mailFamily, type Admission, type AdmissionRow } from './admissions.js';
 
 /**
  * The BC's workspace (issue 8, item 4; seed 003 « Pour les BC »): the RSGE it recognizes with
@@ -219,13 +219,14 @@ export async function confirmAdmission(db: Db, ctx: Ctx, admissionId: string, se
 }
 
 /** The children admitted (admission in progress) at one of the BC's RSGE. */
-export async function childrenOfRsge(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; rows: { admission: Admission; child: FamilyChild }[] }> {
+export async function childrenOfRsge(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; rows: AdmissionRow[] }> {
   // The rule that the actor's enterprise is this RSGE's BC is also the workspace's: one check.
   const site = await siteFor(db, ctx, siteId, bcActions.confirmAdmission);
   const rows = await db
-    .select({ admission, child: familyChild })
+    .select({ admission, child: familyChild, agreementId: serviceAgreement.id })
     .from(admission)
     .innerJoin(familyChild, eq(familyChild.id, admission.childId))
+    .leftJoin(serviceAgreement, eq(serviceAgreement.admissionId, admission.id))
     .where(and(eq(admission.installationId, site.id), inArray(admission.state, ['admitted', 'confirmed'])))
     .orderBy(asc(admission.plannedStart), asc(admission.id));
   return { site, rows };

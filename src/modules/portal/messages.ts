@@ -4,12 +4,14 @@
  * wording follows seed 003 (Portail d'inscription aux services de garde).
  */
 import { admissionsEn, admissionsFr } from './messages-admissions.js';
+import { agreementsEn, agreementsFr } from './messages-agreements.js';
 import { familiesEn, familiesFr } from './messages-families.js';
 import { mapEn, mapFr } from './messages-map.js';
 
 export const portalFr = {
   ...familiesFr,
   ...admissionsFr,
+  ...agreementsFr,
   ...mapFr,
   'portal.sheets.title': 'Mes fiches descriptives',
   'portal.sheets.intro': 'La fiche descriptive présente votre service de garde aux parents sur la carte interactive. Rien n’est visible pour les parents avant que vous cliquiez sur « Publier ma fiche ».',
@@ -123,6 +125,7 @@ export const portalFr = {
 export const portalEn: Record<keyof typeof portalFr, string> = {
   ...familiesEn,
   ...admissionsEn,
+  ...agreementsEn,
   ...mapEn,
   'portal.sheets.title': 'My descriptive sheets',
   'portal.sheets.intro': 'The descriptive sheet presents your childcare service to parents on the interactive map. Parents see nothing before you click “Publish my sheet”.',

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
+import { can } from '../../platform/authz.js';
 import { AppError, ForbiddenError, FieldValidationError } from '../../platform/errors.js';
 import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
@@ -19,6 +20,7 @@ import {
   placesOf,
   type AdmissionInput,
 } from './admissions.js';
+import { agreementActions } from './agreements.js';
 import { delegationOf, setDelegation } from './delegation.js';
 import { admissionsHref, AdmissionsPage, AdmitFromReservePage, DelegationPage, NumberFoundPage, NumberSearchPage } from './views/admissions.js';
 import { citizen } from './routes-families.js';
@@ -115,8 +117,9 @@ export function registerAdmissions(app: FastifyInstance): void {
     const { site, rows, places } = await admissionsOf(db, request.ctx, request.params.siteId);
     const enterprise = await enterpriseOf(db, enterpriseId);
     const canDelegate = site.kind === 'home_provider' && holderNeqOf(site) === enterprise?.neq;
+    const canRecord = await can(db, request.ctx.actor, agreementActions.record, { site });
     const v = viewContext(request, reply);
-    return page(request, reply, v.t('portal.admission.title'), <AdmissionsPage v={v} site={site} rows={rows} places={places} done={request.query.fait === 'admis'} canDelegate={canDelegate} />);
+    return page(request, reply, v.t('portal.admission.title'), <AdmissionsPage v={v} site={site} rows={rows} places={places} done={request.query.fait === 'admis'} canDelegate={canDelegate} canRecord={canRecord} />);
   });
 
   // --- With a registration number ------------------------------------------------------------------

@@ -32,6 +32,8 @@ import {
   type ReserveFilter,
 } from './families.js';
 import { admissionsOfFamily } from './admissions.js';
+import { agreementsOfFamily } from './agreements.js';
+import { FamilyAgreements } from './views/agreements.js';
 import { carePeriods, publishedSheet, weekdays, type CarePeriod, type Weekday } from './service.js';
 import { FamilyAdmissions } from './views/admissions.js';
 import {
@@ -164,9 +166,15 @@ export function registerFamilies(app: FastifyInstance): void {
 
   r.get('/famille', { schema: { querystring: doneQuery } }, async (request, reply) => {
     if (!citizen(request, reply)) return reply;
-    const [file, choices, admissions] = await Promise.all([familyFile(db, request.ctx), choicesOfFamily(db, request.ctx), admissionsOfFamily(db, request.ctx)]);
+    const [file, choices, admissions, agreements] = await Promise.all([familyFile(db, request.ctx), choicesOfFamily(db, request.ctx), admissionsOfFamily(db, request.ctx), agreementsOfFamily(db, request.ctx)]);
     const v = viewContext(request, reply);
-    return sendPage(reply, v, { title: v.t('portal.family.title') }, <FamilyPage v={v} file={file} choices={choices} notice={request.query.fait} admissions={<FamilyAdmissions v={v} admissions={admissions} />} />);
+    const admitted = (
+      <>
+        <FamilyAdmissions v={v} admissions={admissions} />
+        <FamilyAgreements v={v} agreements={agreements} />
+      </>
+    );
+    return sendPage(reply, v, { title: v.t('portal.family.title') }, <FamilyPage v={v} file={file} choices={choices} notice={request.query.fait} admissions={admitted} />);
   });
 
   // --- Parents or guardians ---------------------------------------------------------------------

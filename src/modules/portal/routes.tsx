@@ -9,6 +9,7 @@ import { sendPage, viewContext, type ViewContext } from '../../platform/http/ren
 import { actorEnterpriseId } from '../enterprises/members-routes.js';
 import { missingForPublication, openSheet, publishSheet, saveSheet, sheetsOfEnterprise, StaleSheetError, unpublishSheet, type SheetPage } from './service.js';
 import { registerAdmissions } from './routes-admissions.js';
+import { registerAgreements } from './routes-agreements.js';
 import { registerBc } from './routes-bc.js';
 import { registerFamilies } from './routes-families.js';
 import { ConfirmPage, doneNotices, sheetHref, SheetEditPage, SheetListPage, sheetValues, type DoneNotice, type SheetNotice } from './views/sheet.js';
@@ -52,6 +53,7 @@ export function registerPortal(app: FastifyInstance): void {
   registerFamilies(app);
   registerAdmissions(app);
   registerBc(app);
+  registerAgreements(app);
   registerMapRoutes(app, app.geocoder);
   const db = app.db;
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -224,3 +224,82 @@ export const rsgeReminder = pgTable(
   },
   (t) => [index('rsge_reminder_sent_by_idx').on(t.sentBy)],
 );
+
+/**
+ * The service agreement (entente de services) of an admitted child, between the parent and the
+ * provider (seed 003: GES, « Gestion des ententes de services »). Its terms live in versions
+ * (`service_agreement_version`); `version` is the current one, raised by every change, so that a
+ * form saved from an older version is refused. Ending it (cessation) records the date and reason
+ * and ends the admission. One agreement per admission.
+ */
+export const serviceAgreement = pgTable(
+  'service_agreement',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    admissionId: uuid('admission_id')
+      .notNull()
+      .references(() => admission.id, { onDelete: 'cascade' }),
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installation.id),
+    childId: uuid('child_id')
+      .notNull()
+      .references(() => familyChild.id, { onDelete: 'cascade' }),
+    state: text('state').notNull().default('active'),
+    version: integer('version').notNull().default(1),
+    /** The terms of the current version, copied here for the lists' filters. */
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    endDate: date('end_date', { mode: 'string' }),
+    /** `parent_decision`, `school`, `moved`, `provider_decision`, `other` (agreements.ts). */
+    endReason: text('end_reason'),
+    endDetails: text('end_details'),
+    endedBy: uuid('ended_by').references(() => account.id),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => account.id),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('service_agreement_admission_key').on(t.admissionId),
+    index('service_agreement_installation_idx').on(t.installationId, t.state, t.startDate),
+    index('service_agreement_child_idx').on(t.childId),
+    index('service_agreement_ended_by_idx').on(t.endedBy),
+    index('service_agreement_created_by_idx').on(t.createdBy),
+    check('service_agreement_state_check', sql`${t.state} in ('active', 'ended')`),
+    check('service_agreement_version_check', sql`${t.version} >= 1`),
+    check('service_agreement_end_check', sql`(${t.state} = 'ended') = (${t.endDate} is not null and ${t.endReason} is not null)`),
+  ],
+);
+
+/** One version of an agreement's terms: the first one as recorded, then one per change. Never updated. */
+export const serviceAgreementVersion = pgTable(
+  'service_agreement_version',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    agreementId: uuid('agreement_id')
+      .notNull()
+      .references(() => serviceAgreement.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    /** `mon` … `sun`. */
+    days: text('days').array().notNull(),
+    /** The care periods (`full_time` …). */
+    periods: text('periods').array().notNull(),
+    /** `reduced` (contribution réduite) or `other_rate`, with its daily rate. */
+    contribution: text('contribution').notNull(),
+    dailyRateCents: integer('daily_rate_cents'),
+    signedOn: date('signed_on', { mode: 'string' }).notNull(),
+    /** Why the terms changed; null for the first version. */
+    changeReason: text('change_reason'),
+    recordedBy: uuid('recorded_by')
+      .notNull()
+      .references(() => account.id),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('service_agreement_version_key').on(t.agreementId, t.version),
+    index('service_agreement_version_recorded_by_idx').on(t.recordedBy),
+    check('service_agreement_version_contribution_check', sql`${t.contribution} in ('reduced', 'other_rate')`),
+    check('service_agreement_version_rate_check', sql`(${t.contribution} = 'other_rate') = (${t.dailyRateCents} is not null) and (${t.dailyRateCents} is null or ${t.dailyRateCents} > 0)`),
+  ],
+);

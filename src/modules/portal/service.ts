@@ -171,6 +171,15 @@ const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const LOOKS_LIKE_TIME = /^\d{1,2}:\d{2}$/;
 const RATE = /^\d{1,4}([.,]\d{1,2})?$/;
 
+/** A daily rate typed in dollars (`45`, `45,50`, `45.5`) in cents, or why it is refused (the sheet's and the agreement's). */
+export function parseDailyRate(typed: string): number | { error: MessageKey } {
+  const rate = typed.trim();
+  if (rate.startsWith('-')) return { error: 'portal.sheet.rate.negative' };
+  if (!RATE.test(rate)) return { error: 'portal.sheet.rate.invalid' };
+  const cents = Math.round(Number(rate.replace(',', '.')) * 100);
+  return cents > SHEET_LIMITS.maxDailyRateCents ? { error: 'portal.sheet.rate.tooHigh' } : cents;
+}
+
 function textValue(value: string, max: number, field: string, errors: FieldErrors): string | null {
   const trimmed = value.trim();
   if (trimmed.length > max) errors[field] = 'field.tooLong';
@@ -197,12 +206,9 @@ export function validateSheet(site: Site, input: SheetInput): { ok: true; values
   let dailyRateCents: number | null = null;
   const rate = input.dailyRate.trim();
   if (!subsidized && rate !== '') {
-    if (rate.startsWith('-')) errors.dailyRate = 'portal.sheet.rate.negative';
-    else if (!RATE.test(rate)) errors.dailyRate = 'portal.sheet.rate.invalid';
-    else {
-      dailyRateCents = Math.round(Number(rate.replace(',', '.')) * 100);
-      if (dailyRateCents > SHEET_LIMITS.maxDailyRateCents) errors.dailyRate = 'portal.sheet.rate.tooHigh';
-    }
+    const parsed = parseDailyRate(rate);
+    if (typeof parsed === 'number') dailyRateCents = parsed;
+    else errors.dailyRate = parsed.error;
   }
   const opensAt = timeValue(input.opensAt, 'opensAt', errors);
   const closesAt = timeValue(input.closesAt, 'closesAt', errors);

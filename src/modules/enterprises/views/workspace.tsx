@@ -68,6 +68,11 @@ export function WorkspacePage({
             <a href="/entreprise/reserves">{v.t('portal.reserves.link')}</a>
           </li>
         ) : null}
+        {canManageReserves ? (
+          <li>
+            <a href="/entreprise/ententes">{v.t('portal.agreement.list.title')}</a>
+          </li>
+        ) : null}
         {isCoordinatingOffice ? (
           <li>
             <a href="/entreprise/bc">{v.t('portal.bcSpace.link')}</a>

@@ -2,6 +2,7 @@ import { ChoiceGroup, DateField, ErrorSummary, Form, Notice, SubmitButton, TextA
 import type { ViewContext } from '../../../platform/http/render.js';
 import type { Site } from '../../childcare/service.js';
 import type { AdmissionRow, ChildFile, FamilyAdmission, Places } from '../admissions.js';
+import { AgreementCell } from './agreements.js';
 import type { FamilyChild } from '../families.js';
 import { ChildSummary, FamilyContacts, siteLabel } from './families.js';
 
@@ -64,7 +65,7 @@ export function AdmitFromReservePage({ v, site, child, desiredStart, places, for
   );
 }
 
-export function AdmissionsPage({ v, site, rows, places, done, canDelegate }: { v: ViewContext; site: Site; rows: AdmissionRow[]; places: Places; done: boolean; canDelegate: boolean }) {
+export function AdmissionsPage({ v, site, rows, places, done, canDelegate, canRecord }: { v: ViewContext; site: Site; rows: AdmissionRow[]; places: Places; done: boolean; canDelegate: boolean; canRecord: boolean }) {
   return (
     <>
       {done ? (
@@ -100,17 +101,21 @@ export function AdmissionsPage({ v, site, rows, places, done, canDelegate }: { v
               <th scope="col">{v.t('portal.admission.child')}</th>
               <th scope="col">{v.t('portal.admission.plannedStart')}</th>
               <th scope="col">{v.t('portal.admission.state')}</th>
+              <th scope="col">{v.t('portal.agreement.title')}</th>
             </tr>
           </thead>
           <tbody>
-            {rows.map(({ admission, child }) => (
-              <tr key={admission.id}>
-                <td>{child.registrationNumber}</td>
-                <td>{`${child.firstName} ${child.lastName}`}</td>
-                <td>{admission.plannedStart}</td>
+            {rows.map((row) => (
+              <tr key={row.admission.id}>
+                <td>{row.child.registrationNumber}</td>
+                <td>{`${row.child.firstName} ${row.child.lastName}`}</td>
+                <td>{row.admission.plannedStart}</td>
                 <td>
-                  {v.t(`portal.admission.state.${admission.state as 'admitted'}`)}
-                  {admission.overrideReason ? <div class="qc-description">{v.t('portal.admission.overridden', { reason: admission.overrideReason })}</div> : null}
+                  {v.t(`portal.admission.state.${row.admission.state as 'admitted'}`)}
+                  {row.admission.overrideReason ? <div class="qc-description">{v.t('portal.admission.overridden', { reason: row.admission.overrideReason })}</div> : null}
+                </td>
+                <td>
+                  <AgreementCell v={v} row={row} site={site} canRecord={canRecord} />
                 </td>
               </tr>
             ))}

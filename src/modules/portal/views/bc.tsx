@@ -2,9 +2,9 @@ import { DateField, ErrorSummary, Form, Notice, SelectField, SubmitButton, TextA
 import type { ViewContext } from '../../../platform/http/render.js';
 import type { RecognitionStatus, Site } from '../../childcare/service.js';
 import type { recognitionChange } from '../../childcare/schema.js';
-import type { Admission } from '../admissions.js';
+import type { AdmissionRow } from '../admissions.js';
+import { AgreementCell } from './agreements.js';
 import type { AdmissionToConfirm, ReminderResult, RsgeRow } from '../bc.js';
-import type { FamilyChild } from '../families.js';
 
 export const BC_HREF = '/entreprise/bc';
 
@@ -171,7 +171,7 @@ export function ConfirmAdmissionsPage({ v, rsge, query, found, more, done }: { v
 type HistoryRow = typeof recognitionChange.$inferSelect;
 
 /** One RSGE for its BC: its record and recognition with their history, and the children admitted there. */
-export function RsgePage({ v, site, history, rows, notice }: { v: ViewContext; site: Site; history: HistoryRow[]; rows: { admission: Admission; child: FamilyChild }[]; notice: 'dossier' | 'reconnaissance' | null }) {
+export function RsgePage({ v, site, history, rows, notice }: { v: ViewContext; site: Site; history: HistoryRow[]; rows: AdmissionRow[]; notice: 'dossier' | 'reconnaissance' | null }) {
   return (
     <>
       {notice ? (
@@ -222,14 +222,19 @@ export function RsgePage({ v, site, history, rows, notice }: { v: ViewContext; s
               <th scope="col">{v.t('portal.admission.child')}</th>
               <th scope="col">{v.t('portal.admission.plannedStart')}</th>
               <th scope="col">{v.t('portal.admission.state')}</th>
+              <th scope="col">{v.t('portal.agreement.title')}</th>
             </tr>
           </thead>
           <tbody>
-            {rows.map(({ admission, child }) => (
-              <tr key={admission.id}>
-                <td>{`${child.firstName} ${child.lastName} (${child.registrationNumber})`}</td>
-                <td>{admission.plannedStart}</td>
-                <td>{v.t(`portal.admission.state.${admission.state as 'admitted'}`)}</td>
+            {rows.map((row) => (
+              <tr key={row.admission.id}>
+                <td>{`${row.child.firstName} ${row.child.lastName} (${row.child.registrationNumber})`}</td>
+                <td>{row.admission.plannedStart}</td>
+                <td>{v.t(`portal.admission.state.${row.admission.state as 'admitted'}`)}</td>
+                <td>
+                  {/* The page is the BC’s own: the BC records the agreements of its RSGE. */}
+                  <AgreementCell v={v} row={row} site={site} canRecord />
+                </td>
               </tr>
             ))}
           </tbody>

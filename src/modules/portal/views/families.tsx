@@ -41,7 +41,7 @@ export function ordinal(lang: ViewContext['lang'], n: number): string {
   return `${n}${suffix}`;
 }
 
-/** `admissions`: the children admitted and the question about their other choices (views/admissions.tsx). */
+/** `admissions`: the children admitted, the question about their other choices (views/admissions.tsx) and their service agreements (views/agreements.tsx). */
 export function FamilyPage({ v, file, choices, notice, admissions }: { v: ViewContext; file: FamilyFile; choices: ChoiceView[]; notice?: FamilyNotice | undefined; admissions?: ComponentChildren }) {
   const inactive = choices.some((c) => c.choice.inactiveSince && c.choice.state !== 'withdrawn');
   const reminded = file.family?.reminderSentAt !== null && file.family?.reminderSentAt !== undefined;
