@@ -19,9 +19,11 @@ import { assertIncludes, button, expectAccessible, field, fr, linksOf, navigatin
  *    RSGE from the map and a CPE from its page, and sees each choice with its rank; the RSGE sees
  *    the siblings in its réserve, flagged as siblings, ordered by desired date, and opens one
  *    child's file;
- * 4. (issue 8) the RSGE admits one of them from the réserve; its BC finds the admission by the
- *    child's name and confirms it; the parent gets both mails, sees the admission and keeps the
- *    child's other choice; then the BC suspends the RSGE in the Registre and it leaves the map.
+ * 4. (issue 8) the RSGE authorizes its BC; the BC admits one of them from the RSGE's réserve,
+ *    finds the admission by the child's name and confirms it, and records the service agreement;
+ *    the parent gets the mails, sees the admission and the agreement, and keeps the child's other
+ *    choice; later the BC records the cessation, which the parent sees and is mailed, and suspends
+ *    the RSGE in the Registre: it leaves the map.
  * Every page is scanned with axe.
  */
 describe('an RSGE publishes its sheet, is found on the map and chosen by a family, and sees its réserve', () => {
@@ -197,7 +199,7 @@ describe('an RSGE publishes its sheet, is found on the map and chosen by a famil
     assertIncludes(await page.locator('main').innerText(), fr('portal.choice.made'));
   }
 
-  test('a parent registers two siblings and chooses that RSGE from the map and a CPE; the RSGE sees the siblings in its réserve', async () => {
+  test('a parent registers two siblings and chooses that RSGE from the map and a CPE; the RSGE sees them and authorizes its BC, which admits one, confirms, records the agreement and later its cessation; the parent sees each step', async () => {
     const email = `famille.${Date.now()}@example.com`;
     const password = 'Une-phrase-de-passe-solide-2026';
     const parent = await env.newPage();
@@ -260,35 +262,87 @@ describe('an RSGE publishes its sheet, is found on the map and chosen by a famil
       assertIncludes(file, '418 555-0188');
       assertIncludes(file, `Mathis Bouchard (${youngerNumber})`);
 
-      // Issue 8, admission from the réserve: a past date is refused, then Rosalie is admitted.
-      await go(provider, () => provider.getByRole('link', { name: fr('portal.admission.fromReserve'), exact: true }).click());
-      await field(provider, 'portal.admission.plannedStart').fill(addMonths(today, -1));
-      await go(provider, () => button(provider, 'portal.admission.submit').click());
-      assertIncludes(await provider.locator('main').innerText(), fr('portal.admission.plannedStart.past'));
-      await field(provider, 'portal.admission.plannedStart').fill(addMonths(today, 4));
-      await go(provider, () => button(provider, 'portal.admission.submit').click());
-      const admissions = await provider.locator('main').innerText();
-      assertIncludes(admissions, fr('portal.admission.done'));
-      assertIncludes(admissions, olderNumber);
+      // Issue 8: the RSGE authorizes its BC to admit in its place.
+      await visit(provider, '/entreprise/reserves');
+      await go(provider, () => provider.getByRole('link', { name: fr('portal.admission.title'), exact: true }).click());
+      await go(provider, () => provider.getByRole('link', { name: fr('portal.bc.title'), exact: true }).click());
+      await go(provider, () => button(provider, 'portal.bc.grant').click());
+      assertIncludes(await provider.locator('main').innerText(), fr('portal.bc.granted'));
     } finally {
       await provider.context().close();
     }
 
-    // The BC finds the admission by the child's name and confirms it.
+    // The BC admits Rosalie from the RSGE's réserve (a past date refused first), confirms the
+    // admission, and records the service agreement.
     const office = await env.newPage();
-    try {
-      await submitPassword(office, bc.reserveUser);
-      await submitTotp(office, bc.reserveUser);
-      await visit(office, '/entreprise');
-      await go(office, () => office.getByRole('link', { name: fr('portal.bcSpace.link'), exact: true }).click());
-      assertIncludes(await office.locator('main').innerText(), rsge.siteName);
-      await go(office, () => office.getByRole('link', { name: fr('portal.bcSpace.confirm.title'), exact: true }).click());
-      await field(office, 'portal.bcSpace.confirm.child').fill('rosalie');
-      await go(office, () => button(office, 'portal.bcSpace.confirm.search').click());
-      await go(office, () => office.getByRole('button', { name: fr('portal.bcSpace.confirm.button', { child: 'Rosalie Bouchard' }), exact: true }).click());
-      assertIncludes(await office.locator('main').innerText(), fr('portal.bcSpace.confirm.done'));
+    await submitPassword(office, bc.reserveUser);
+    await submitTotp(office, bc.reserveUser);
+    await visit(office, '/entreprise');
+    await go(office, () => office.getByRole('link', { name: fr('portal.reserves.link'), exact: true }).click());
+    await go(office, () => office.getByRole('link', { name: fr('portal.reserves.open', { name: rsge.siteName }), exact: true }).click());
+    await go(office, () => office.getByRole('link', { name: fr('portal.reserve.openChild', { name: 'Rosalie Bouchard' }), exact: true }).click());
+    await go(office, () => office.getByRole('link', { name: fr('portal.admission.fromReserve'), exact: true }).click());
+    await field(office, 'portal.admission.plannedStart').fill(addMonths(today, -1));
+    await go(office, () => button(office, 'portal.admission.submit').click());
+    assertIncludes(await office.locator('main').innerText(), fr('portal.admission.plannedStart.past'));
+    await field(office, 'portal.admission.plannedStart').fill(addMonths(today, 4));
+    await go(office, () => button(office, 'portal.admission.submit').click());
+    const admissions = await office.locator('main').innerText();
+    assertIncludes(admissions, fr('portal.admission.done'));
+    assertIncludes(admissions, olderNumber);
 
-      // The BC suspends the RSGE in the Registre: it leaves the map until 14 days before its return.
+    await visit(office, '/entreprise');
+    await go(office, () => office.getByRole('link', { name: fr('portal.bcSpace.link'), exact: true }).click());
+    assertIncludes(await office.locator('main').innerText(), rsge.siteName);
+    await go(office, () => office.getByRole('link', { name: fr('portal.bcSpace.confirm.title'), exact: true }).click());
+    await field(office, 'portal.bcSpace.confirm.child').fill('rosalie');
+    await go(office, () => button(office, 'portal.bcSpace.confirm.search').click());
+    await go(office, () => office.getByRole('button', { name: fr('portal.bcSpace.confirm.button', { child: 'Rosalie Bouchard' }), exact: true }).click());
+    assertIncludes(await office.locator('main').innerText(), fr('portal.bcSpace.confirm.done'));
+
+    await visit(office, '/entreprise/bc');
+    await go(office, () => office.getByRole('link', { name: `${rsge.siteName} (${rsge.siteNumber})`, exact: true }).click());
+    await go(office, () => office.getByRole('link', { name: fr('portal.agreement.record.link'), exact: true }).click());
+    await office.getByRole('radio', { name: fr('portal.agreement.contribution.other_rate.label'), exact: true }).check();
+    await go(office, () => button(office, 'portal.agreement.record.submit').click());
+    assertIncludes(await office.locator('main').innerText(), fr('portal.agreement.dailyRate.required'));
+    await office.getByRole('radio', { name: fr('portal.agreement.contribution.reduced.label'), exact: true }).check();
+    await go(office, () => button(office, 'portal.agreement.record.submit').click());
+    assertIncludes(await office.locator('main').innerText(), fr('portal.agreement.recorded'));
+
+    // The parent is told by mail at each step, sees the admission and the agreement, and keeps
+    // Rosalie's other choice (the CPE).
+    for (const subject of ['portal.mail.admitted.subject', 'portal.mail.confirmed.subject', 'portal.mail.agreement.recorded.subject'] as const) {
+      await env.mails.waitFor(email, (m) => m.subject === fr(subject));
+    }
+    const parentAgain = { account: { id: '', displayName: '' } as never, identifier: email, password, totpSecret: null };
+    const back = await env.newPage();
+    try {
+      await submitPassword(back, parentAgain);
+      await visit(back, '/famille');
+      await expectAccessible(back);
+      const space = await back.locator('main').innerText();
+      assertIncludes(space, fr('portal.family.admission.question', { count: 1 }));
+      assertIncludes(space, fr('portal.agreement.family.active', { date: addMonths(today, 4), signed: today }));
+      await go(back, () => back.getByRole('button', { name: fr('portal.family.admission.keep'), exact: true }).click());
+      assertIncludes(await back.locator('main').innerText(), fr('portal.family.admission.kept'));
+    } finally {
+      await back.context().close();
+    }
+
+    // Later, the BC records the cessation after its confirmation page, then suspends the RSGE in
+    // the Registre: it leaves the map until 14 days before its return.
+    try {
+      await visit(office, '/entreprise');
+      await go(office, () => office.getByRole('link', { name: fr('portal.agreement.list.title'), exact: true }).click());
+      await go(office, () => office.getByRole('link', { name: 'Rosalie Bouchard', exact: true }).click());
+      await go(office, () => office.getByRole('link', { name: fr('portal.agreement.end.link'), exact: true }).click());
+      assertIncludes(await office.locator('main').innerText(), fr('portal.agreement.end.warning'));
+      await field(office, 'portal.agreement.endDate').fill(addMonths(today, 6));
+      await office.getByLabel(new RegExp(`^${fr('portal.agreement.endReason')}`)).selectOption('moved');
+      await go(office, () => button(office, 'portal.agreement.end.submit').click());
+      assertIncludes(await office.locator('main').innerText(), fr('portal.agreement.ended'));
+
       await visit(office, '/entreprise/bc');
       await go(office, () => office.getByRole('link', { name: `${rsge.siteName} (${rsge.siteNumber})`, exact: true }).click());
       await go(office, () => office.getByRole('link', { name: fr('portal.registry.recognition.link'), exact: true }).click());
@@ -303,19 +357,16 @@ describe('an RSGE publishes its sheet, is found on the map and chosen by a famil
       await office.context().close();
     }
 
-    // The parent is told by mail, sees the admission and keeps Rosalie's other choice (the CPE).
-    await env.mails.waitFor(email, (m) => m.subject === fr('portal.mail.admitted.subject'));
-    await env.mails.waitFor(email, (m) => m.subject === fr('portal.mail.confirmed.subject'));
-    const back = await env.newPage();
+    // The parent has the cessation's mail and sees the ended agreement.
+    await env.mails.waitFor(email, (m) => m.subject === fr('portal.mail.agreement.ended.subject'));
+    const last = await env.newPage();
     try {
-      await submitPassword(back, { account: { id: '', displayName: '' } as never, identifier: email, password, totpSecret: null });
-      await visit(back, '/famille');
-      await expectAccessible(back);
-      assertIncludes(await back.locator('main').innerText(), fr('portal.family.admission.question', { count: 1 }));
-      await go(back, () => back.getByRole('button', { name: fr('portal.family.admission.keep'), exact: true }).click());
-      assertIncludes(await back.locator('main').innerText(), fr('portal.family.admission.kept'));
+      await submitPassword(last, parentAgain);
+      await visit(last, '/famille');
+      await expectAccessible(last);
+      assertIncludes(await last.locator('main').innerText(), fr('portal.agreement.family.ended', { date: addMonths(today, 6), reason: fr('portal.agreement.endReason.moved') }));
     } finally {
-      await back.context().close();
+      await last.context().close();
     }
   });
 });
