@@ -26,6 +26,7 @@ import { NoEnterprisePage, WorkspacePage } from './views/workspace.js';
 import { enterpriseOf, membershipOf } from './members.js';
 import { mesActions } from '../mes/service.js';
 import { bcActions } from '../portal/bc.js';
+import { unreadCount } from '../portal/messaging.js';
 import { familyActions } from '../portal/families.js';
 import { portalActions } from '../portal/service.js';
 
@@ -108,11 +109,12 @@ export function registerEnterprises(app: FastifyInstance): void {
     const canManageSheets = await can(db, actor, portalActions.listSheets, { enterpriseId: membership.enterpriseId });
     const canManageReserves = await can(db, actor, familyActions.listReserves, { enterpriseId: membership.enterpriseId });
     const isCoordinatingOffice = await can(db, actor, bcActions.workspace, { enterpriseId: membership.enterpriseId });
+    const unread = canManageSheets || canManageReserves ? await unreadCount(db, request.ctx) : null;
     return sendPage(
       reply,
       v,
       { title: v.t('workspace.title') },
-      <WorkspacePage v={v} enterprise={enterprise} membership={membership} canUseMes={canUseMes} canManageSheets={canManageSheets} canManageReserves={canManageReserves} isCoordinatingOffice={isCoordinatingOffice} />,
+      <WorkspacePage v={v} enterprise={enterprise} membership={membership} canUseMes={canUseMes} canManageSheets={canManageSheets} canManageReserves={canManageReserves} isCoordinatingOffice={isCoordinatingOffice} unread={unread} />,
     );
   });
 

@@ -5,6 +5,7 @@
  */
 import { admissionsEn, admissionsFr } from './messages-admissions.js';
 import { agreementsEn, agreementsFr } from './messages-agreements.js';
+import { messagingEn, messagingFr } from './messages-messaging.js';
 import { familiesEn, familiesFr } from './messages-families.js';
 import { mapEn, mapFr } from './messages-map.js';
 
@@ -12,6 +13,7 @@ export const portalFr = {
   ...familiesFr,
   ...admissionsFr,
   ...agreementsFr,
+  ...messagingFr,
   ...mapFr,
   'portal.sheets.title': 'Mes fiches descriptives',
   'portal.sheets.intro': 'La fiche descriptive présente votre service de garde aux parents sur la carte interactive. Rien n’est visible pour les parents avant que vous cliquiez sur « Publier ma fiche ».',
@@ -126,6 +128,7 @@ export const portalEn: Record<keyof typeof portalFr, string> = {
   ...familiesEn,
   ...admissionsEn,
   ...agreementsEn,
+  ...messagingEn,
   ...mapEn,
   'portal.sheets.title': 'My descriptive sheets',
   'portal.sheets.intro': 'The descriptive sheet presents your childcare service to parents on the interactive map. Parents see nothing before you click “Publish my sheet”.',

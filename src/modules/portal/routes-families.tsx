@@ -33,6 +33,8 @@ import {
 } from './families.js';
 import { admissionsOfFamily } from './admissions.js';
 import { agreementsOfFamily } from './agreements.js';
+import { unreadCount } from './messaging.js';
+import { InboxLink } from './views/messaging.js';
 import { FamilyAgreements } from './views/agreements.js';
 import { carePeriods, publishedSheet, weekdays, type CarePeriod, type Weekday } from './service.js';
 import { FamilyAdmissions } from './views/admissions.js';
@@ -166,10 +168,13 @@ export function registerFamilies(app: FastifyInstance): void {
 
   r.get('/famille', { schema: { querystring: doneQuery } }, async (request, reply) => {
     if (!citizen(request, reply)) return reply;
-    const [file, choices, admissions, agreements] = await Promise.all([familyFile(db, request.ctx), choicesOfFamily(db, request.ctx), admissionsOfFamily(db, request.ctx), agreementsOfFamily(db, request.ctx)]);
+    const [file, choices, admissions, agreements, unread] = await Promise.all([familyFile(db, request.ctx), choicesOfFamily(db, request.ctx), admissionsOfFamily(db, request.ctx), agreementsOfFamily(db, request.ctx), unreadCount(db, request.ctx)]);
     const v = viewContext(request, reply);
     const admitted = (
       <>
+        <p>
+          <InboxLink v={v} unread={unread} />
+        </p>
         <FamilyAdmissions v={v} admissions={admissions} />
         <FamilyAgreements v={v} agreements={agreements} />
       </>

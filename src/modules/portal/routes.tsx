@@ -11,6 +11,7 @@ import { missingForPublication, openSheet, publishSheet, saveSheet, sheetsOfEnte
 import { registerAdmissions } from './routes-admissions.js';
 import { registerAgreements } from './routes-agreements.js';
 import { registerBc } from './routes-bc.js';
+import { registerMessaging } from './routes-messaging.js';
 import { registerFamilies } from './routes-families.js';
 import { ConfirmPage, doneNotices, sheetHref, SheetEditPage, SheetListPage, sheetValues, type DoneNotice, type SheetNotice } from './views/sheet.js';
 
@@ -54,6 +55,7 @@ export function registerPortal(app: FastifyInstance): void {
   registerAdmissions(app);
   registerBc(app);
   registerAgreements(app);
+  registerMessaging(app);
   registerMapRoutes(app, app.geocoder);
   const db = app.db;
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, pgTable, text, time, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, pgTable, primaryKey, text, time, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from '../../platform/db/columns.js';
+import { storedFile } from '../../platform/files/schema.js';
 import { installation } from '../childcare/schema.js';
 import { account } from '../identity/schema.js';
 
@@ -302,4 +303,76 @@ export const serviceAgreementVersion = pgTable(
     check('service_agreement_version_contribution_check', sql`${t.contribution} in ('reduced', 'other_rate')`),
     check('service_agreement_version_rate_check', sql`(${t.contribution} = 'other_rate') = (${t.dailyRateCents} is not null) and (${t.dailyRateCents} is null or ${t.dailyRateCents} > 0)`),
   ],
+);
+
+/**
+ * A conversation of the portal's messaging (issue 8, item 6): `registration`, between a provider
+ * and a parent about one réserve entry (`choice_id`, one thread per entry); `bc_rsge`, between an
+ * RSGE (`installation_id`) and its BC; `announcement`, from the ministry to every provider of a
+ * kind (`audience`), read-only for them. Who sees which is one rule, in messaging.ts.
+ */
+export const messageThread = pgTable(
+  'message_thread',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').notNull(),
+    installationId: uuid('installation_id').references(() => installation.id),
+    choiceId: uuid('choice_id').references(() => reserveChoice.id, { onDelete: 'cascade' }),
+    /** An announcement's readers: `cpe`, `subsidized_daycare`, `daycare`, `coordinating_office` or `home_provider`. */
+    audience: text('audience'),
+    subject: text('subject').notNull(),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => account.id),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
+    ...timestamps,
+  },
+  (t) => [
+    index('message_thread_installation_idx').on(t.installationId, t.lastMessageAt),
+    index('message_thread_choice_idx').on(t.choiceId),
+    uniqueIndex('message_thread_choice_key').on(t.choiceId).where(sql`${t.kind} = 'registration'`),
+    index('message_thread_audience_idx').on(t.audience, t.lastMessageAt),
+    index('message_thread_created_by_idx').on(t.createdBy),
+    check('message_thread_kind_check', sql`${t.kind} in ('registration', 'bc_rsge', 'announcement')`),
+    check(
+      'message_thread_shape_check',
+      sql`(${t.kind} = 'registration' and ${t.choiceId} is not null and ${t.installationId} is not null and ${t.audience} is null)
+       or (${t.kind} = 'bc_rsge' and ${t.installationId} is not null and ${t.choiceId} is null and ${t.audience} is null)
+       or (${t.kind} = 'announcement' and ${t.audience} in ('cpe', 'subsidized_daycare', 'daycare', 'coordinating_office', 'home_provider') and ${t.installationId} is null and ${t.choiceId} is null)`,
+    ),
+  ],
+);
+
+/** One message of a thread, with its optional PDF attachment (checked like every upload). Never updated. */
+export const message = pgTable(
+  'message',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    threadId: uuid('thread_id')
+      .notNull()
+      .references(() => messageThread.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => account.id),
+    body: text('body').notNull(),
+    fileId: uuid('file_id').references(() => storedFile.id),
+    ...timestamps,
+  },
+  (t) => [index('message_thread_idx').on(t.threadId, t.createdAt), index('message_author_idx').on(t.authorId), index('message_file_idx').on(t.fileId)],
+);
+
+/** When an account last read a thread: the messages of others after it are unread. */
+export const messageRead = pgTable(
+  'message_read',
+  {
+    threadId: uuid('thread_id')
+      .notNull()
+      .references(() => messageThread.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id),
+    readAt: timestamp('read_at', { withTimezone: true }).notNull(),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.accountId] }), index('message_read_account_idx').on(t.accountId)],
 );

@@ -1,4 +1,5 @@
 import type { ViewContext } from '../../../platform/http/render.js';
+import { InboxLink } from '../../portal/views/messaging.js';
 import type { EnterpriseInfo, Membership } from '../members.js';
 
 /**
@@ -6,7 +7,8 @@ import type { EnterpriseInfo, Membership } from '../members.js';
  * the account holds a MES right (`mesActions.use` of src/modules/mes/service.ts); `canManageSheets`:
  * it holds « Gérer la fiche » (`portalActions.listSheets` of src/modules/portal/service.ts);
  * `canManageReserves`: « Gérer la réserve et les admissions » (`familyActions.listReserves`, portal/families.ts);
- * `isCoordinatingOffice`: that right in a BC (`bcActions.workspace`, portal/bc.ts).
+ * `isCoordinatingOffice`: that right in a BC (`bcActions.workspace`, portal/bc.ts); `unread`: the
+ * unread messages of the portal's messaging, null for an account without a portal right.
  */
 export function WorkspacePage({
   v,
@@ -16,6 +18,7 @@ export function WorkspacePage({
   canManageSheets = false,
   canManageReserves = false,
   isCoordinatingOffice = false,
+  unread = null,
 }: {
   v: ViewContext;
   enterprise: EnterpriseInfo;
@@ -24,6 +27,7 @@ export function WorkspacePage({
   canManageSheets?: boolean;
   canManageReserves?: boolean;
   isCoordinatingOffice?: boolean;
+  unread?: number | null;
 }) {
   const rse = membership.role === 'rse' && membership.active;
   return (
@@ -76,6 +80,11 @@ export function WorkspacePage({
         {isCoordinatingOffice ? (
           <li>
             <a href="/entreprise/bc">{v.t('portal.bcSpace.link')}</a>
+          </li>
+        ) : null}
+        {unread !== null ? (
+          <li>
+            <InboxLink v={v} unread={unread} />
           </li>
         ) : null}
         <li>

@@ -86,9 +86,14 @@ export function AdmissionsPage({ v, site, rows, places, done, canDelegate, canRe
           <a href={`${admissionsHref(site.id)}/numero`}>{v.t('portal.admission.byNumber')}</a>
         </li>
         {canDelegate ? (
-          <li>
-            <a href={delegationHref(site.id)}>{v.t('portal.bc.title')}</a>
-          </li>
+          <>
+            <li>
+              <a href={delegationHref(site.id)}>{v.t('portal.bc.title')}</a>
+            </li>
+            <li>
+              <a href={`/entreprise/messages/rsge/${site.id}`}>{v.t('portal.message.bcRsge.toBc')}</a>
+            </li>
+          </>
         ) : null}
       </ul>
       {rows.length === 0 ? (

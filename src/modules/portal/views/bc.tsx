@@ -200,6 +200,9 @@ export function RsgePage({ v, site, history, rows, notice }: { v: ViewContext; s
         <li>
           <a href={`${BC_HREF}/rsge/${site.id}/reconnaissance`}>{v.t('portal.registry.recognition.link')}</a>
         </li>
+        <li>
+          <a href={`/entreprise/messages/rsge/${site.id}`}>{v.t('portal.message.bcRsge.toRsge')}</a>
+        </li>
       </ul>
       <h2>{v.t('portal.registry.history')}</h2>
       {history.length === 0 ? (

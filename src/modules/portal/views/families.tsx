@@ -41,7 +41,7 @@ export function ordinal(lang: ViewContext['lang'], n: number): string {
   return `${n}${suffix}`;
 }
 
-/** `admissions`: the children admitted, the question about their other choices (views/admissions.tsx) and their service agreements (views/agreements.tsx). */
+/** `admissions`: the children admitted, the question about their other choices (views/admissions.tsx), their service agreements (views/agreements.tsx) and the link to the messages. */
 export function FamilyPage({ v, file, choices, notice, admissions }: { v: ViewContext; file: FamilyFile; choices: ChoiceView[]; notice?: FamilyNotice | undefined; admissions?: ComponentChildren }) {
   const inactive = choices.some((c) => c.choice.inactiveSince && c.choice.state !== 'withdrawn');
   const reminded = file.family?.reminderSentAt !== null && file.family?.reminderSentAt !== undefined;
@@ -596,6 +596,9 @@ export function ReserveChildPage({ v, file }: { v: ViewContext; file: ReserveChi
         <a class="qc-button qc-primary" href={`${reserveHref(file.site.id)}/enfants/${choice.id}/admettre`}>
           {v.t('portal.admission.fromReserve')}
         </a>
+      </p>
+      <p>
+        <a href={`/entreprise/messages/reserve/${file.site.id}/${choice.id}`}>{v.t('portal.message.contact.link')}</a>
       </p>
       <p>
         <a href={reserveHref(file.site.id)}>{v.t('portal.reserve.back')}</a>

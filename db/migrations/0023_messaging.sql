@@ -1,0 +1,53 @@
+CREATE TABLE "message" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"thread_id" uuid NOT NULL,
+	"author_id" uuid NOT NULL,
+	"body" text NOT NULL,
+	"file_id" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "message_read" (
+	"thread_id" uuid NOT NULL,
+	"account_id" uuid NOT NULL,
+	"read_at" timestamp with time zone NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "message_read_thread_id_account_id_pk" PRIMARY KEY("thread_id","account_id")
+);
+--> statement-breakpoint
+CREATE TABLE "message_thread" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"kind" text NOT NULL,
+	"installation_id" uuid,
+	"choice_id" uuid,
+	"audience" text,
+	"subject" text NOT NULL,
+	"created_by" uuid NOT NULL,
+	"last_message_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "message_thread_kind_check" CHECK ("message_thread"."kind" in ('registration', 'bc_rsge', 'announcement')),
+	CONSTRAINT "message_thread_shape_check" CHECK (("message_thread"."kind" = 'registration' and "message_thread"."choice_id" is not null and "message_thread"."installation_id" is not null and "message_thread"."audience" is null)
+       or ("message_thread"."kind" = 'bc_rsge' and "message_thread"."installation_id" is not null and "message_thread"."choice_id" is null and "message_thread"."audience" is null)
+       or ("message_thread"."kind" = 'announcement' and "message_thread"."audience" in ('cpe', 'subsidized_daycare', 'daycare', 'coordinating_office', 'home_provider') and "message_thread"."installation_id" is null and "message_thread"."choice_id" is null))
+);
+--> statement-breakpoint
+ALTER TABLE "message" ADD CONSTRAINT "message_thread_id_message_thread_id_fk" FOREIGN KEY ("thread_id") REFERENCES "public"."message_thread"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "message" ADD CONSTRAINT "message_author_id_account_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."account"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "message" ADD CONSTRAINT "message_file_id_stored_file_id_fk" FOREIGN KEY ("file_id") REFERENCES "public"."stored_file"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "message_read" ADD CONSTRAINT "message_read_thread_id_message_thread_id_fk" FOREIGN KEY ("thread_id") REFERENCES "public"."message_thread"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "message_read" ADD CONSTRAINT "message_read_account_id_account_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."account"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "message_thread" ADD CONSTRAINT "message_thread_installation_id_installation_id_fk" FOREIGN KEY ("installation_id") REFERENCES "public"."installation"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "message_thread" ADD CONSTRAINT "message_thread_choice_id_reserve_choice_id_fk" FOREIGN KEY ("choice_id") REFERENCES "public"."reserve_choice"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "message_thread" ADD CONSTRAINT "message_thread_created_by_account_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."account"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "message_thread_idx" ON "message" USING btree ("thread_id","created_at");--> statement-breakpoint
+CREATE INDEX "message_author_idx" ON "message" USING btree ("author_id");--> statement-breakpoint
+CREATE INDEX "message_file_idx" ON "message" USING btree ("file_id");--> statement-breakpoint
+CREATE INDEX "message_read_account_idx" ON "message_read" USING btree ("account_id");--> statement-breakpoint
+CREATE INDEX "message_thread_installation_idx" ON "message_thread" USING btree ("installation_id","last_message_at");--> statement-breakpoint
+CREATE INDEX "message_thread_choice_idx" ON "message_thread" USING btree ("choice_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "message_thread_choice_key" ON "message_thread" USING btree ("choice_id") WHERE "message_thread"."kind" = 'registration';--> statement-breakpoint
+CREATE INDEX "message_thread_audience_idx" ON "message_thread" USING btree ("audience","last_message_at");--> statement-breakpoint
+CREATE INDEX "message_thread_created_by_idx" ON "message_thread" USING btree ("created_by");
