@@ -19,7 +19,8 @@ import { assertIncludes, button, expectAccessible, field, fr, linksOf, navigatin
  *    RSGE from the map and a CPE from its page, and sees each choice with its rank; the RSGE sees
  *    the siblings in its réserve, flagged as siblings, ordered by desired date, and opens one
  *    child's file;
- * 4. (issue 8) the RSGE authorizes its BC; the BC admits one of them from the RSGE's réserve,
+ * 4. (issue 8) the RSGE authorizes its BC; the BC contacts the parent of one of them with a portal
+ *    message, admits the child from the RSGE's réserve,
  *    finds the admission by the child's name and confirms it, and records the service agreement;
  *    the parent gets the mails, sees the admission and the agreement, and keeps the child's other
  *    choice; later the BC records the cessation, which the parent sees and is mailed, and suspends
@@ -199,7 +200,7 @@ describe('an RSGE publishes its sheet, is found on the map and chosen by a famil
     assertIncludes(await page.locator('main').innerText(), fr('portal.choice.made'));
   }
 
-  test('a parent registers two siblings and chooses that RSGE from the map and a CPE; the RSGE sees them and authorizes its BC, which admits one, confirms, records the agreement and later its cessation; the parent sees each step', async () => {
+  test('a parent registers two siblings and chooses that RSGE from the map and a CPE; the RSGE sees them and authorizes its BC, which contacts a parent, admits, confirms, records the agreement and later its cessation; the parent sees each step and answers', async () => {
     const email = `famille.${Date.now()}@example.com`;
     const password = 'Une-phrase-de-passe-solide-2026';
     const parent = await env.newPage();
@@ -281,6 +282,15 @@ describe('an RSGE publishes its sheet, is found on the map and chosen by a famil
     await go(office, () => office.getByRole('link', { name: fr('portal.reserves.link'), exact: true }).click());
     await go(office, () => office.getByRole('link', { name: fr('portal.reserves.open', { name: rsge.siteName }), exact: true }).click());
     await go(office, () => office.getByRole('link', { name: fr('portal.reserve.openChild', { name: 'Rosalie Bouchard' }), exact: true }).click());
+    // « Contacter le parent » first: a portal message, and a mail that does not carry it.
+    await go(office, () => office.getByRole('link', { name: fr('portal.message.contact.link'), exact: true }).click());
+    await field(office, 'portal.message.subject').fill('Une place pour Rosalie');
+    await field(office, 'portal.message.body').fill('Une place se libère. Pouvez-vous confirmer la date de début?');
+    await go(office, () => button(office, 'portal.message.send').click());
+    assertIncludes(await office.locator('main').innerText(), 'Une place se libère.');
+    await visit(office, '/entreprise/reserves');
+    await go(office, () => office.getByRole('link', { name: fr('portal.reserves.open', { name: rsge.siteName }), exact: true }).click());
+    await go(office, () => office.getByRole('link', { name: fr('portal.reserve.openChild', { name: 'Rosalie Bouchard' }), exact: true }).click());
     await go(office, () => office.getByRole('link', { name: fr('portal.admission.fromReserve'), exact: true }).click());
     await field(office, 'portal.admission.plannedStart').fill(addMonths(today, -1));
     await go(office, () => button(office, 'portal.admission.submit').click());
@@ -312,7 +322,7 @@ describe('an RSGE publishes its sheet, is found on the map and chosen by a famil
 
     // The parent is told by mail at each step, sees the admission and the agreement, and keeps
     // Rosalie's other choice (the CPE).
-    for (const subject of ['portal.mail.admitted.subject', 'portal.mail.confirmed.subject', 'portal.mail.agreement.recorded.subject'] as const) {
+    for (const subject of ['portal.mail.message.subject', 'portal.mail.admitted.subject', 'portal.mail.confirmed.subject', 'portal.mail.agreement.recorded.subject'] as const) {
       await env.mails.waitFor(email, (m) => m.subject === fr(subject));
     }
     const parentAgain = { account: { id: '', displayName: '' } as never, identifier: email, password, totpSecret: null };
@@ -326,6 +336,13 @@ describe('an RSGE publishes its sheet, is found on the map and chosen by a famil
       assertIncludes(space, fr('portal.agreement.family.active', { date: addMonths(today, 4), signed: today }));
       await go(back, () => back.getByRole('button', { name: fr('portal.family.admission.keep'), exact: true }).click());
       assertIncludes(await back.locator('main').innerText(), fr('portal.family.admission.kept'));
+      // The BC's message, unread until opened; the parent answers it.
+      await go(back, () => back.getByRole('link', { name: fr('portal.message.linkUnread', { count: 1 }), exact: true }).click());
+      await go(back, () => back.getByRole('link', { name: 'Une place pour Rosalie', exact: true }).click());
+      assertIncludes(await back.locator('main').innerText(), 'Une place se libère.');
+      await field(back, 'portal.message.body').fill('Oui, le début nous convient.');
+      await go(back, () => button(back, 'portal.message.send').click());
+      assertIncludes(await back.locator('main').innerText(), 'Oui, le début nous convient.');
     } finally {
       await back.context().close();
     }
