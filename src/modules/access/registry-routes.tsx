@@ -35,6 +35,7 @@ import { profiles, registryPrograms, type RegistryProgram } from './registry.js'
 import { HubPage, MyAccessPage, programName, ProgramsPage } from './views/registry.js';
 import { ChangePage, ConfirmPage, HistoryPage, MandatesPage, RegisterPage, withdrawMessage } from './views/registry-register.js';
 import { StaffPage } from './views/registry-staff.js';
+import { QUEBEC_TIME_ZONE } from '../../platform/i18n/format.js';
 
 /** Every route of this file: the refusal tests try each of them. */
 export const registryRoutes = [
@@ -81,7 +82,7 @@ export function csvCell(value: string): string {
   return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-const csvTimes = new Intl.DateTimeFormat('sv-SE', { timeZone: 'America/Toronto', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const csvTimes = new Intl.DateTimeFormat('sv-SE', { timeZone: QUEBEC_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** The register as CSV: UTF-8 with a byte-order mark (spreadsheets read the accents), one line per grant, Quebec times. */
 export function registerCsv(t: Translate, entries: RegisterEntry[]): string {

@@ -1,3 +1,5 @@
+import { QUEBEC_TIME_ZONE } from '../../platform/i18n/format.js';
+
 /**
  * Dates of the childcare records: ISO calendar dates (`YYYY-MM-DD`) in Quebec time, and the
  * ministry's reference year (April 1 to March 31, named by the year it starts).
@@ -15,7 +17,7 @@ export function isIsoDate(value: string): boolean {
 }
 
 /** Quebec follows Eastern time; a day changes at midnight there, not at midnight UTC. */
-const quebecDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto', year: 'numeric', month: '2-digit', day: '2-digit' });
+const quebecDate = new Intl.DateTimeFormat('en-CA', { timeZone: QUEBEC_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** The calendar date in Quebec at this instant, `YYYY-MM-DD`. */
 export function todayInQuebec(now: Date = new Date()): string {

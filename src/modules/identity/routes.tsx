@@ -9,7 +9,7 @@ import { parseForm, emailField, requiredText } from '../../platform/http/forms.j
 import { safeReturnPath } from '../../platform/http/navigation.js';
 import { sendPage, viewContext } from '../../platform/http/render.js';
 import { FieldValidationError } from '../../platform/errors.js';
-import { formatDateTime } from '../../platform/i18n/format.js';
+import { formatDateTime, QUEBEC_TIME_ZONE } from '../../platform/i18n/format.js';
 import {
   activeSessionCount,
   changePassword,
@@ -65,7 +65,7 @@ function fieldErrors(error: unknown): FormState['errors'] {
 export function quebecMidnight(day: string, addDays = 0): Date {
   const utc = new Date(`${day}T00:00:00Z`);
   utc.setUTCDate(utc.getUTCDate() + addDays);
-  const zone = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto', timeZoneName: 'longOffset' })
+  const zone = new Intl.DateTimeFormat('en-CA', { timeZone: QUEBEC_TIME_ZONE, timeZoneName: 'longOffset' })
     .formatToParts(utc)
     .find((part) => part.type === 'timeZoneName')?.value;
   const offset = zone?.replace('GMT', '') || '+00:00';

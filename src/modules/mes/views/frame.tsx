@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { ViewContext } from '../../../platform/http/render.js';
-import { formatIsoDay, formatLongDate } from '../../../platform/i18n/format.js';
+import { formatIsoDay, formatLongDate, QUEBEC_TIME_ZONE } from '../../../platform/i18n/format.js';
 import type { MessageKey } from '../../../platform/i18n/index.js';
 import type { RequestList } from '../lists.js';
 
@@ -68,7 +68,7 @@ export function longDay(v: ViewContext, date: Date | string | null): string {
   return formatLongDate(v.lang, value);
 }
 
-const clock = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const clock = new Intl.DateTimeFormat('en-CA', { timeZone: QUEBEC_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /** « 14:05 » in Quebec time, as the autosave status shows it. */
 export function hourMinute(date: Date): string {
