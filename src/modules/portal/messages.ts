@@ -4,11 +4,13 @@
  * wording follows seed 003 (Portail d'inscription aux services de garde).
  */
 import { admissionsEn, admissionsFr } from './messages-admissions.js';
+import { criteriaEn, criteriaFr } from './messages-criteria.js';
 import { familiesEn, familiesFr } from './messages-families.js';
 import { mapEn, mapFr } from './messages-map.js';
 
 export const portalFr = {
   ...familiesFr,
+  ...criteriaFr,
   ...admissionsFr,
   ...mapFr,
   'portal.sheets.title': 'Mes fiches descriptives',
@@ -122,6 +124,7 @@ export const portalFr = {
 
 export const portalEn: Record<keyof typeof portalFr, string> = {
   ...familiesEn,
+  ...criteriaEn,
   ...admissionsEn,
   ...mapEn,
   'portal.sheets.title': 'My descriptive sheets',
