@@ -652,7 +652,17 @@ export async function reserveOf(db: Db, ctx: Ctx, siteId: string, filter: Reserv
   };
 }
 
-export type ReserveChildFile = { site: Site; choice: ReserveChoice; child: FamilyChild; guardians: Guardian[]; accountEmail: string | null; siblings: { registrationNumber: string; name: string }[] };
+export type ReserveChildFile = {
+  site: Site;
+  choice: ReserveChoice;
+  child: FamilyChild;
+  guardians: Guardian[];
+  accountEmail: string | null;
+  siblings: { registrationNumber: string; name: string }[];
+  /** The site's published criteria, and the ids of those the parent declares the child meets. */
+  criteria: PublishedCriterion[];
+  declared: string[];
+};
 
 /** How a provider reaches a child's family: its guardians and the account's e-mail (the child's full file). */
 export async function familyContacts(db: Db, familyId: string): Promise<{ guardians: Guardian[]; accountEmail: string | null }> {
@@ -681,7 +691,15 @@ export async function reserveChildFile(db: Db, ctx: Ctx, siteId: string, choiceI
       .from(reserveChoice)
       .innerJoin(familyChild, eq(familyChild.id, reserveChoice.childId))
       .where(and(eq(reserveChoice.installationId, site.id), inReserve(), eq(familyChild.familyId, row.child.familyId), ne(familyChild.id, row.child.id)));
+    const [criteria, declared] = await Promise.all([criteriaOfSite(tx, site.id), declaredCriteria(tx, [row.choice.id])]);
     await recordAudit(tx, ctx, { action: 'portal.reserve.childViewed', subjectType: 'family_child', subjectId: row.child.id, details: { siteId: site.id, choiceId: row.choice.id } });
-    return { site, ...row, ...contacts, siblings: siblings.map((s) => ({ registrationNumber: s.registrationNumber, name: `${s.firstName} ${s.lastName}` })) };
+    return {
+      site,
+      ...row,
+      ...contacts,
+      siblings: siblings.map((s) => ({ registrationNumber: s.registrationNumber, name: `${s.firstName} ${s.lastName}` })),
+      criteria,
+      declared: declared.get(row.choice.id) ?? [],
+    };
   });
 }

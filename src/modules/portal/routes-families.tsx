@@ -32,6 +32,7 @@ import {
   type ReserveFilter,
 } from './families.js';
 import { admissionsOfFamily } from './admissions.js';
+import { criteriaOfSite } from './criteria.js';
 import { carePeriods, publishedSheet, weekdays, type CarePeriod, type Weekday } from './service.js';
 import { FamilyAdmissions } from './views/admissions.js';
 import {
@@ -84,7 +85,7 @@ const list = z.array(z.string());
 /** Forms carry no rule of their own: the service's rules give the field errors, after the actor's right is checked. */
 const guardianForm = z.object({ role: z.string().optional(), name: z.string().optional(), email: z.string().optional(), phone: z.string().optional() });
 const childForm = z.object({ firstName: z.string().optional(), lastName: z.string().optional(), birthDate: z.string().optional() });
-const choiceForm = z.object({ childId: z.string().optional(), desiredStart: z.string().optional(), days: list.optional(), periods: list.optional(), flexibility: list.optional() });
+const choiceForm = z.object({ childId: z.string().optional(), desiredStart: z.string().optional(), days: list.optional(), periods: list.optional(), flexibility: list.optional(), criteria: list.optional() });
 const doneQuery = z.object({ fait: z.enum(Object.keys(familyNotices) as [FamilyNotice, ...FamilyNotice[]]).optional() });
 /** Réserve filters: read as text and checked here, so that a bad filter shows the réserve unfiltered with a message, never an error page. */
 const reserveQuery = z.object({
@@ -99,7 +100,14 @@ const reserveQuery = z.object({
 
 function choiceInput(data: z.infer<typeof choiceForm>): ChoiceInput {
   const flexibility = data.flexibility ?? [];
-  return { desiredStart: data.desiredStart ?? '', days: data.days ?? [], periods: data.periods ?? [], acceptsPartial: flexibility.includes('partial'), acceptsSubstitute: flexibility.includes('substitute') };
+  return {
+    desiredStart: data.desiredStart ?? '',
+    days: data.days ?? [],
+    periods: data.periods ?? [],
+    acceptsPartial: flexibility.includes('partial'),
+    acceptsSubstitute: flexibility.includes('substitute'),
+    criteria: data.criteria ?? [],
+  };
 }
 
 /** Parses a filter query; null when a value is not one the form offers. */
@@ -254,7 +262,7 @@ export function registerFamilies(app: FastifyInstance): void {
     const site = sheet ? await siteById(db, siteId) : undefined;
     // Only a published service can be chosen: the others have no public page to choose from.
     if (!site) throw new NotFoundError();
-    const { children } = await familyFile(db, request.ctx);
+    const [{ children }, criteria] = await Promise.all([familyFile(db, request.ctx), criteriaOfSite(db, site.id)]);
     const v = viewContext(request, reply);
     const action = `/services/${siteId}/inscrire`;
     const body =
@@ -266,7 +274,7 @@ export function registerFamilies(app: FastifyInstance): void {
           </p>
         </>
       ) : (
-        <ChoicePage v={v} action={action} site={site} children={children} form={form} submit="portal.choice.submit" />
+        <ChoicePage v={v} action={action} site={site} criteria={criteria} children={children} form={form} submit="portal.choice.submit" />
       );
     return page(request, reply, v.t('portal.choice.title'), body, status);
   }
@@ -294,9 +302,10 @@ export function registerFamilies(app: FastifyInstance): void {
 
   r.get('/famille/choix/:choiceId', { schema: { params: choiceParams } }, async (request, reply) => {
     if (!citizen(request, reply)) return reply;
-    const { choice, site } = await choiceOfFamily(db, request.ctx, request.params.choiceId);
+    const { choice, site, criteria, declared } = await choiceOfFamily(db, request.ctx, request.params.choiceId);
     const v = viewContext(request, reply);
-    return page(request, reply, v.t('portal.choice.editTitle'), <ChoicePage v={v} action={`/famille/choix/${choice.id}`} site={site} children={null} form={{ values: choiceValues(choice), errors: {} }} submit="portal.choice.save" />);
+    const form = { values: choiceValues(choice, declared), errors: {} };
+    return page(request, reply, v.t('portal.choice.editTitle'), <ChoicePage v={v} action={`/famille/choix/${choice.id}`} site={site} criteria={criteria} children={null} form={form} submit="portal.choice.save" />);
   });
 
   r.post('/famille/choix/:choiceId', { schema: { params: choiceParams } }, async (request, reply) => {
@@ -309,10 +318,16 @@ export function registerFamilies(app: FastifyInstance): void {
       return reply.redirect('/famille?fait=modifie', 303);
     } catch (error) {
       if (!(error instanceof FieldValidationError)) throw error;
-      const { site } = await choiceOfFamily(db, request.ctx, choiceId);
+      const { site, criteria } = await choiceOfFamily(db, request.ctx, choiceId);
       const v = viewContext(request, reply);
       const values: FormValues = form.values;
-      return page(request, reply, v.t('portal.choice.editTitle'), <ChoicePage v={v} action={`/famille/choix/${choiceId}`} site={site} children={null} form={{ values, errors: error.fields }} submit="portal.choice.save" />, 400);
+      return page(
+        request,
+        reply,
+        v.t('portal.choice.editTitle'),
+        <ChoicePage v={v} action={`/famille/choix/${choiceId}`} site={site} criteria={criteria} children={null} form={{ values, errors: error.fields }} submit="portal.choice.save" />,
+        400,
+      );
     }
   });
 
@@ -364,10 +379,12 @@ export function registerFamilies(app: FastifyInstance): void {
   // --- The public page of a service ---------------------------------------------------------------
   r.get('/services/:siteId', { schema: { params: siteParams } }, async (request, reply) => {
     const sheet = await publishedSheet(db, request.ctx, request.params.siteId);
+    // Only a published sheet shows its criteria (publishedSheet checked that the public may see it).
+    const criteria = sheet ? await criteriaOfSite(db, sheet.siteId) : [];
     const actor = request.ctx.actor;
     const canRegister = actor.type === 'account' ? (actor.accountKind === 'citizen' ? 'citizen' : 'other') : 'anonymous';
     const v = viewContext(request, reply);
-    return sendPage(reply, v, { title: v.t('portal.public.title'), status: sheet ? 200 : 404 }, <PublicSheetPage v={v} sheet={sheet} canRegister={canRegister} />);
+    return sendPage(reply, v, { title: v.t('portal.public.title'), status: sheet ? 200 : 404 }, <PublicSheetPage v={v} sheet={sheet} criteria={criteria} canRegister={canRegister} />);
   });
 
   // --- The provider's réserves ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { actorEnterpriseId } from '../enterprises/members-routes.js';
 import { missingForPublication, openSheet, publishSheet, saveSheet, sheetsOfEnterprise, StaleSheetError, unpublishSheet, type SheetPage } from './service.js';
 import { registerAdmissions } from './routes-admissions.js';
 import { registerBc } from './routes-bc.js';
+import { criteriaRoutes, registerCriteria } from './routes-criteria.js';
 import { registerFamilies } from './routes-families.js';
 import { ConfirmPage, doneNotices, sheetHref, SheetEditPage, SheetListPage, sheetValues, type DoneNotice, type SheetNotice } from './views/sheet.js';
 
@@ -22,6 +23,7 @@ export const portalRoutes = [
   'POST /entreprise/fiches/:siteId/publier',
   'GET /entreprise/fiches/:siteId/retirer',
   'POST /entreprise/fiches/:siteId/retirer',
+  ...criteriaRoutes,
 ] as const;
 
 const siteParams = z.object({ siteId: z.uuid() });
@@ -52,6 +54,7 @@ export function registerPortal(app: FastifyInstance): void {
   registerFamilies(app);
   registerAdmissions(app);
   registerBc(app);
+  registerCriteria(app);
   registerMapRoutes(app, app.geocoder);
   const db = app.db;
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -69,6 +69,11 @@ export function AgentHomePage({ v, roles }: { v: ViewContext; roles: readonly Ag
             <a href="/agent/mes">{v.t('agentHome.mes')}</a>
           </li>
         )}
+        {holds('famille') && (
+          <li>
+            <a href="/agent/criteres">{v.t('agentHome.criteria')}</a>
+          </li>
+        )}
         {(holds('famille') || holds('mamh')) && (
           <li>
             <a href="/agent/services-en-ligne">{v.t('agentHome.eservices')}</a>

@@ -7,6 +7,7 @@ import type { MessageKey } from '../../../platform/i18n/index.js';
 import type { Site } from '../../childcare/service.js';
 import type { ChoiceView, FamilyChild, FamilyFile, Guardian, ReserveChildFile, ReserveChoice, ReservePage } from '../families.js';
 import { ageGroups, siteNameFor, type ChoiceState } from '../families.js';
+import { criterionLabel, type PublishedCriterion } from '../criteria.js';
 import { carePeriods, weekdays, type PublicSheet } from '../service.js';
 
 /** The notices the family page shows after an action (`?fait=`). */
@@ -280,10 +281,12 @@ export const choiceLabels = (v: ViewContext): Record<string, string> => ({
   days: v.t('portal.choice.days'),
   periods: v.t('portal.choice.periods'),
   flexibility: v.t('portal.choice.flexibility'),
+  criteria: v.t('portal.criteria.choice'),
 });
 
-export function choiceValues(choice: ReserveChoice): FormValues {
+export function choiceValues(choice: ReserveChoice, declared: string[]): FormValues {
   return {
+    criteria: declared.join(','),
     desiredStart: choice.desiredStart,
     days: choice.days.join(','),
     periods: choice.periods.join(','),
@@ -292,7 +295,24 @@ export function choiceValues(choice: ReserveChoice): FormValues {
 }
 
 /** The choice form: for a new choice, which child; then the wishes. */
-export function ChoicePage({ v, action, site, children, form, submit }: { v: ViewContext; action: string; site: Site; children: FamilyChild[] | null; form: FormState; submit: MessageKey }) {
+export function ChoicePage({
+  v,
+  action,
+  site,
+  criteria,
+  children,
+  form,
+  submit,
+}: {
+  v: ViewContext;
+  action: string;
+  site: Site;
+  /** The site's published criteria, in its order: the parent checks those the child meets. */
+  criteria: PublishedCriterion[];
+  children: FamilyChild[] | null;
+  form: FormState;
+  submit: MessageKey;
+}) {
   const labels = choiceLabels(v);
   return (
     <>
@@ -316,6 +336,17 @@ export function ChoicePage({ v, action, site, children, form, submit }: { v: Vie
             { value: 'substitute', label: v.t('portal.choice.acceptsSubstitute') },
           ]}
         />
+        {criteria.length > 0 ? (
+          <ChoiceGroup
+            v={v}
+            name="criteria"
+            label={labels.criteria ?? ''}
+            hint={v.t('portal.criteria.choice.hint')}
+            form={form}
+            multiple
+            options={criteria.map((c) => ({ value: c.id, label: criterionLabel(c, v.lang) }))}
+          />
+        ) : null}
         <SubmitButton>{v.t(submit)}</SubmitButton>
       </Form>
       <p>
@@ -347,7 +378,7 @@ export function ConfirmActionPage({ v, action, text, confirm }: { v: ViewContext
 }
 
 /** The public page of a service: its published sheet, or the seed's notice when it has not published. */
-export function PublicSheetPage({ v, sheet, canRegister }: { v: ViewContext; sheet: PublicSheet | null; canRegister: 'citizen' | 'anonymous' | 'other' }) {
+export function PublicSheetPage({ v, sheet, criteria, canRegister }: { v: ViewContext; sheet: PublicSheet | null; criteria: PublishedCriterion[]; canRegister: 'citizen' | 'anonymous' | 'other' }) {
   if (!sheet) {
     return (
       <Notice v={v} kind="information">
@@ -401,6 +432,13 @@ export function PublicSheetPage({ v, sheet, canRegister }: { v: ViewContext; she
         ) : null}
       </dl>
       {sheet.presentation ? <p>{sheet.presentation}</p> : null}
+      {criteria.length > 0 ? (
+        <>
+          <h2>{v.t('portal.criteria.public')}</h2>
+          <p>{v.t('portal.criteria.public.hint')}</p>
+          <CriteriaList v={v} criteria={criteria} />
+        </>
+      ) : null}
       {canRegister === 'citizen' ? (
         <p>
           <a class="qc-button qc-primary" href={`/services/${sheet.siteId}/inscrire`}>
@@ -418,6 +456,23 @@ export function PublicSheetPage({ v, sheet, canRegister }: { v: ViewContext; she
 
 // ---------------------------------------------------------------------------------------------
 // The provider's réserve
+
+/** A site's published criteria, numbered in its order (the réserve's column refers to these numbers). */
+export function CriteriaList({ v, criteria }: { v: ViewContext; criteria: PublishedCriterion[] }) {
+  return (
+    <ol>
+      {criteria.map((c) => (
+        <li key={c.id}>{criterionLabel(c, v.lang)}</li>
+      ))}
+    </ol>
+  );
+}
+
+/** The numbers of the published criteria the child meets, as the legend above the table numbers them. */
+function metPositions(v: ViewContext, published: PublishedCriterion[], met: string[]): string {
+  const positions = published.filter((c) => met.includes(c.id)).map((c) => String(c.position));
+  return positions.length === 0 ? v.t('portal.criteria.reserve.none') : positions.join(', ');
+}
 
 export const reserveHref = (siteId: string): string => `/entreprise/reserves/${siteId}`;
 
@@ -454,6 +509,14 @@ export function ReservePageView({ v, page, query, invalidFilter }: { v: ViewCont
         <strong>{page.site.name}</strong>
       </p>
       <p>{v.t('portal.reserve.intro')}</p>
+      {page.criteria.length > 0 ? (
+        <>
+          <h2>{v.t('portal.criteria.current')}</h2>
+          <CriteriaList v={v} criteria={page.criteria} />
+        </>
+      ) : (
+        <p>{v.t('portal.criteria.current.none')}</p>
+      )}
       {invalidFilter ? (
         <Notice v={v} kind="warning">
           <p>{v.t('portal.reserve.filter.invalid')}</p>
@@ -499,6 +562,7 @@ export function ReservePageView({ v, page, query, invalidFilter }: { v: ViewCont
               <th scope="col">{v.t('portal.reserve.age')}</th>
               <th scope="col">{v.t('portal.reserve.start')}</th>
               <th scope="col">{v.t('portal.reserve.siblings')}</th>
+              {page.criteria.length > 0 ? <th scope="col">{v.t('portal.criteria.reserve')}</th> : null}
               <th scope="col">{v.t('portal.reserve.details')}</th>
             </tr>
           </thead>
@@ -510,6 +574,7 @@ export function ReservePageView({ v, page, query, invalidFilter }: { v: ViewCont
                 <td>{Math.max(0, e.ageMonths)}</td>
                 <td>{e.desiredStart}</td>
                 <td>{e.siblings > 0 ? v.t('portal.reserve.siblings.yes', { count: e.siblings }) : v.t('portal.no')}</td>
+                {page.criteria.length > 0 ? <td>{metPositions(v, page.criteria, e.criteria)}</td> : null}
                 <td>
                   <a href={`${href}/enfants/${e.choiceId}`} aria-label={v.t('portal.reserve.openChild', { name: e.childName })}>
                     <span aria-hidden="true">→</span>
@@ -590,6 +655,12 @@ export function ReserveChildPage({ v, file }: { v: ViewContext; file: ReserveChi
         <dd>{v.t(choice.acceptsSubstitute ? 'portal.yes' : 'portal.no')}</dd>
         <dt>{v.t('portal.reserve.file.siblings')}</dt>
         <dd>{file.siblings.length === 0 ? v.t('portal.no') : file.siblings.map((s) => `${s.name} (${s.registrationNumber})`).join(', ')}</dd>
+        {file.criteria.length > 0 ? (
+          <>
+            <dt>{v.t('portal.criteria.reserve.met')}</dt>
+            <dd>{file.criteria.filter((c) => file.declared.includes(c.id)).map((c) => `${c.position}. ${criterionLabel(c, v.lang)}`).join(' ; ') || v.t('portal.criteria.reserve.none')}</dd>
+          </>
+        ) : null}
       </dl>
       <FamilyContacts v={v} guardians={file.guardians} accountEmail={file.accountEmail} />
       <p>
