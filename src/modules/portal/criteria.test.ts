@@ -10,7 +10,7 @@ import { openTestDatabase } from '../../platform/testing/database.js';
 import { todayInQuebec } from '../childcare/service.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { addCriterion, criteriaList, criteriaSettings, MAX_SITE_CRITERIA, publishCriteria, retireCriterion, type PriorityCriterion } from './criteria.js';
-import { addMonths, changeChoice, choiceOfFamily, choicesOfFamily, chooseService, exactRank, registerChild, reserveOf, type ChoiceInput } from './families.js';
+import { addMonths, changeChoice, choiceOfFamily, choicesOfFamily, chooseService, exactRank, exportFamily, registerChild, reserveOf, type ChoiceInput } from './families.js';
 import { choiceCriterion, priorityCriterion, reserveChoice } from './schema.js';
 import { citizenCtx, portalUser, publishedProvider, refusal } from './test-support.js';
 
@@ -187,6 +187,7 @@ describe('how ranks are computed', () => {
     assert.deepEqual([...form.declared].sort(), [sibling.id, staff.id].sort());
     await changeChoice(db, both.parent, both.choiceId, wishes({ desiredStart: inDays(120), criteria: [sibling.id] }));
     assert.deepEqual(await orderOf(provider, names), ['staffOnly', 'siblingEarly', 'siblingLate', 'both', 'unpublished', 'none']);
+    assert.deepEqual(((await exportFamily(db, both.parent)).choices as { priorityCriteria: string[] }[])[0]?.priorityCriteria, ['sibling'], 'in the family’s download');
 
     // « sibling » removed: its declarations go, and the order is staff, then the date.
     await publishCriteria(db, ctx, provider.siteId, [staff.id]);

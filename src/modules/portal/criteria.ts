@@ -170,6 +170,20 @@ export async function declareCriteria(tx: Db, choice: { id: string; installation
   return met;
 }
 
+/** The codes of the criteria declared for each of these entries (the family's download), for callers that checked the actor's right to them. */
+export async function declaredCodes(db: Db, choiceIds: string[]): Promise<Map<string, string[]>> {
+  const declared = new Map<string, string[]>();
+  if (choiceIds.length === 0) return declared;
+  const rows = await db
+    .select({ choiceId: choiceCriterion.choiceId, code: priorityCriterion.code })
+    .from(choiceCriterion)
+    .innerJoin(priorityCriterion, eq(priorityCriterion.id, choiceCriterion.criterionId))
+    .where(inArray(choiceCriterion.choiceId, choiceIds))
+    .orderBy(asc(priorityCriterion.code));
+  for (const row of rows) declared.set(row.choiceId, [...(declared.get(row.choiceId) ?? []), row.code]);
+  return declared;
+}
+
 /** The criteria declared for each of these entries (ids), for pages that already checked the actor's right to them. */
 export async function declaredCriteria(db: Db, choiceIds: string[]): Promise<Map<string, string[]>> {
   const declared = new Map<string, string[]>();

@@ -12,7 +12,7 @@ import { siteById, sitesHeldBy, sitesOfEnterprise, todayInQuebec, type Site } fr
 import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
 import { family, familyChild, familyGuardian, reserveChoice } from './schema.js';
-import { criteriaOfSite, declareCriteria, declaredCriteria, type PublishedCriterion } from './criteria.js';
+import { criteriaOfSite, declareCriteria, declaredCodes, declaredCriteria, type PublishedCriterion } from './criteria.js';
 import { actsAsAuthorizedBc, delegatedAmong } from './delegation.js';
 import { carePeriods, holderNeqOf, portalEnterprise, publishedSheet, siteFor, weekdays, type CarePeriod, type Weekday } from './service.js';
 
@@ -514,6 +514,7 @@ export async function runInterestReminders(db: Db, ctx: Ctx, options: { now: Dat
 export async function exportFamily(db: Db, ctx: Ctx): Promise<Record<string, unknown>> {
   const file = await familyFile(db, ctx);
   const choices = await choicesOfFamily(db, ctx);
+  const declared = await declaredCodes(db, choices.map((c) => c.choice.id));
   const own = file.family;
   // In a transaction: the audit chain's lock is held until the event is written.
   if (own) await transaction(db, (tx) => recordAudit(tx, ctx, { action: 'portal.family.exported', subjectType: 'family', subjectId: own.id }));
@@ -533,6 +534,7 @@ export async function exportFamily(db: Db, ctx: Ctx): Promise<Record<string, unk
       state: choice.state,
       inactiveSince: choice.inactiveSince,
       chosenAt: choice.createdAt,
+      priorityCriteria: declared.get(choice.id) ?? [],
     })),
   };
 }
