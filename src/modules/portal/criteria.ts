@@ -88,6 +88,10 @@ export async function retireCriterion(db: Db, ctx: Ctx, criterionId: string, now
 // ---------------------------------------------------------------------------------------------
 // A site's published criteria
 
+function criteriaLock(siteId: string): string {
+  return `site-criteria:${siteId}`;
+}
+
 /** The criteria a site publishes, in its order. Callers have checked the actor's right to the site or its public sheet. */
 export async function criteriaOfSite(db: Db, siteId: string): Promise<PublishedCriterion[]> {
   const rows = await db
@@ -121,8 +125,11 @@ export async function publishCriteria(db: Db, ctx: Ctx, siteId: string, criterio
   if (criterionIds.length > MAX_SITE_CRITERIA) throw new FieldValidationError({ criteria: 'portal.criteria.tooMany' });
   if (new Set(criterionIds).size !== criterionIds.length) throw new FieldValidationError({ criteria: 'portal.criteria.duplicate' });
   return transaction(db, async (tx) => {
+    // Exclusive against the site's other publications and its parents' declarations (shared, declareCriteria).
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${criteriaLock(site.id)}))`);
     const before = await criteriaOfSite(tx, site.id);
-    const known = criterionIds.length === 0 ? [] : await tx.select().from(priorityCriterion).where(inArray(priorityCriterion.id, criterionIds));
+    // Shared row locks: an agent retiring one of them waits, so a criterion is never newly published after its retirement.
+    const known = criterionIds.length === 0 ? [] : await tx.select().from(priorityCriterion).where(inArray(priorityCriterion.id, criterionIds)).for('share');
     if (known.length !== criterionIds.length) throw new FieldValidationError({ criteria: 'portal.criteria.unknown' });
     const kept = new Set(before.map((c) => c.id));
     if (known.some((c) => c.retiredAt !== null && !kept.has(c.id))) throw new FieldValidationError({ criteria: 'portal.criteria.retired' });
@@ -162,6 +169,9 @@ export async function recomputeCriteriaKeys(tx: Db, where: SQL): Promise<void> {
  * transaction of the choice's creation or change, after its owner was checked.
  */
 export async function declareCriteria(tx: Db, choice: { id: string; installationId: string }, criterionIds: string[]): Promise<string[]> {
+  // Shared: declarations of a site do not wait for one another, but a publication of its list
+  // waits for them (and they for it), so none is kept for a criterion just removed.
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext(${criteriaLock(choice.installationId)}))`);
   const published = (await criteriaOfSite(tx, choice.installationId)).map((c) => c.id);
   const met = published.filter((id) => criterionIds.includes(id));
   await tx.delete(choiceCriterion).where(met.length > 0 ? and(eq(choiceCriterion.choiceId, choice.id), notInArray(choiceCriterion.criterionId, met)) : eq(choiceCriterion.choiceId, choice.id));
