@@ -99,7 +99,10 @@ describe('admission priority criteria', () => {
       const rows = await reservePage.locator('table.data-table tbody tr').allInnerTexts();
       assert.equal(rows.length, 1);
       assertIncludes(rows[0] ?? '', 'Alice Roy');
-      assert.match(rows[0] ?? '', /\t2\t/, 'criterion 2 met');
+      assertIncludes(rows[0] ?? '', fr('portal.criteria.reserve.item', { position: 2, state: fr('portal.criteria.verification.pending') }));
+      await go(reservePage, () => reservePage.getByRole('link', { name: fr('portal.reserve.openChild', { name: 'Alice Roy' }), exact: true }).click());
+      await go(reservePage, () => reservePage.getByRole('button', { name: fr('portal.criteria.verify.confirmed.label', { position: 2 }), exact: true }).click());
+      assertIncludes(await reservePage.locator('main').innerText(), fr('portal.criteria.verify.done'));
     } finally {
       await reservePage.context().close();
     }

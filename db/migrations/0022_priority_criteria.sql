@@ -1,9 +1,12 @@
 CREATE TABLE "choice_criterion" (
 	"choice_id" uuid NOT NULL,
 	"criterion_id" uuid NOT NULL,
+	"verification" text,
+	"verified_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "choice_criterion_choice_id_criterion_id_pk" PRIMARY KEY("choice_id","criterion_id")
+	CONSTRAINT "choice_criterion_choice_id_criterion_id_pk" PRIMARY KEY("choice_id","criterion_id"),
+	CONSTRAINT "choice_criterion_verification_check" CHECK ("choice_criterion"."verification" is null or "choice_criterion"."verification" in ('confirmed', 'rejected'))
 );
 --> statement-breakpoint
 CREATE TABLE "priority_criterion" (

@@ -93,7 +93,15 @@ describe('the provider publishes its criteria; parents declare them; the réserv
     assert.ok(reserve.body.includes(fr('portal.criteria.current')) && reserve.body.includes(`<th scope="col">${fr('portal.criteria.reserve')}</th>`));
     assert.ok(reserve.body.includes(staff.labelFr));
     const file = await reserveClient.get(`/entreprise/reserves/${provider.siteId}/enfants/${choice.id}`);
-    assert.ok(file.body.includes(`1. ${staff.labelFr}`), 'the child’s file names the declared criteria');
+    assert.ok(file.body.includes(`1. ${staff.labelFr}`) && file.body.includes(fr('portal.criteria.verification.pending')), 'the child’s file names the declared criteria, to check');
+    const verifyUrl = `/entreprise/reserves/${provider.siteId}/enfants/${choice.id}/criteres/${staff.id}`;
+    assert.ok(file.body.includes(`action="${verifyUrl}"`));
+    assert.equal((await reserveClient.post(verifyUrl, { verification: 'maybe' })).statusCode, 400);
+    const verified = await reserveClient.post(verifyUrl, { verification: 'confirmed' });
+    assert.equal(verified.statusCode, 303);
+    const after = await reserveClient.follow(verified);
+    assert.ok(after.body.includes(fr('portal.criteria.verify.done')) && after.body.includes(fr('portal.criteria.verification.confirmed')));
+    assert.equal((await t.db.select().from(choiceCriterion).where(eq(choiceCriterion.choiceId, choice.id)))[0]?.verification, 'confirmed');
   });
 });
 

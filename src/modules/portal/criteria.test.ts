@@ -10,7 +10,7 @@ import { openTestDatabase } from '../../platform/testing/database.js';
 import { todayInQuebec } from '../childcare/service.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { addCriterion, criteriaList, criteriaSettings, MAX_SITE_CRITERIA, publishCriteria, retireCriterion, type PriorityCriterion } from './criteria.js';
-import { addMonths, changeChoice, choiceOfFamily, choicesOfFamily, chooseService, exactRank, exportFamily, registerChild, reserveOf, type ChoiceInput } from './families.js';
+import { addMonths, changeChoice, choiceOfFamily, choicesOfFamily, chooseService, exactRank, exportFamily, registerChild, reserveOf, verifyDeclaration, type ChoiceInput } from './families.js';
 import { choiceCriterion, priorityCriterion, reserveChoice } from './schema.js';
 import { citizenCtx, portalUser, publishedProvider, refusal } from './test-support.js';
 
@@ -195,10 +195,42 @@ describe('how ranks are computed', () => {
     assert.deepEqual(await orderOf(provider, names), ['staffOnly', 'unpublished', 'none', 'siblingEarly', 'siblingLate', 'both']);
     const page = await reserveOf(db, ctxOf(provider.reserveUser), provider.siteId, {});
     assert.deepEqual(page.criteria.map((c) => c.code), ['staff_child']);
-    assert.deepEqual(page.entries[0]?.criteria, [staff.id]);
+    assert.deepEqual(page.entries[0]?.criteria, [{ criterionId: staff.id, verification: null }]);
 
     // No criteria at all: back to the date.
     await publishCriteria(db, ctx, provider.siteId, []);
     assert.deepEqual(await orderOf(provider, names), ['unpublished', 'none', 'staffOnly', 'siblingEarly', 'siblingLate', 'both']);
+  });
+
+  test('the provider checks a declaration: a rejected criterion no longer counts, a confirmed one does; only in its own réserve', async () => {
+    const provider = await publishedProvider(db);
+    const [sibling, staff] = [await seeded('sibling'), await seeded('staff_child')];
+    await publishCriteria(db, await sheetCtx(provider), provider.siteId, [sibling.id]);
+    const names = new Map<string, string>();
+    const claimed = await entry(provider.siteId, 'claimed', inDays(90), [sibling.id]);
+    names.set(claimed.choiceId, 'claimed');
+    names.set((await entry(provider.siteId, 'early', inDays(10))).choiceId, 'early');
+    assert.deepEqual(await orderOf(provider, names), ['claimed', 'early']);
+
+    const reserveCtx = ctxOf(provider.reserveUser);
+    await verifyDeclaration(db, reserveCtx, provider.siteId, claimed.choiceId, sibling.id, 'rejected');
+    assert.deepEqual(await orderOf(provider, names), ['early', 'claimed'], 'rejected: back to its date');
+    assert.deepEqual((await reserveOf(db, reserveCtx, provider.siteId, {})).entries[1]?.criteria, [{ criterionId: sibling.id, verification: 'rejected' }]);
+    // The parent saving its choice again does not undo the provider's check.
+    await changeChoice(db, claimed.parent, claimed.choiceId, wishes({ desiredStart: inDays(90), criteria: [sibling.id] }));
+    assert.deepEqual(await orderOf(provider, names), ['early', 'claimed']);
+    await verifyDeclaration(db, reserveCtx, provider.siteId, claimed.choiceId, sibling.id, 'confirmed');
+    assert.deepEqual(await orderOf(provider, names), ['claimed', 'early'], 'confirmed: it counts');
+    const events = await db.select().from(auditEvent).where(eq(auditEvent.action, 'portal.reserve.criterionVerified'));
+    assert.deepEqual(events.filter((e) => (e.details as { choiceId?: string }).choiceId === claimed.choiceId).map((e) => (e.details as { verification: string }).verification).sort(), ['confirmed', 'rejected']);
+
+    // A criterion not declared, another provider, the sheet right alone, the parent: refused.
+    assert.equal((await refusal(verifyDeclaration(db, reserveCtx, provider.siteId, claimed.choiceId, staff.id, 'confirmed'))).status, 403);
+    const other = await publishedProvider(db, 'cpe');
+    for (const refused of [ctxOf(other.reserveUser), await sheetCtx(provider), claimed.parent]) {
+      assert.equal((await refusal(verifyDeclaration(db, refused, provider.siteId, claimed.choiceId, sibling.id, 'rejected'))).status, 403);
+    }
+    assert.equal((await refusal(verifyDeclaration(db, ctxOf(other.reserveUser), other.siteId, claimed.choiceId, sibling.id, 'rejected'))).status, 403, 'not in that réserve');
+    assert.deepEqual(await orderOf(provider, names), ['claimed', 'early']);
   });
 });

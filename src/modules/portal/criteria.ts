@@ -13,6 +13,10 @@ import { portalActions, siteFor } from './service.js';
 export type PriorityCriterion = typeof priorityCriterion.$inferSelect;
 /** A criterion as a site publishes it: its place in the site's order (1 first). */
 export type PublishedCriterion = PriorityCriterion & { position: number };
+export const verifications = ['confirmed', 'rejected'] as const;
+export type Verification = (typeof verifications)[number];
+/** A parent's declaration and the provider's check of it (null: not checked yet). */
+export type Declaration = { criterionId: string; verification: Verification | null };
 
 /** A site publishes at most this many criteria: the réserve's key keeps one bit per position. */
 export const MAX_SITE_CRITERIA = 6;
@@ -152,20 +156,23 @@ export async function publishCriteria(db: Db, ctx: Ctx, siteId: string, criterio
 
 /**
  * Sets `criteria_key` of the entries matched by `where`: one bit per criterion published by their
- * site that the child does not meet, position 1 worth 32 and position 6 worth 1. Comparing keys
+ * site that the child does not meet (not declared, or declared and rejected by the provider),
+ * position 1 worth 32 and position 6 worth 1. Comparing keys
  * is then comparing the criteria met, position by position (README « How ranks are computed »).
  */
 export async function recomputeCriteriaKeys(tx: Db, where: SQL): Promise<void> {
   await tx.update(reserveChoice).set({
     criteriaKey: sql`coalesce((select sum(1 << (${MAX_SITE_CRITERIA} - sc.position))::smallint from ${siteCriterion} sc
       where sc.installation_id = ${reserveChoice.installationId}
-      and not exists (select 1 from ${choiceCriterion} cc where cc.choice_id = ${reserveChoice.id} and cc.criterion_id = sc.criterion_id)), 0)`,
+      and not exists (select 1 from ${choiceCriterion} cc where cc.choice_id = ${reserveChoice.id} and cc.criterion_id = sc.criterion_id
+        and cc.verification is distinct from 'rejected')), 0)`,
   }).where(where);
 }
 
 /**
  * Records which of the site's published criteria the child meets, as the parent declares them
- * (ids the site does not publish are dropped), and the entry's new key. Called in the
+ * (ids the site does not publish are dropped), and the entry's new key. A declaration kept keeps
+ * the provider's check; one withdrawn and made again is to be checked again. Called in the
  * transaction of the choice's creation or change, after its owner was checked.
  */
 export async function declareCriteria(tx: Db, choice: { id: string; installationId: string }, criterionIds: string[]): Promise<string[]> {
@@ -194,11 +201,31 @@ export async function declaredCodes(db: Db, choiceIds: string[]): Promise<Map<st
   return declared;
 }
 
-/** The criteria declared for each of these entries (ids), for pages that already checked the actor's right to them. */
-export async function declaredCriteria(db: Db, choiceIds: string[]): Promise<Map<string, string[]>> {
-  const declared = new Map<string, string[]>();
+/** The criteria declared for each of these entries, with the provider's check, for pages that already checked the actor's right to them. */
+export async function declaredCriteria(db: Db, choiceIds: string[]): Promise<Map<string, Declaration[]>> {
+  const declared = new Map<string, Declaration[]>();
   if (choiceIds.length === 0) return declared;
   const rows = await db.select().from(choiceCriterion).where(inArray(choiceCriterion.choiceId, choiceIds));
-  for (const row of rows) declared.set(row.choiceId, [...(declared.get(row.choiceId) ?? []), row.criterionId]);
+  for (const row of rows) {
+    const verification = verifications.find((v) => v === row.verification) ?? null;
+    declared.set(row.choiceId, [...(declared.get(row.choiceId) ?? []), { criterionId: row.criterionId, verification }]);
+  }
   return declared;
+}
+
+/**
+ * The provider's check of one declaration, in the transaction of its caller (which checked the
+ * actor's right on the entry's réserve): the entry's key follows, a rejected criterion no longer
+ * counting. False when the entry has no such declaration.
+ */
+export async function setVerification(tx: Db, choice: { id: string; installationId: string }, criterionId: string, verification: Verification, now: Date): Promise<boolean> {
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext(${criteriaLock(choice.installationId)}))`);
+  const [row] = await tx
+    .update(choiceCriterion)
+    .set({ verification, verifiedAt: now })
+    .where(and(eq(choiceCriterion.choiceId, choice.id), eq(choiceCriterion.criterionId, criterionId)))
+    .returning({ choiceId: choiceCriterion.choiceId });
+  if (!row) return false;
+  await recomputeCriteriaKeys(tx, eq(reserveChoice.id, choice.id));
+  return true;
 }

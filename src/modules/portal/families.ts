@@ -12,7 +12,7 @@ import { siteById, sitesHeldBy, sitesOfEnterprise, todayInQuebec, type Site } fr
 import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
 import { family, familyChild, familyGuardian, reserveChoice } from './schema.js';
-import { criteriaOfSite, declareCriteria, declaredCodes, declaredCriteria, type PublishedCriterion } from './criteria.js';
+import { criteriaOfSite, declareCriteria, declaredCodes, declaredCriteria, setVerification, type Declaration, type PublishedCriterion, type Verification } from './criteria.js';
 import { actsAsAuthorizedBc, delegatedAmong } from './delegation.js';
 import { carePeriods, holderNeqOf, portalEnterprise, publishedSheet, siteFor, weekdays, type CarePeriod, type Weekday } from './service.js';
 
@@ -429,7 +429,7 @@ export async function choiceOfFamily(db: Db, ctx: Ctx, choiceId: string): Promis
   const site = await siteById(db, choice.installationId);
   if (!site) throw new NotFoundError();
   const [criteria, declared] = await Promise.all([criteriaOfSite(db, site.id), declaredCriteria(db, [choice.id])]);
-  return { choice, child, site, criteria, declared: declared.get(choice.id) ?? [] };
+  return { choice, child, site, criteria, declared: (declared.get(choice.id) ?? []).map((d) => d.criterionId) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -576,8 +576,8 @@ export type ReserveEntry = {
   acceptsSubstitute: boolean;
   days: string[];
   periods: string[];
-  /** The ids of the site's published criteria the parent declares the child meets. */
-  criteria: string[];
+  /** The site's published criteria the parent declares the child meets, in the site's order, with the provider's check. */
+  criteria: Declaration[];
 };
 
 export type ReservePage = { site: Site; criteria: PublishedCriterion[]; entries: ReserveEntry[]; total: number; offset: number; pageSize: number; maxOffset: number };
@@ -649,7 +649,7 @@ export async function reserveOf(db: Db, ctx: Ctx, siteId: string, filter: Reserv
       acceptsSubstitute: choice.acceptsSubstitute,
       days: choice.days,
       periods: choice.periods,
-      criteria: criteria.map((c) => c.id).filter((id) => declared.get(choice.id)?.includes(id)),
+      criteria: criteria.flatMap((c) => declared.get(choice.id)?.filter((d) => d.criterionId === c.id) ?? []),
     })),
   };
 }
@@ -661,9 +661,9 @@ export type ReserveChildFile = {
   guardians: Guardian[];
   accountEmail: string | null;
   siblings: { registrationNumber: string; name: string }[];
-  /** The site's published criteria, and the ids of those the parent declares the child meets. */
+  /** The site's published criteria, and the parent's declarations with the provider's check. */
   criteria: PublishedCriterion[];
-  declared: string[];
+  declared: Declaration[];
 };
 
 /** How a provider reaches a child's family: its guardians and the account's e-mail (the child's full file). */
@@ -703,5 +703,20 @@ export async function reserveChildFile(db: Db, ctx: Ctx, siteId: string, choiceI
       criteria,
       declared: declared.get(row.choice.id) ?? [],
     };
+  });
+}
+
+/**
+ * The provider checks a criterion the parent declared for a child of its réserve: `confirmed`, or
+ * `rejected` (the criterion then no longer counts in the child's rank). Only an entry of that
+ * site's réserve; audited.
+ */
+export async function verifyDeclaration(db: Db, ctx: Ctx, siteId: string, choiceId: string, criterionId: string, verification: Verification, now: Date = new Date()): Promise<void> {
+  const site = await reserveSite(db, ctx, siteId);
+  await transaction(db, async (tx) => {
+    const [choice] = await tx.select().from(reserveChoice).where(and(eq(reserveChoice.id, choiceId), eq(reserveChoice.installationId, site.id), inReserve()));
+    if (!choice) throw new ForbiddenError();
+    if (!(await setVerification(tx, choice, criterionId, verification, now))) throw new ForbiddenError();
+    await recordAudit(tx, ctx, { action: 'portal.reserve.criterionVerified', subjectType: 'family_child', subjectId: choice.childId, details: { siteId: site.id, choiceId, criterionId, verification } });
   });
 }

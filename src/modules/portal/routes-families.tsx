@@ -26,13 +26,14 @@ import {
   reserveOf,
   reserveSites,
   updateGuardian,
+  verifyDeclaration,
   withdrawChoice,
   type AgeGroup,
   type ChoiceInput,
   type ReserveFilter,
 } from './families.js';
 import { admissionsOfFamily } from './admissions.js';
-import { criteriaOfSite } from './criteria.js';
+import { criteriaOfSite, verifications } from './criteria.js';
 import { carePeriods, publishedSheet, weekdays, type CarePeriod, type Weekday } from './service.js';
 import { FamilyAdmissions } from './views/admissions.js';
 import {
@@ -76,7 +77,12 @@ export const familyRoutes = [
 ] as const;
 
 /** The provider's réserve routes. */
-export const reserveRoutes = ['GET /entreprise/reserves', 'GET /entreprise/reserves/:siteId', 'GET /entreprise/reserves/:siteId/enfants/:choiceId'] as const;
+export const reserveRoutes = [
+  'GET /entreprise/reserves',
+  'GET /entreprise/reserves/:siteId',
+  'GET /entreprise/reserves/:siteId/enfants/:choiceId',
+  'POST /entreprise/reserves/:siteId/enfants/:choiceId/criteres/:criterionId',
+] as const;
 
 /** The public page of a service (its published sheet). */
 export const publicServiceRoutes = ['GET /services/:siteId'] as const;
@@ -410,10 +416,23 @@ export function registerFamilies(app: FastifyInstance): void {
     return sendPage(reply, v, { title: v.t('portal.reserve.title'), breadcrumbs: reserveCrumbs(v) }, <ReservePageView v={v} page={result} query={query} invalidFilter={filter === null} />);
   });
 
-  r.get('/entreprise/reserves/:siteId/enfants/:choiceId', { schema: { params: z.object({ siteId: z.uuid(), choiceId: z.uuid() }) } }, async (request, reply) => {
+  const reserveChildParams = z.object({ siteId: z.uuid(), choiceId: z.uuid() });
+  r.get('/entreprise/reserves/:siteId/enfants/:choiceId', { schema: { params: reserveChildParams, querystring: z.object({ fait: z.literal('1').optional() }) } }, async (request, reply) => {
     if (!(await actorEnterpriseId(request, reply))) return reply;
     const file = await reserveChildFile(db, request.ctx, request.params.siteId, request.params.choiceId);
     const v = viewContext(request, reply);
-    return sendPage(reply, v, { title: v.t('portal.reserve.file'), breadcrumbs: reserveCrumbs(v) }, <ReserveChildPage v={v} file={file} />);
+    return sendPage(reply, v, { title: v.t('portal.reserve.file'), breadcrumbs: reserveCrumbs(v) }, <ReserveChildPage v={v} file={file} verified={request.query.fait === '1'} />);
+  });
+
+  const verificationForm = z.object({ verification: z.string().optional() });
+  r.post('/entreprise/reserves/:siteId/enfants/:choiceId/criteres/:criterionId', { schema: { params: reserveChildParams.extend({ criterionId: z.uuid() }) } }, async (request, reply) => {
+    if (!(await actorEnterpriseId(request, reply))) return reply;
+    const { siteId, choiceId, criterionId } = request.params;
+    const form = parseForm(verificationForm, request.body);
+    // Only the two buttons' values: anything else is a body no page of ours sends.
+    const verification = verifications.find((value) => form.ok && value === form.data.verification);
+    if (!verification) throw new AppError(400, 'error.badRequest');
+    await verifyDeclaration(db, request.ctx, siteId, choiceId, criterionId, verification);
+    return reply.redirect(`/entreprise/reserves/${siteId}/enfants/${choiceId}?fait=1`, 303);
   });
 }

@@ -274,7 +274,11 @@ export const rsgeReminder = pgTable(
   (t) => [index('rsge_reminder_sent_by_idx').on(t.sentBy)],
 );
 
-/** The site's published criteria the parent declares the child meets, for one réserve entry. */
+/**
+ * The site's published criteria the parent declares the child meets, for one réserve entry, and
+ * the provider's check of each: null (not checked yet), `confirmed` or `rejected`. A rejected one
+ * does not count in the réserve's order (criteria.ts `recomputeCriteriaKeys`).
+ */
 export const choiceCriterion = pgTable(
   'choice_criterion',
   {
@@ -284,7 +288,13 @@ export const choiceCriterion = pgTable(
     criterionId: uuid('criterion_id')
       .notNull()
       .references(() => priorityCriterion.id),
+    verification: text('verification'),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
     ...timestamps,
   },
-  (t) => [primaryKey({ columns: [t.choiceId, t.criterionId] }), index('choice_criterion_criterion_idx').on(t.criterionId)],
+  (t) => [
+    primaryKey({ columns: [t.choiceId, t.criterionId] }),
+    index('choice_criterion_criterion_idx').on(t.criterionId),
+    check('choice_criterion_verification_check', sql`${t.verification} is null or ${t.verification} in ('confirmed', 'rejected')`),
+  ],
 );

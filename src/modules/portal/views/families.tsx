@@ -7,7 +7,7 @@ import type { MessageKey } from '../../../platform/i18n/index.js';
 import type { Site } from '../../childcare/service.js';
 import type { ChoiceView, FamilyChild, FamilyFile, Guardian, ReserveChildFile, ReserveChoice, ReservePage } from '../families.js';
 import { ageGroups, siteNameFor, type ChoiceState } from '../families.js';
-import { criterionLabel, type PublishedCriterion } from '../criteria.js';
+import { criterionLabel, verifications, type Declaration, type PublishedCriterion } from '../criteria.js';
 import { carePeriods, weekdays, type PublicSheet } from '../service.js';
 
 /** The notices the family page shows after an action (`?fait=`). */
@@ -468,10 +468,61 @@ export function CriteriaList({ v, criteria }: { v: ViewContext; criteria: Publis
   );
 }
 
-/** The numbers of the published criteria the child meets, as the legend above the table numbers them. */
-function metPositions(v: ViewContext, published: PublishedCriterion[], met: string[]): string {
-  const positions = published.filter((c) => met.includes(c.id)).map((c) => String(c.position));
-  return positions.length === 0 ? v.t('portal.criteria.reserve.none') : positions.join(', ');
+/** The state of a declaration as the provider reads it. */
+function verificationText(v: ViewContext, declaration: Declaration): string {
+  return v.t(`portal.criteria.verification.${declaration.verification ?? 'pending'}`);
+}
+
+/** The numbers of the published criteria the child meets, as the legend above the table numbers them, each with its check. */
+function metPositions(v: ViewContext, published: PublishedCriterion[], met: Declaration[]): string {
+  const items = published.flatMap((c) => met.filter((d) => d.criterionId === c.id).map((d) => v.t('portal.criteria.reserve.item', { position: c.position, state: verificationText(v, d) })));
+  return items.length === 0 ? v.t('portal.criteria.reserve.none') : items.join(', ');
+}
+
+/** The parent's declarations on the child's file, each with the provider's check and the buttons to confirm or reject it. */
+function DeclaredCriteria({ v, file }: { v: ViewContext; file: ReserveChildFile }) {
+  const declared = file.criteria.flatMap((c) => file.declared.filter((d) => d.criterionId === c.id).map((d) => ({ criterion: c, declaration: d })));
+  const href = `${reserveHref(file.site.id)}/enfants/${file.choice.id}/criteres`;
+  return (
+    <>
+      <h2>{v.t('portal.criteria.reserve.met')}</h2>
+      <p>{v.t('portal.criteria.verify.hint')}</p>
+      {declared.length === 0 ? (
+        <p>{v.t('portal.criteria.reserve.none')}</p>
+      ) : (
+        <table class="data-table">
+          <caption>{v.t('portal.criteria.reserve.met')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{v.t('portal.criteria.reserve')}</th>
+              <th scope="col">{v.t('portal.criteria.verification')}</th>
+              <th scope="col">{v.t('portal.criteria.list.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {declared.map(({ criterion, declaration }) => (
+              <tr key={criterion.id}>
+                <td>{`${criterion.position}. ${criterionLabel(criterion, v.lang)}`}</td>
+                <td>{verificationText(v, declaration)}</td>
+                <td>
+                  {verifications
+                    .filter((verification) => verification !== declaration.verification)
+                    .map((verification) => (
+                      <Form key={verification} v={v} action={`${href}/${criterion.id}`}>
+                        <input type="hidden" name="verification" value={verification} />
+                        <button type="submit" class="qc-button qc-secondary" aria-label={v.t(`portal.criteria.verify.${verification}.label`, { position: criterion.position })}>
+                          {v.t(`portal.criteria.verify.${verification}`)}
+                        </button>
+                      </Form>
+                    ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
 }
 
 export const reserveHref = (siteId: string): string => `/entreprise/reserves/${siteId}`;
@@ -632,10 +683,15 @@ export function FamilyContacts({ v, guardians, accountEmail }: { v: ViewContext;
   );
 }
 
-export function ReserveChildPage({ v, file }: { v: ViewContext; file: ReserveChildFile }) {
+export function ReserveChildPage({ v, file, verified }: { v: ViewContext; file: ReserveChildFile; verified: boolean }) {
   const { child, choice } = file;
   return (
     <>
+      {verified ? (
+        <Notice v={v} kind="success">
+          <p>{v.t('portal.criteria.verify.done')}</p>
+        </Notice>
+      ) : null}
       <p class="qc-description">{v.t('portal.reserve.file.audited')}</p>
       <ChildSummary v={v} child={child}>
         <dt>{v.t('portal.reserve.start')}</dt>
@@ -655,13 +711,8 @@ export function ReserveChildPage({ v, file }: { v: ViewContext; file: ReserveChi
         <dd>{v.t(choice.acceptsSubstitute ? 'portal.yes' : 'portal.no')}</dd>
         <dt>{v.t('portal.reserve.file.siblings')}</dt>
         <dd>{file.siblings.length === 0 ? v.t('portal.no') : file.siblings.map((s) => `${s.name} (${s.registrationNumber})`).join(', ')}</dd>
-        {file.criteria.length > 0 ? (
-          <>
-            <dt>{v.t('portal.criteria.reserve.met')}</dt>
-            <dd>{file.criteria.filter((c) => file.declared.includes(c.id)).map((c) => `${c.position}. ${criterionLabel(c, v.lang)}`).join(' ; ') || v.t('portal.criteria.reserve.none')}</dd>
-          </>
-        ) : null}
       </dl>
+      {file.criteria.length > 0 ? <DeclaredCriteria v={v} file={file} /> : null}
       <FamilyContacts v={v} guardians={file.guardians} accountEmail={file.accountEmail} />
       <p>
         <a class="qc-button qc-primary" href={`${reserveHref(file.site.id)}/enfants/${choice.id}/admettre`}>
