@@ -111,6 +111,7 @@ describe('a site’s published criteria', () => {
     const staff = await seeded('staff_child');
     assert.deepEqual(await fieldErrors(publishCriteria(db, ctx, provider.siteId, [sibling.id, sibling.id])), { criteria: 'portal.criteria.duplicate' });
     assert.deepEqual(await fieldErrors(publishCriteria(db, ctx, provider.siteId, [sibling.id, '00000000-0000-4000-8000-000000000000'])), { criteria: 'portal.criteria.unknown' });
+    assert.deepEqual(await fieldErrors(publishCriteria(db, ctx, provider.siteId, ['fratrie'])), { criteria: 'portal.criteria.unknown' });
 
     const published = await publishCriteria(db, ctx, provider.siteId, [staff.id, extra.id]);
     assert.deepEqual(published.map((c) => [c.code, c.position]), [['staff_child', 1], ['seventh', 2]]);

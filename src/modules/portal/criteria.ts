@@ -22,6 +22,7 @@ export type Declaration = { criterionId: string; verification: Verification | nu
 export const MAX_SITE_CRITERIA = 6;
 export const CRITERION_LIMITS = { label: 200 } as const;
 const CODE = /^[a-z][a-z0-9_]{1,39}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The ministry's list is kept by the agents of the Ministère de la Famille (role `famille`, any
@@ -128,6 +129,8 @@ export async function publishCriteria(db: Db, ctx: Ctx, siteId: string, criterio
   const site = await siteFor(db, ctx, siteId, criteriaActions.publish);
   if (criterionIds.length > MAX_SITE_CRITERIA) throw new FieldValidationError({ criteria: 'portal.criteria.tooMany' });
   if (new Set(criterionIds).size !== criterionIds.length) throw new FieldValidationError({ criteria: 'portal.criteria.duplicate' });
+  // Not an id at all: unknown, before the database is asked (it would refuse the value as a uuid).
+  if (criterionIds.some((id) => !UUID.test(id))) throw new FieldValidationError({ criteria: 'portal.criteria.unknown' });
   return transaction(db, async (tx) => {
     // Exclusive against the site's other publications and its parents' declarations (shared, declareCriteria).
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${criteriaLock(site.id)}))`);
