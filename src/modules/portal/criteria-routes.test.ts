@@ -25,7 +25,7 @@ before(async () => {
 });
 after(async () => t?.close());
 
-const fr = (key: Parameters<typeof translate>[1]) => translate('fr', key);
+const fr = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) => translate('fr', key, params);
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 async function signedIn(who: TestAccount): Promise<TestClient> {
@@ -102,6 +102,8 @@ describe('the provider publishes its criteria; parents declare them; the réserv
     const after = await reserveClient.follow(verified);
     assert.ok(after.body.includes(fr('portal.criteria.verify.done')) && after.body.includes(fr('portal.criteria.verification.confirmed')));
     assert.equal((await t.db.select().from(choiceCriterion).where(eq(choiceCriterion.choiceId, choice.id)))[0]?.verification, 'confirmed');
+    const parentSees = await parentClient.get(`/famille/choix/${choice.id}`);
+    assert.ok(parentSees.body.includes(fr('portal.criteria.choice.checked', { label: staff.labelFr, state: fr('portal.criteria.verification.confirmed') })), 'the parent sees the provider’s check');
   });
 });
 

@@ -185,7 +185,7 @@ describe('how ranks are computed', () => {
     // The parent changes its declaration on its choice.
     const form = await choiceOfFamily(db, both.parent, both.choiceId);
     assert.deepEqual(form.criteria.map((c) => c.code), ['staff_child', 'sibling']);
-    assert.deepEqual([...form.declared].sort(), [sibling.id, staff.id].sort());
+    assert.deepEqual(form.declared.map((d) => d.criterionId).sort(), [sibling.id, staff.id].sort());
     await changeChoice(db, both.parent, both.choiceId, wishes({ desiredStart: inDays(120), criteria: [sibling.id] }));
     assert.deepEqual(await orderOf(provider, names), ['staffOnly', 'siblingEarly', 'siblingLate', 'both', 'unpublished', 'none']);
     assert.deepEqual(((await exportFamily(db, both.parent)).choices as { priorityCriteria: string[] }[])[0]?.priorityCriteria, ['sibling'], 'in the family’s download');

@@ -421,7 +421,7 @@ export async function choicesOfFamily(db: Db, ctx: Ctx): Promise<ChoiceView[]> {
   return views;
 }
 
-export type FamilyChoice = { choice: ReserveChoice; child: FamilyChild; site: Site; criteria: PublishedCriterion[]; declared: string[] };
+export type FamilyChoice = { choice: ReserveChoice; child: FamilyChild; site: Site; criteria: PublishedCriterion[]; declared: Declaration[] };
 
 /** One choice of the family, for its change form: with the site's published criteria and those declared. */
 export async function choiceOfFamily(db: Db, ctx: Ctx, choiceId: string): Promise<FamilyChoice> {
@@ -429,7 +429,7 @@ export async function choiceOfFamily(db: Db, ctx: Ctx, choiceId: string): Promis
   const site = await siteById(db, choice.installationId);
   if (!site) throw new NotFoundError();
   const [criteria, declared] = await Promise.all([criteriaOfSite(db, site.id), declaredCriteria(db, [choice.id])]);
-  return { choice, child, site, criteria, declared: (declared.get(choice.id) ?? []).map((d) => d.criterionId) };
+  return { choice, child, site, criteria, declared: declared.get(choice.id) ?? [] };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -311,7 +311,7 @@ export function registerFamilies(app: FastifyInstance): void {
     const { choice, site, criteria, declared } = await choiceOfFamily(db, request.ctx, request.params.choiceId);
     const v = viewContext(request, reply);
     const form = { values: choiceValues(choice, declared), errors: {} };
-    return page(request, reply, v.t('portal.choice.editTitle'), <ChoicePage v={v} action={`/famille/choix/${choice.id}`} site={site} criteria={criteria} children={null} form={form} submit="portal.choice.save" />);
+    return page(request, reply, v.t('portal.choice.editTitle'), <ChoicePage v={v} action={`/famille/choix/${choice.id}`} site={site} criteria={criteria} checks={declared} children={null} form={form} submit="portal.choice.save" />);
   });
 
   r.post('/famille/choix/:choiceId', { schema: { params: choiceParams } }, async (request, reply) => {
@@ -324,14 +324,14 @@ export function registerFamilies(app: FastifyInstance): void {
       return reply.redirect('/famille?fait=modifie', 303);
     } catch (error) {
       if (!(error instanceof FieldValidationError)) throw error;
-      const { site, criteria } = await choiceOfFamily(db, request.ctx, choiceId);
+      const { site, criteria, declared } = await choiceOfFamily(db, request.ctx, choiceId);
       const v = viewContext(request, reply);
       const values: FormValues = form.values;
       return page(
         request,
         reply,
         v.t('portal.choice.editTitle'),
-        <ChoicePage v={v} action={`/famille/choix/${choiceId}`} site={site} criteria={criteria} children={null} form={{ values, errors: error.fields }} submit="portal.choice.save" />,
+        <ChoicePage v={v} action={`/famille/choix/${choiceId}`} site={site} criteria={criteria} checks={declared} children={null} form={{ values, errors: error.fields }} submit="portal.choice.save" />,
         400,
       );
     }

@@ -284,9 +284,9 @@ export const choiceLabels = (v: ViewContext): Record<string, string> => ({
   criteria: v.t('portal.criteria.choice'),
 });
 
-export function choiceValues(choice: ReserveChoice, declared: string[]): FormValues {
+export function choiceValues(choice: ReserveChoice, declared: Declaration[]): FormValues {
   return {
-    criteria: declared.join(','),
+    criteria: declared.map((d) => d.criterionId).join(','),
     desiredStart: choice.desiredStart,
     days: choice.days.join(','),
     periods: choice.periods.join(','),
@@ -300,6 +300,7 @@ export function ChoicePage({
   action,
   site,
   criteria,
+  checks = [],
   children,
   form,
   submit,
@@ -309,6 +310,8 @@ export function ChoicePage({
   site: Site;
   /** The site's published criteria, in its order: the parent checks those the child meets. */
   criteria: PublishedCriterion[];
+  /** The provider's checks of the declarations already made (a choice being changed): the parent sees them. */
+  checks?: Declaration[];
   children: FamilyChild[] | null;
   form: FormState;
   submit: MessageKey;
@@ -344,7 +347,11 @@ export function ChoicePage({
             hint={v.t('portal.criteria.choice.hint')}
             form={form}
             multiple
-            options={criteria.map((c) => ({ value: c.id, label: criterionLabel(c, v.lang) }))}
+            options={criteria.map((c) => {
+              const verification = checks.find((d) => d.criterionId === c.id)?.verification;
+              const label = criterionLabel(c, v.lang);
+              return { value: c.id, label: verification ? v.t('portal.criteria.choice.checked', { label, state: v.t(`portal.criteria.verification.${verification}`) }) : label };
+            })}
           />
         ) : null}
         <SubmitButton>{v.t(submit)}</SubmitButton>
