@@ -85,6 +85,10 @@ describe('demo data', () => {
     assert.equal(links.length, 3, 'one réserve per installation of CPE Soleil');
     const shown = await Promise.all(links.map(async (link) => (await cpe.get(link)).body.includes('Chloé Démo')));
     assert.deepEqual(shown.filter(Boolean).length, 1, 'in one réserve only');
+    // Rosemont publishes priority criteria: Chloé (territory) comes before Félix (none), whose date is earlier.
+    const rosemont = (await Promise.all(links.map((link) => cpe.get(link)))).map((r) => r.body).find((body) => body.includes('Chloé Démo')) ?? '';
+    assert.ok(rosemont.includes('Critères publiés'), 'the réserve lists its published criteria');
+    assert.ok(rosemont.indexOf('Chloé Démo') < rosemont.indexOf('Félix Démo') && rosemont.includes('Félix Démo'), 'the réserve follows the criteria first');
   });
 
   test('an agent finds a deferred enrolment under verification and an e-service enrolment in processing', async () => {

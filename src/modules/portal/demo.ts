@@ -1,9 +1,10 @@
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.js';
 import type { Db } from '../../platform/db/index.js';
 import { demoMapSites } from '../childcare/demo-map.js';
 import { installation } from '../childcare/schema.js';
-import { serviceSheet } from './schema.js';
+import { publishCriteria } from './criteria.js';
+import { priorityCriterion, serviceSheet } from './schema.js';
 import { sitesHeldBy, todayInQuebec } from '../childcare/service.js';
 import { addGuardian, addMonths, chooseService, registerChild } from './families.js';
 import { openSheet, publishSheet, saveSheet, type SheetInput } from './service.js';
@@ -53,10 +54,22 @@ const demoSheets: Record<string, { input: Omit<SheetInput, 'version'>; publish: 
   '2001-03': null,
 };
 
+/** The priority criteria Rosemont publishes, in its order (codes of the migration's list). */
+const rosemontCriteria = ['sibling', 'staff_child', 'territory'];
+
+async function criterionId(tx: Db, code: string): Promise<string> {
+  const [row] = await tx.select({ id: priorityCriterion.id }).from(priorityCriterion).where(eq(priorityCriterion.code, code));
+  if (!row) throw new Error(`the priority criterion ${code} is missing`);
+  return row.id;
+}
+
 /**
- * The sheets above, then the demo family of parent@guichet.test (`parentCtx`): a parent with its
- * contact details and a child of 14 months in the réserve of CPE Soleil's Rosemont installation,
- * which CPE0001 (holding « Gérer la réserve et les admissions ») sees at /entreprise/reserves.
+ * The sheets above, Rosemont's priority criteria (a brother or sister attending, a staff member's
+ * child, living in the territory), then the demo family of parent@guichet.test (`parentCtx`): a
+ * parent with its contact details and two children in the réserve of CPE Soleil's Rosemont
+ * installation, which CPE0001 (holding « Gérer la réserve et les admissions ») sees at
+ * /entreprise/reserves. Chloé (14 months) lives in the territory, criterion 3: she comes before
+ * Félix, who meets none, although he wants an earlier date.
  */
 export async function seedPortalDemo(tx: Db, rseCtx: Ctx, enterpriseNeq: string, parentCtx: Ctx, now: Date = new Date()): Promise<void> {
   let rosemont: string | null = null;
@@ -70,10 +83,15 @@ export async function seedPortalDemo(tx: Db, rseCtx: Ctx, enterpriseNeq: string,
     if (site.number === '2001-01') rosemont = site.id;
   }
   if (!rosemont) throw new Error('the demo installation 2001-01 is missing');
+  const criteria = await Promise.all(rosemontCriteria.map((code) => criterionId(tx, code)));
+  await publishCriteria(tx, rseCtx, rosemont, criteria);
   await addGuardian(tx, parentCtx, { role: 'parent', name: 'Parent Démo', email: 'parent@guichet.test', phone: '418 555-0142' }, now);
   const today = todayInQuebec(now);
   const child = await registerChild(tx, parentCtx, { firstName: 'Chloé', lastName: 'Démo', birthDate: addMonths(today, -14) }, now);
-  await chooseService(tx, parentCtx, child.id, rosemont, { desiredStart: addMonths(today, 3), days: weekdaysOnly, periods: ['full_time'], acceptsPartial: true, acceptsSubstitute: false }, now);
+  const territory = await criterionId(tx, 'territory');
+  await chooseService(tx, parentCtx, child.id, rosemont, { desiredStart: addMonths(today, 3), days: weekdaysOnly, periods: ['full_time'], acceptsPartial: true, acceptsSubstitute: false, criteria: [territory] }, now);
+  const brother = await registerChild(tx, parentCtx, { firstName: 'Félix', lastName: 'Démo', birthDate: addMonths(today, -30) }, now);
+  await chooseService(tx, parentCtx, brother.id, rosemont, { desiredStart: addMonths(today, 1), days: weekdaysOnly, periods: ['full_time'], acceptsPartial: false, acceptsSubstitute: false }, now);
 }
 
 /**

@@ -262,12 +262,14 @@ describe('authorization', () => {
   });
 
   test('a provider cannot see another réserve or a child outside its own: every réserve route tried', async () => {
+    const anyCriterion = '00000000-0000-4000-8000-000000000000';
     const routes: Route[] = [
       { method: 'GET', url: '/entreprise/reserves', own: true },
       { method: 'GET', url: `/entreprise/reserves/${cpe.siteId}` },
       { method: 'GET', url: `/entreprise/reserves/${cpe.siteId}/enfants/${choice.id}` },
+      { method: 'POST', url: `/entreprise/reserves/${cpe.siteId}/enfants/${choice.id}/criteres/${anyCriterion}`, body: { verification: 'rejected' } },
     ];
-    const pattern = (url: string) => url.replace(choice.id, ':choiceId').replace(cpe.siteId, ':siteId');
+    const pattern = (url: string) => url.replace(choice.id, ':choiceId').replace(cpe.siteId, ':siteId').replace(anyCriterion, ':criterionId');
     assert.deepEqual(new Set(routes.map((r) => `${r.method} ${pattern(r.url)}`)), new Set(reserveRoutes));
     // Admitting and the BC's authorization are tried in admissions-routes.test.ts.
     assert.deepEqual(new Set(t.app.routeList.filter((r) => r.includes('/entreprise/reserves') && !(admissionRoutes as readonly string[]).includes(r))), new Set(reserveRoutes));
@@ -285,9 +287,11 @@ describe('authorization', () => {
     for (const actor of actors) {
       const c = t.client();
       if (actor.who) assert.equal((await signInAs(c, actor.who)).statusCode, 303, actor.name);
+      await c.get(actor.who ? '/compte' : '/connexion');
+      const csrf = c.csrf();
       for (const route of routes) {
         const label = `${actor.name} → ${route.url}`;
-        const response = await c.get(route.url);
+        const response = route.method === 'GET' ? await c.get(route.url) : await c.post(route.url, route.body ?? {}, { csrf });
         if (!actor.who) {
           assert.equal(response.statusCode, 303, label);
           continue;

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
 import { accountOfKind, action, authorize, isSignedIn, system, type Rule } from '../../platform/authz.js';
 import { anonymous, type Ctx } from '../../platform/context.js';
@@ -12,6 +12,7 @@ import { siteById, sitesHeldBy, sitesOfEnterprise, todayInQuebec, type Site } fr
 import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
 import { family, familyChild, familyGuardian, reserveChoice } from './schema.js';
+import { criteriaOfSite, declareCriteria, declaredCodes, declaredCriteria, setVerification, type Declaration, type PublishedCriterion, type Verification } from './criteria.js';
 import { actsAsAuthorizedBc, delegatedAmong } from './delegation.js';
 import { carePeriods, holderNeqOf, portalEnterprise, publishedSheet, siteFor, weekdays, type CarePeriod, type Weekday } from './service.js';
 
@@ -283,7 +284,8 @@ export async function childOfFamily(db: Db, ctx: Ctx, childId: string): Promise<
 // ---------------------------------------------------------------------------------------------
 // Choices: a child in a site's réserve
 
-export type ChoiceInput = { desiredStart: string; days: string[]; periods: string[]; acceptsPartial: boolean; acceptsSubstitute: boolean };
+/** `criteria`: the ids of the site's published criteria the parent declares the child meets (others are ignored). */
+export type ChoiceInput = { desiredStart: string; days: string[]; periods: string[]; acceptsPartial: boolean; acceptsSubstitute: boolean; criteria?: string[] };
 
 type ChoiceValues = { desiredStart: string; days: Weekday[]; periods: CarePeriod[]; acceptsPartial: boolean; acceptsSubstitute: boolean };
 
@@ -326,8 +328,10 @@ export async function chooseService(db: Db, ctx: Ctx, childId: string, siteId: s
       .onConflictDoNothing()
       .returning();
     if (!row) throw new FieldValidationError({ childId: 'portal.choice.duplicate' });
-    await recordAudit(tx, ctx, { action: 'portal.choice.made', subjectType: 'family_child', subjectId: child.id, details: { choiceId: row.id, siteId: site.id } });
-    return row;
+    const criteria = await declareCriteria(tx, row, input.criteria ?? []);
+    await recordAudit(tx, ctx, { action: 'portal.choice.made', subjectType: 'family_child', subjectId: child.id, details: { choiceId: row.id, siteId: site.id, criteria } });
+    const [keyed] = await tx.select().from(reserveChoice).where(eq(reserveChoice.id, row.id));
+    return keyed ?? row;
   });
 }
 
@@ -339,7 +343,8 @@ export async function changeChoice(db: Db, ctx: Ctx, choiceId: string, input: Ch
   if (!checked.ok) throw new FieldValidationError(checked.errors);
   await transaction(db, async (tx) => {
     await tx.update(reserveChoice).set(checked.values).where(eq(reserveChoice.id, choice.id));
-    await recordAudit(tx, ctx, { action: 'portal.choice.changed', subjectType: 'family_child', subjectId: child.id, details: { choiceId: choice.id } });
+    const criteria = await declareCriteria(tx, choice, input.criteria ?? []);
+    await recordAudit(tx, ctx, { action: 'portal.choice.changed', subjectType: 'family_child', subjectId: child.id, details: { choiceId: choice.id, criteria } });
   });
 }
 
@@ -358,12 +363,18 @@ export function inReserve(): SQL {
   return and(inArray(reserveChoice.state, ['waiting', 'contacted', 'offered']), isNull(reserveChoice.inactiveSince)) as SQL;
 }
 
-/** Entries before this one in the réserve's order: the desired start date, then the registration time, then the id. */
-function before(choice: Pick<ReserveChoice, 'desiredStart' | 'createdAt' | 'id'>): SQL {
-  return or(
-    sql`${reserveChoice.desiredStart} < ${choice.desiredStart}`,
-    and(eq(reserveChoice.desiredStart, choice.desiredStart), sql`(${reserveChoice.createdAt}, ${reserveChoice.id}) < (${choice.createdAt.toISOString()}::timestamptz, ${choice.id}::uuid)`),
-  ) as SQL;
+/**
+ * The réserve's order, the one rule behind the listing and the ranks (README « How ranks are
+ * computed »): the criteria key (published criteria not met, position 1 weighing most), the
+ * desired start date, the registration time, the id. All ascending, in the columns of
+ * `reserve_choice_installation_idx`, so a page or a rank reads the index in order.
+ */
+const reserveOrder = [reserveChoice.criteriaKey, reserveChoice.desiredStart, reserveChoice.createdAt, reserveChoice.id] as const;
+
+/** Entries before this one in the réserve's order: one row comparison on the same columns as `reserveOrder`. */
+function before(choice: Pick<ReserveChoice, 'criteriaKey' | 'desiredStart' | 'createdAt' | 'id'>): SQL {
+  const [key, start, created, id] = reserveOrder;
+  return sql`(${key}, ${start}, ${created}, ${id}) < (${choice.criteriaKey}::smallint, ${choice.desiredStart}::date, ${choice.createdAt.toISOString()}::timestamptz, ${choice.id}::uuid)`;
 }
 
 /** The exact rank (1 = first) of an entry in its réserve, or null when it is not in it. */
@@ -410,12 +421,15 @@ export async function choicesOfFamily(db: Db, ctx: Ctx): Promise<ChoiceView[]> {
   return views;
 }
 
-/** One choice of the family, for its change form. */
-export async function choiceOfFamily(db: Db, ctx: Ctx, choiceId: string): Promise<{ choice: ReserveChoice; child: FamilyChild; site: Site }> {
+export type FamilyChoice = { choice: ReserveChoice; child: FamilyChild; site: Site; criteria: PublishedCriterion[]; declared: Declaration[] };
+
+/** One choice of the family, for its change form: with the site's published criteria and those declared. */
+export async function choiceOfFamily(db: Db, ctx: Ctx, choiceId: string): Promise<FamilyChoice> {
   const { child, choice } = await ownChoice(db, ctx, choiceId);
   const site = await siteById(db, choice.installationId);
   if (!site) throw new NotFoundError();
-  return { choice, child, site };
+  const [criteria, declared] = await Promise.all([criteriaOfSite(db, site.id), declaredCriteria(db, [choice.id])]);
+  return { choice, child, site, criteria, declared: declared.get(choice.id) ?? [] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -500,6 +514,7 @@ export async function runInterestReminders(db: Db, ctx: Ctx, options: { now: Dat
 export async function exportFamily(db: Db, ctx: Ctx): Promise<Record<string, unknown>> {
   const file = await familyFile(db, ctx);
   const choices = await choicesOfFamily(db, ctx);
+  const declared = await declaredCodes(db, choices.map((c) => c.choice.id));
   const own = file.family;
   // In a transaction: the audit chain's lock is held until the event is written.
   if (own) await transaction(db, (tx) => recordAudit(tx, ctx, { action: 'portal.family.exported', subjectType: 'family', subjectId: own.id }));
@@ -519,6 +534,7 @@ export async function exportFamily(db: Db, ctx: Ctx): Promise<Record<string, unk
       state: choice.state,
       inactiveSince: choice.inactiveSince,
       chosenAt: choice.createdAt,
+      priorityCriteria: declared.get(choice.id) ?? [],
     })),
   };
 }
@@ -560,9 +576,11 @@ export type ReserveEntry = {
   acceptsSubstitute: boolean;
   days: string[];
   periods: string[];
+  /** The site's published criteria the parent declares the child meets, in the site's order, with the provider's check. */
+  criteria: Declaration[];
 };
 
-export type ReservePage = { site: Site; entries: ReserveEntry[]; total: number; offset: number; pageSize: number; maxOffset: number };
+export type ReservePage = { site: Site; criteria: PublishedCriterion[]; entries: ReserveEntry[]; total: number; offset: number; pageSize: number; maxOffset: number };
 
 function reserveSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
   return siteFor(db, ctx, siteId, familyActions.readReserve);
@@ -582,7 +600,7 @@ export async function reserveSites(db: Db, ctx: Ctx, enterpriseId: string): Prom
   return [...held, ...recognized.filter((s) => delegated.has(s.id))];
 }
 
-/** A site's réserve, in its order (desired start date, then registration time), filtered, one page. */
+/** A site's réserve, in its order (`reserveOrder`: criteria met, desired start date, registration time), filtered, one page. */
 export async function reserveOf(db: Db, ctx: Ctx, siteId: string, filter: ReserveFilter, now: Date = new Date()): Promise<ReservePage> {
   const site = await reserveSite(db, ctx, siteId);
   const today = todayInQuebec(now);
@@ -607,13 +625,15 @@ export async function reserveOf(db: Db, ctx: Ctx, siteId: string, filter: Reserv
       .from(reserveChoice)
       .innerJoin(familyChild, eq(familyChild.id, reserveChoice.childId))
       .where(where)
-      .orderBy(asc(reserveChoice.desiredStart), asc(reserveChoice.createdAt), asc(reserveChoice.id))
+      .orderBy(...reserveOrder.map((column) => asc(column)))
       .limit(RESERVE_PAGE_SIZE)
       .offset(offset),
     db.select({ count: sql<number>`count(*)::int` }).from(reserveChoice).innerJoin(familyChild, eq(familyChild.id, reserveChoice.childId)).where(where),
   ]);
+  const [criteria, declared] = await Promise.all([criteriaOfSite(db, site.id), declaredCriteria(db, rows.map((r) => r.choice.id))]);
   return {
     site,
+    criteria,
     total: counted?.count ?? 0,
     offset,
     pageSize: RESERVE_PAGE_SIZE,
@@ -629,11 +649,22 @@ export async function reserveOf(db: Db, ctx: Ctx, siteId: string, filter: Reserv
       acceptsSubstitute: choice.acceptsSubstitute,
       days: choice.days,
       periods: choice.periods,
+      criteria: criteria.flatMap((c) => declared.get(choice.id)?.filter((d) => d.criterionId === c.id) ?? []),
     })),
   };
 }
 
-export type ReserveChildFile = { site: Site; choice: ReserveChoice; child: FamilyChild; guardians: Guardian[]; accountEmail: string | null; siblings: { registrationNumber: string; name: string }[] };
+export type ReserveChildFile = {
+  site: Site;
+  choice: ReserveChoice;
+  child: FamilyChild;
+  guardians: Guardian[];
+  accountEmail: string | null;
+  siblings: { registrationNumber: string; name: string }[];
+  /** The site's published criteria, and the parent's declarations with the provider's check. */
+  criteria: PublishedCriterion[];
+  declared: Declaration[];
+};
 
 /** How a provider reaches a child's family: its guardians and the account's e-mail (the child's full file). */
 export async function familyContacts(db: Db, familyId: string): Promise<{ guardians: Guardian[]; accountEmail: string | null }> {
@@ -662,7 +693,30 @@ export async function reserveChildFile(db: Db, ctx: Ctx, siteId: string, choiceI
       .from(reserveChoice)
       .innerJoin(familyChild, eq(familyChild.id, reserveChoice.childId))
       .where(and(eq(reserveChoice.installationId, site.id), inReserve(), eq(familyChild.familyId, row.child.familyId), ne(familyChild.id, row.child.id)));
+    const [criteria, declared] = await Promise.all([criteriaOfSite(tx, site.id), declaredCriteria(tx, [row.choice.id])]);
     await recordAudit(tx, ctx, { action: 'portal.reserve.childViewed', subjectType: 'family_child', subjectId: row.child.id, details: { siteId: site.id, choiceId: row.choice.id } });
-    return { site, ...row, ...contacts, siblings: siblings.map((s) => ({ registrationNumber: s.registrationNumber, name: `${s.firstName} ${s.lastName}` })) };
+    return {
+      site,
+      ...row,
+      ...contacts,
+      siblings: siblings.map((s) => ({ registrationNumber: s.registrationNumber, name: `${s.firstName} ${s.lastName}` })),
+      criteria,
+      declared: declared.get(row.choice.id) ?? [],
+    };
+  });
+}
+
+/**
+ * The provider checks a criterion the parent declared for a child of its réserve: `confirmed`, or
+ * `rejected` (the criterion then no longer counts in the child's rank). Only an entry of that
+ * site's réserve; audited.
+ */
+export async function verifyDeclaration(db: Db, ctx: Ctx, siteId: string, choiceId: string, criterionId: string, verification: Verification, now: Date = new Date()): Promise<void> {
+  const site = await reserveSite(db, ctx, siteId);
+  await transaction(db, async (tx) => {
+    const [choice] = await tx.select().from(reserveChoice).where(and(eq(reserveChoice.id, choiceId), eq(reserveChoice.installationId, site.id), inReserve()));
+    if (!choice) throw new ForbiddenError();
+    if (!(await setVerification(tx, choice, criterionId, verification, now))) throw new ForbiddenError();
+    await recordAudit(tx, ctx, { action: 'portal.reserve.criterionVerified', subjectType: 'family_child', subjectId: choice.childId, details: { siteId: site.id, choiceId, criterionId, verification } });
   });
 }

@@ -6,11 +6,13 @@
 import { admissionsEn, admissionsFr } from './messages-admissions.js';
 import { agreementsEn, agreementsFr } from './messages-agreements.js';
 import { messagingEn, messagingFr } from './messages-messaging.js';
+import { criteriaEn, criteriaFr } from './messages-criteria.js';
 import { familiesEn, familiesFr } from './messages-families.js';
 import { mapEn, mapFr } from './messages-map.js';
 
 export const portalFr = {
   ...familiesFr,
+  ...criteriaFr,
   ...admissionsFr,
   ...agreementsFr,
   ...messagingFr,
@@ -126,6 +128,7 @@ export const portalFr = {
 
 export const portalEn: Record<keyof typeof portalFr, string> = {
   ...familiesEn,
+  ...criteriaEn,
   ...admissionsEn,
   ...agreementsEn,
   ...messagingEn,

@@ -26,6 +26,7 @@ import {
   reserveOf,
   reserveSites,
   updateGuardian,
+  verifyDeclaration,
   withdrawChoice,
   type AgeGroup,
   type ChoiceInput,
@@ -36,6 +37,7 @@ import { agreementsOfFamily } from './agreements.js';
 import { unreadCount } from './messaging.js';
 import { InboxLink } from './views/messaging.js';
 import { FamilyAgreements } from './views/agreements.js';
+import { criteriaOfSite, verifications } from './criteria.js';
 import { carePeriods, publishedSheet, weekdays, type CarePeriod, type Weekday } from './service.js';
 import { FamilyAdmissions } from './views/admissions.js';
 import {
@@ -79,7 +81,12 @@ export const familyRoutes = [
 ] as const;
 
 /** The provider's réserve routes. */
-export const reserveRoutes = ['GET /entreprise/reserves', 'GET /entreprise/reserves/:siteId', 'GET /entreprise/reserves/:siteId/enfants/:choiceId'] as const;
+export const reserveRoutes = [
+  'GET /entreprise/reserves',
+  'GET /entreprise/reserves/:siteId',
+  'GET /entreprise/reserves/:siteId/enfants/:choiceId',
+  'POST /entreprise/reserves/:siteId/enfants/:choiceId/criteres/:criterionId',
+] as const;
 
 /** The public page of a service (its published sheet). */
 export const publicServiceRoutes = ['GET /services/:siteId'] as const;
@@ -88,7 +95,7 @@ const list = z.array(z.string());
 /** Forms carry no rule of their own: the service's rules give the field errors, after the actor's right is checked. */
 const guardianForm = z.object({ role: z.string().optional(), name: z.string().optional(), email: z.string().optional(), phone: z.string().optional() });
 const childForm = z.object({ firstName: z.string().optional(), lastName: z.string().optional(), birthDate: z.string().optional() });
-const choiceForm = z.object({ childId: z.string().optional(), desiredStart: z.string().optional(), days: list.optional(), periods: list.optional(), flexibility: list.optional() });
+const choiceForm = z.object({ childId: z.string().optional(), desiredStart: z.string().optional(), days: list.optional(), periods: list.optional(), flexibility: list.optional(), criteria: list.optional() });
 const doneQuery = z.object({ fait: z.enum(Object.keys(familyNotices) as [FamilyNotice, ...FamilyNotice[]]).optional() });
 /** Réserve filters: read as text and checked here, so that a bad filter shows the réserve unfiltered with a message, never an error page. */
 const reserveQuery = z.object({
@@ -103,7 +110,14 @@ const reserveQuery = z.object({
 
 function choiceInput(data: z.infer<typeof choiceForm>): ChoiceInput {
   const flexibility = data.flexibility ?? [];
-  return { desiredStart: data.desiredStart ?? '', days: data.days ?? [], periods: data.periods ?? [], acceptsPartial: flexibility.includes('partial'), acceptsSubstitute: flexibility.includes('substitute') };
+  return {
+    desiredStart: data.desiredStart ?? '',
+    days: data.days ?? [],
+    periods: data.periods ?? [],
+    acceptsPartial: flexibility.includes('partial'),
+    acceptsSubstitute: flexibility.includes('substitute'),
+    criteria: data.criteria ?? [],
+  };
 }
 
 /** Parses a filter query; null when a value is not one the form offers. */
@@ -267,7 +281,7 @@ export function registerFamilies(app: FastifyInstance): void {
     const site = sheet ? await siteById(db, siteId) : undefined;
     // Only a published service can be chosen: the others have no public page to choose from.
     if (!site) throw new NotFoundError();
-    const { children } = await familyFile(db, request.ctx);
+    const [{ children }, criteria] = await Promise.all([familyFile(db, request.ctx), criteriaOfSite(db, site.id)]);
     const v = viewContext(request, reply);
     const action = `/services/${siteId}/inscrire`;
     const body =
@@ -279,7 +293,7 @@ export function registerFamilies(app: FastifyInstance): void {
           </p>
         </>
       ) : (
-        <ChoicePage v={v} action={action} site={site} children={children} form={form} submit="portal.choice.submit" />
+        <ChoicePage v={v} action={action} site={site} criteria={criteria} children={children} form={form} submit="portal.choice.submit" />
       );
     return page(request, reply, v.t('portal.choice.title'), body, status);
   }
@@ -307,9 +321,10 @@ export function registerFamilies(app: FastifyInstance): void {
 
   r.get('/famille/choix/:choiceId', { schema: { params: choiceParams } }, async (request, reply) => {
     if (!citizen(request, reply)) return reply;
-    const { choice, site } = await choiceOfFamily(db, request.ctx, request.params.choiceId);
+    const { choice, site, criteria, declared } = await choiceOfFamily(db, request.ctx, request.params.choiceId);
     const v = viewContext(request, reply);
-    return page(request, reply, v.t('portal.choice.editTitle'), <ChoicePage v={v} action={`/famille/choix/${choice.id}`} site={site} children={null} form={{ values: choiceValues(choice), errors: {} }} submit="portal.choice.save" />);
+    const form = { values: choiceValues(choice, declared), errors: {} };
+    return page(request, reply, v.t('portal.choice.editTitle'), <ChoicePage v={v} action={`/famille/choix/${choice.id}`} site={site} criteria={criteria} checks={declared} children={null} form={form} submit="portal.choice.save" />);
   });
 
   r.post('/famille/choix/:choiceId', { schema: { params: choiceParams } }, async (request, reply) => {
@@ -322,10 +337,16 @@ export function registerFamilies(app: FastifyInstance): void {
       return reply.redirect('/famille?fait=modifie', 303);
     } catch (error) {
       if (!(error instanceof FieldValidationError)) throw error;
-      const { site } = await choiceOfFamily(db, request.ctx, choiceId);
+      const { site, criteria, declared } = await choiceOfFamily(db, request.ctx, choiceId);
       const v = viewContext(request, reply);
       const values: FormValues = form.values;
-      return page(request, reply, v.t('portal.choice.editTitle'), <ChoicePage v={v} action={`/famille/choix/${choiceId}`} site={site} children={null} form={{ values, errors: error.fields }} submit="portal.choice.save" />, 400);
+      return page(
+        request,
+        reply,
+        v.t('portal.choice.editTitle'),
+        <ChoicePage v={v} action={`/famille/choix/${choiceId}`} site={site} criteria={criteria} checks={declared} children={null} form={{ values, errors: error.fields }} submit="portal.choice.save" />,
+        400,
+      );
     }
   });
 
@@ -377,10 +398,12 @@ export function registerFamilies(app: FastifyInstance): void {
   // --- The public page of a service ---------------------------------------------------------------
   r.get('/services/:siteId', { schema: { params: siteParams } }, async (request, reply) => {
     const sheet = await publishedSheet(db, request.ctx, request.params.siteId);
+    // Only a published sheet shows its criteria (publishedSheet checked that the public may see it).
+    const criteria = sheet ? await criteriaOfSite(db, sheet.siteId) : [];
     const actor = request.ctx.actor;
     const canRegister = actor.type === 'account' ? (actor.accountKind === 'citizen' ? 'citizen' : 'other') : 'anonymous';
     const v = viewContext(request, reply);
-    return sendPage(reply, v, { title: v.t('portal.public.title'), status: sheet ? 200 : 404 }, <PublicSheetPage v={v} sheet={sheet} canRegister={canRegister} />);
+    return sendPage(reply, v, { title: v.t('portal.public.title'), status: sheet ? 200 : 404 }, <PublicSheetPage v={v} sheet={sheet} criteria={criteria} canRegister={canRegister} />);
   });
 
   // --- The provider's réserves ----------------------------------------------------------------------
@@ -406,10 +429,23 @@ export function registerFamilies(app: FastifyInstance): void {
     return sendPage(reply, v, { title: v.t('portal.reserve.title'), breadcrumbs: reserveCrumbs(v) }, <ReservePageView v={v} page={result} query={query} invalidFilter={filter === null} />);
   });
 
-  r.get('/entreprise/reserves/:siteId/enfants/:choiceId', { schema: { params: z.object({ siteId: z.uuid(), choiceId: z.uuid() }) } }, async (request, reply) => {
+  const reserveChildParams = z.object({ siteId: z.uuid(), choiceId: z.uuid() });
+  r.get('/entreprise/reserves/:siteId/enfants/:choiceId', { schema: { params: reserveChildParams, querystring: z.object({ fait: z.literal('1').optional() }) } }, async (request, reply) => {
     if (!(await actorEnterpriseId(request, reply))) return reply;
     const file = await reserveChildFile(db, request.ctx, request.params.siteId, request.params.choiceId);
     const v = viewContext(request, reply);
-    return sendPage(reply, v, { title: v.t('portal.reserve.file'), breadcrumbs: reserveCrumbs(v) }, <ReserveChildPage v={v} file={file} />);
+    return sendPage(reply, v, { title: v.t('portal.reserve.file'), breadcrumbs: reserveCrumbs(v) }, <ReserveChildPage v={v} file={file} verified={request.query.fait === '1'} />);
+  });
+
+  const verificationForm = z.object({ verification: z.string().optional() });
+  r.post('/entreprise/reserves/:siteId/enfants/:choiceId/criteres/:criterionId', { schema: { params: reserveChildParams.extend({ criterionId: z.uuid() }) } }, async (request, reply) => {
+    if (!(await actorEnterpriseId(request, reply))) return reply;
+    const { siteId, choiceId, criterionId } = request.params;
+    const form = parseForm(verificationForm, request.body);
+    // Only the two buttons' values: anything else is a body no page of ours sends.
+    const verification = verifications.find((value) => form.ok && value === form.data.verification);
+    if (!verification) throw new AppError(400, 'error.badRequest');
+    await verifyDeclaration(db, request.ctx, siteId, choiceId, criterionId, verification);
+    return reply.redirect(`/entreprise/reserves/${siteId}/enfants/${choiceId}?fait=1`, 303);
   });
 }

@@ -134,6 +134,8 @@ describe('authorization on every /entreprise/fiches route', () => {
       { method: 'POST', url: `${base}/publier` },
       { method: 'GET', url: `${base}/retirer` },
       { method: 'POST', url: `${base}/retirer` },
+      { method: 'GET', url: `${base}/criteres` },
+      { method: 'POST', url: `${base}/criteres` },
     ];
     assert.deepEqual(new Set(routes.map((r) => `${r.method} ${r.url.replace(fresh.siteId, ':siteId')}`)), new Set(portalRoutes), 'every route of the module is tried');
     assert.deepEqual(new Set(t.app.routeList.filter((r) => r.includes('/entreprise/fiches'))), new Set(portalRoutes), 'the module registers no other route');

@@ -12,6 +12,7 @@ import { registerAdmissions } from './routes-admissions.js';
 import { registerAgreements } from './routes-agreements.js';
 import { registerBc } from './routes-bc.js';
 import { registerMessaging } from './routes-messaging.js';
+import { criteriaRoutes, registerCriteria } from './routes-criteria.js';
 import { registerFamilies } from './routes-families.js';
 import { ConfirmPage, doneNotices, sheetHref, SheetEditPage, SheetListPage, sheetValues, type DoneNotice, type SheetNotice } from './views/sheet.js';
 
@@ -24,6 +25,7 @@ export const portalRoutes = [
   'POST /entreprise/fiches/:siteId/publier',
   'GET /entreprise/fiches/:siteId/retirer',
   'POST /entreprise/fiches/:siteId/retirer',
+  ...criteriaRoutes,
 ] as const;
 
 const siteParams = z.object({ siteId: z.uuid() });
@@ -56,6 +58,7 @@ export function registerPortal(app: FastifyInstance): void {
   registerBc(app);
   registerAgreements(app);
   registerMessaging(app);
+  registerCriteria(app);
   registerMapRoutes(app, app.geocoder);
   const db = app.db;
   const r = app.withTypeProvider<ZodTypeProvider>();

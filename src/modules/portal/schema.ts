@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, pgTable, primaryKey, text, time, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, pgTable, primaryKey, smallint, text, time, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from '../../platform/db/columns.js';
 import { storedFile } from '../../platform/files/schema.js';
 import { installation } from '../childcare/schema.js';
@@ -114,8 +114,50 @@ export const familyChild = pgTable(
 );
 
 /**
+ * The ministry's list of admission priority criteria, from which a provider publishes up to 6.
+ * The migration seeds the initial list; agents add criteria and retire them (`retired_at`): a
+ * retired criterion cannot be newly published, and a site that already publishes it keeps it.
+ */
+export const priorityCriterion = pgTable(
+  'priority_criterion',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** A stable name for imports and tests, such as `sibling`. */
+    code: text('code').notNull(),
+    labelFr: text('label_fr').notNull(),
+    labelEn: text('label_en').notNull(),
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('priority_criterion_code_key').on(t.code), check('priority_criterion_code_check', sql`${t.code} ~ '^[a-z][a-z0-9_]{1,39}$'`)],
+);
+
+/** The criteria a site publishes, in its order of priority (position 1 first, 6 at most). */
+export const siteCriterion = pgTable(
+  'site_criterion',
+  {
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installation.id),
+    criterionId: uuid('criterion_id')
+      .notNull()
+      .references(() => priorityCriterion.id),
+    position: smallint('position').notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.criterionId] }),
+    uniqueIndex('site_criterion_position_key').on(t.installationId, t.position),
+    index('site_criterion_criterion_idx').on(t.criterionId),
+    check('site_criterion_position_check', sql`${t.position} between 1 and 6`),
+  ],
+);
+
+/**
  * A child's place in a site's réserve de clientèle: the service the parent chose, with its wishes.
- * The réserve's order is the desired start date, then `created_at` (the registration time).
+ * The réserve's order is `criteria_key` (the site's published criteria the child does not meet,
+ * see README « How ranks are computed »), then the desired start date, then `created_at` (the
+ * registration time), then the id.
  * `inactive_since` is set when the family did not confirm its interest in time; such an entry and
  * a withdrawn one are out of the réserve.
  */
@@ -138,11 +180,18 @@ export const reserveChoice = pgTable(
     acceptsSubstitute: boolean('accepts_substitute').notNull().default(false),
     state: text('state').notNull().default('waiting'),
     inactiveSince: timestamp('inactive_since', { withTimezone: true }),
+    /**
+     * One bit per published criterion the child does not meet, position 1 the highest (32): a
+     * smaller key comes first. Kept by criteria.ts whenever the declarations or the site's list
+     * change, so that the réserve is read in index order.
+     */
+    criteriaKey: smallint('criteria_key').notNull().default(0),
     ...timestamps,
   },
   (t) => [
     index('reserve_choice_child_idx').on(t.childId),
-    index('reserve_choice_installation_idx').on(t.installationId, t.desiredStart, t.createdAt),
+    index('reserve_choice_installation_idx').on(t.installationId, t.criteriaKey, t.desiredStart, t.createdAt, t.id),
+    check('reserve_choice_criteria_key_check', sql`${t.criteriaKey} between 0 and 63`),
     // One entry per child in a réserve, withdrawn ones aside: registering twice is refused by the database too.
     uniqueIndex('reserve_choice_child_site_key').on(t.childId, t.installationId).where(sql`${t.state} <> 'withdrawn'`),
     check('reserve_choice_state_check', sql`${t.state} in ('waiting', 'contacted', 'offered', 'admitted', 'withdrawn')`),
@@ -375,4 +424,29 @@ export const messageRead = pgTable(
     ...timestamps,
   },
   (t) => [primaryKey({ columns: [t.threadId, t.accountId] }), index('message_read_account_idx').on(t.accountId)],
+);
+
+/**
+ * The site's published criteria the parent declares the child meets, for one réserve entry, and
+ * the provider's check of each: null (not checked yet), `confirmed` or `rejected`. A rejected one
+ * does not count in the réserve's order (criteria.ts `recomputeCriteriaKeys`).
+ */
+export const choiceCriterion = pgTable(
+  'choice_criterion',
+  {
+    choiceId: uuid('choice_id')
+      .notNull()
+      .references(() => reserveChoice.id, { onDelete: 'cascade' }),
+    criterionId: uuid('criterion_id')
+      .notNull()
+      .references(() => priorityCriterion.id),
+    verification: text('verification'),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.choiceId, t.criterionId] }),
+    index('choice_criterion_criterion_idx').on(t.criterionId),
+    check('choice_criterion_verification_check', sql`${t.verification} is null or ${t.verification} in ('confirmed', 'rejected')`),
+  ],
 );

@@ -74,6 +74,11 @@ export function AgentHomePage({ v, roles }: { v: ViewContext; roles: readonly Ag
             <a href="/agent/annonces/nouvelle">{v.t('portal.message.announce.link')}</a>
           </li>
         )}
+        {holds('famille') && (
+          <li>
+            <a href="/agent/criteres">{v.t('agentHome.criteria')}</a>
+          </li>
+        )}
         {(holds('famille') || holds('mamh')) && (
           <li>
             <a href="/agent/services-en-ligne">{v.t('agentHome.eservices')}</a>

@@ -7,6 +7,7 @@ import type { MessageKey } from '../../../platform/i18n/index.js';
 import type { Site } from '../../childcare/service.js';
 import type { ChoiceView, FamilyChild, FamilyFile, Guardian, ReserveChildFile, ReserveChoice, ReservePage } from '../families.js';
 import { ageGroups, siteNameFor, type ChoiceState } from '../families.js';
+import { criterionLabel, verifications, type Declaration, type PublishedCriterion } from '../criteria.js';
 import { carePeriods, weekdays, type PublicSheet } from '../service.js';
 
 /** The notices the family page shows after an action (`?fait=`). */
@@ -280,10 +281,12 @@ export const choiceLabels = (v: ViewContext): Record<string, string> => ({
   days: v.t('portal.choice.days'),
   periods: v.t('portal.choice.periods'),
   flexibility: v.t('portal.choice.flexibility'),
+  criteria: v.t('portal.criteria.choice'),
 });
 
-export function choiceValues(choice: ReserveChoice): FormValues {
+export function choiceValues(choice: ReserveChoice, declared: Declaration[]): FormValues {
   return {
+    criteria: declared.map((d) => d.criterionId).join(','),
     desiredStart: choice.desiredStart,
     days: choice.days.join(','),
     periods: choice.periods.join(','),
@@ -292,7 +295,27 @@ export function choiceValues(choice: ReserveChoice): FormValues {
 }
 
 /** The choice form: for a new choice, which child; then the wishes. */
-export function ChoicePage({ v, action, site, children, form, submit }: { v: ViewContext; action: string; site: Site; children: FamilyChild[] | null; form: FormState; submit: MessageKey }) {
+export function ChoicePage({
+  v,
+  action,
+  site,
+  criteria,
+  checks = [],
+  children,
+  form,
+  submit,
+}: {
+  v: ViewContext;
+  action: string;
+  site: Site;
+  /** The site's published criteria, in its order: the parent checks those the child meets. */
+  criteria: PublishedCriterion[];
+  /** The provider's checks of the declarations already made (a choice being changed): the parent sees them. */
+  checks?: Declaration[];
+  children: FamilyChild[] | null;
+  form: FormState;
+  submit: MessageKey;
+}) {
   const labels = choiceLabels(v);
   return (
     <>
@@ -316,6 +339,21 @@ export function ChoicePage({ v, action, site, children, form, submit }: { v: Vie
             { value: 'substitute', label: v.t('portal.choice.acceptsSubstitute') },
           ]}
         />
+        {criteria.length > 0 ? (
+          <ChoiceGroup
+            v={v}
+            name="criteria"
+            label={labels.criteria ?? ''}
+            hint={v.t('portal.criteria.choice.hint')}
+            form={form}
+            multiple
+            options={criteria.map((c) => {
+              const verification = checks.find((d) => d.criterionId === c.id)?.verification;
+              const label = criterionLabel(c, v.lang);
+              return { value: c.id, label: verification ? v.t('portal.criteria.choice.checked', { label, state: v.t(`portal.criteria.verification.${verification}`) }) : label };
+            })}
+          />
+        ) : null}
         <SubmitButton>{v.t(submit)}</SubmitButton>
       </Form>
       <p>
@@ -347,7 +385,7 @@ export function ConfirmActionPage({ v, action, text, confirm }: { v: ViewContext
 }
 
 /** The public page of a service: its published sheet, or the seed's notice when it has not published. */
-export function PublicSheetPage({ v, sheet, canRegister }: { v: ViewContext; sheet: PublicSheet | null; canRegister: 'citizen' | 'anonymous' | 'other' }) {
+export function PublicSheetPage({ v, sheet, criteria, canRegister }: { v: ViewContext; sheet: PublicSheet | null; criteria: PublishedCriterion[]; canRegister: 'citizen' | 'anonymous' | 'other' }) {
   if (!sheet) {
     return (
       <Notice v={v} kind="information">
@@ -401,6 +439,13 @@ export function PublicSheetPage({ v, sheet, canRegister }: { v: ViewContext; she
         ) : null}
       </dl>
       {sheet.presentation ? <p>{sheet.presentation}</p> : null}
+      {criteria.length > 0 ? (
+        <>
+          <h2>{v.t('portal.criteria.public')}</h2>
+          <p>{v.t('portal.criteria.public.hint')}</p>
+          <CriteriaList v={v} criteria={criteria} />
+        </>
+      ) : null}
       {canRegister === 'citizen' ? (
         <p>
           <a class="qc-button qc-primary" href={`/services/${sheet.siteId}/inscrire`}>
@@ -418,6 +463,74 @@ export function PublicSheetPage({ v, sheet, canRegister }: { v: ViewContext; she
 
 // ---------------------------------------------------------------------------------------------
 // The provider's réserve
+
+/** A site's published criteria, numbered in its order (the réserve's column refers to these numbers). */
+export function CriteriaList({ v, criteria }: { v: ViewContext; criteria: PublishedCriterion[] }) {
+  return (
+    <ol>
+      {criteria.map((c) => (
+        <li key={c.id}>{criterionLabel(c, v.lang)}</li>
+      ))}
+    </ol>
+  );
+}
+
+/** The state of a declaration as the provider reads it. */
+function verificationText(v: ViewContext, declaration: Declaration): string {
+  return v.t(`portal.criteria.verification.${declaration.verification ?? 'pending'}`);
+}
+
+/** The numbers of the published criteria the child meets, as the legend above the table numbers them, each with its check. */
+function metPositions(v: ViewContext, published: PublishedCriterion[], met: Declaration[]): string {
+  const items = published.flatMap((c) => met.filter((d) => d.criterionId === c.id).map((d) => v.t('portal.criteria.reserve.item', { position: c.position, state: verificationText(v, d) })));
+  return items.length === 0 ? v.t('portal.criteria.reserve.none') : items.join(', ');
+}
+
+/** The parent's declarations on the child's file, each with the provider's check and the buttons to confirm or reject it. */
+function DeclaredCriteria({ v, file }: { v: ViewContext; file: ReserveChildFile }) {
+  const declared = file.criteria.flatMap((c) => file.declared.filter((d) => d.criterionId === c.id).map((d) => ({ criterion: c, declaration: d })));
+  const href = `${reserveHref(file.site.id)}/enfants/${file.choice.id}/criteres`;
+  return (
+    <>
+      <h2>{v.t('portal.criteria.reserve.met')}</h2>
+      <p>{v.t('portal.criteria.verify.hint')}</p>
+      {declared.length === 0 ? (
+        <p>{v.t('portal.criteria.reserve.none')}</p>
+      ) : (
+        <table class="data-table">
+          <caption>{v.t('portal.criteria.reserve.met')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{v.t('portal.criteria.reserve')}</th>
+              <th scope="col">{v.t('portal.criteria.verification')}</th>
+              <th scope="col">{v.t('portal.criteria.list.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {declared.map(({ criterion, declaration }) => (
+              <tr key={criterion.id}>
+                <td>{`${criterion.position}. ${criterionLabel(criterion, v.lang)}`}</td>
+                <td>{verificationText(v, declaration)}</td>
+                <td>
+                  {verifications
+                    .filter((verification) => verification !== declaration.verification)
+                    .map((verification) => (
+                      <Form key={verification} v={v} action={`${href}/${criterion.id}`}>
+                        <input type="hidden" name="verification" value={verification} />
+                        <button type="submit" class="qc-button qc-secondary" aria-label={v.t(`portal.criteria.verify.${verification}.label`, { position: criterion.position })}>
+                          {v.t(`portal.criteria.verify.${verification}`)}
+                        </button>
+                      </Form>
+                    ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
 
 export const reserveHref = (siteId: string): string => `/entreprise/reserves/${siteId}`;
 
@@ -454,6 +567,14 @@ export function ReservePageView({ v, page, query, invalidFilter }: { v: ViewCont
         <strong>{page.site.name}</strong>
       </p>
       <p>{v.t('portal.reserve.intro')}</p>
+      {page.criteria.length > 0 ? (
+        <>
+          <h2>{v.t('portal.criteria.current')}</h2>
+          <CriteriaList v={v} criteria={page.criteria} />
+        </>
+      ) : (
+        <p>{v.t('portal.criteria.current.none')}</p>
+      )}
       {invalidFilter ? (
         <Notice v={v} kind="warning">
           <p>{v.t('portal.reserve.filter.invalid')}</p>
@@ -499,6 +620,7 @@ export function ReservePageView({ v, page, query, invalidFilter }: { v: ViewCont
               <th scope="col">{v.t('portal.reserve.age')}</th>
               <th scope="col">{v.t('portal.reserve.start')}</th>
               <th scope="col">{v.t('portal.reserve.siblings')}</th>
+              {page.criteria.length > 0 ? <th scope="col">{v.t('portal.criteria.reserve')}</th> : null}
               <th scope="col">{v.t('portal.reserve.details')}</th>
             </tr>
           </thead>
@@ -510,6 +632,7 @@ export function ReservePageView({ v, page, query, invalidFilter }: { v: ViewCont
                 <td>{Math.max(0, e.ageMonths)}</td>
                 <td>{e.desiredStart}</td>
                 <td>{e.siblings > 0 ? v.t('portal.reserve.siblings.yes', { count: e.siblings }) : v.t('portal.no')}</td>
+                {page.criteria.length > 0 ? <td>{metPositions(v, page.criteria, e.criteria)}</td> : null}
                 <td>
                   <a href={`${href}/enfants/${e.choiceId}`} aria-label={v.t('portal.reserve.openChild', { name: e.childName })}>
                     <span aria-hidden="true">→</span>
@@ -567,10 +690,15 @@ export function FamilyContacts({ v, guardians, accountEmail }: { v: ViewContext;
   );
 }
 
-export function ReserveChildPage({ v, file }: { v: ViewContext; file: ReserveChildFile }) {
+export function ReserveChildPage({ v, file, verified }: { v: ViewContext; file: ReserveChildFile; verified: boolean }) {
   const { child, choice } = file;
   return (
     <>
+      {verified ? (
+        <Notice v={v} kind="success">
+          <p>{v.t('portal.criteria.verify.done')}</p>
+        </Notice>
+      ) : null}
       <p class="qc-description">{v.t('portal.reserve.file.audited')}</p>
       <ChildSummary v={v} child={child}>
         <dt>{v.t('portal.reserve.start')}</dt>
@@ -591,6 +719,7 @@ export function ReserveChildPage({ v, file }: { v: ViewContext; file: ReserveChi
         <dt>{v.t('portal.reserve.file.siblings')}</dt>
         <dd>{file.siblings.length === 0 ? v.t('portal.no') : file.siblings.map((s) => `${s.name} (${s.registrationNumber})`).join(', ')}</dd>
       </dl>
+      {file.criteria.length > 0 ? <DeclaredCriteria v={v} file={file} /> : null}
       <FamilyContacts v={v} guardians={file.guardians} accountEmail={file.accountEmail} />
       <p>
         <a class="qc-button qc-primary" href={`${reserveHref(file.site.id)}/enfants/${choice.id}/admettre`}>

@@ -162,6 +162,9 @@ export function SheetEditPage({ v, page, form, notice }: { v: ViewContext; page:
       <ul>
         <li>{sheet.publishedAt ? <a href={`${href}/retirer`}>{v.t('portal.sheet.unpublishLink')}</a> : <a href={`${href}/publier`}>{v.t('portal.sheet.publishLink')}</a>}</li>
         <li>
+          <a href={`${href}/criteres`}>{v.t('portal.criteria.link')}</a>
+        </li>
+        <li>
           <a href="/entreprise/fiches">{v.t('portal.sheet.back')}</a>
         </li>
       </ul>
