@@ -9,6 +9,7 @@ import { admitFromReserve } from '../portal/admissions.js';
 import { addMonths } from '../portal/families.js';
 import { admission } from '../portal/schema.js';
 import { childInReserve, coordinatingOfficeOf, publishedProvider } from '../portal/test-support.js';
+import { apiIdempotencyKey } from './schema.js';
 import { apiClientOf, apiGet, apiPost, tokenOf } from './test-support.js';
 
 let t: TestApp;
@@ -41,6 +42,9 @@ describe('a management software through the API', () => {
     const page2 = (await apiGet(t, rsgeToken, `/api/v1/sites/${rsge.siteId}/reserve?limit=2&cursor=${body1.next_cursor}`)).json() as { data: { choice_id: string }[]; next_cursor: string | null };
     assert.deepEqual(page2.data.map((e) => e.choice_id), [third.choice.id]);
     assert.equal(page2.next_cursor, null);
+    const whole = (await apiGet(t, rsgeToken, `/api/v1/sites/${rsge.siteId}/reserve?limit=3`)).json() as { data: unknown[]; next_cursor: string | null };
+    assert.equal(whole.data.length, 3);
+    assert.equal(whole.next_cursor, null, 'a full last page says it is the last');
     const [read] = await t.db.select().from(auditEvent).where(and(eq(auditEvent.action, 'api.reserve.read'), eq(auditEvent.subjectId, rsge.siteId)));
     assert.equal(read?.actorKind, 'client', 'each call is audited with the client');
 
@@ -73,6 +77,12 @@ describe('a management software through the API', () => {
     assert.match(String(otherRequest.headers['content-type']), /^application\/problem\+json/);
     const fresh = await apiPost(t, bcToken, url, { key: 'confirm-2' });
     assert.equal(fresh.statusCode, 409, 'a new key: confirmed already, said as a conflict');
+    assert.equal((await apiPost(t, bcToken, url, { key: 'confirm-2' })).statusCode, 409, 'the conflict is replayed');
+
+    // A refused request (another BC's admission) keeps no key: nothing was done under it.
+    const foreign = await apiPost(t, rsgeToken, url, { key: 'confirm-3' });
+    assert.equal(foreign.statusCode, 403);
+    assert.deepEqual(await t.db.select().from(apiIdempotencyKey).where(eq(apiIdempotencyKey.key, 'confirm-3')), []);
   });
 
   test('two identical POSTs at once: one confirms, the other replays its answer', async () => {

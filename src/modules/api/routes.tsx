@@ -83,16 +83,21 @@ function problemOf(error: FastifyError | AppError | Error): Problem {
   return { type: 'server-error', status: 500, key: 'api.problem.server' };
 }
 
-/** Zod's refusal of a query, a path or a body, as the problem's `errors` (where, and what). */
-function invalid(issues: z.core.$ZodIssue[], lang: Ctx['lang']): AppError & { errors: { field: string; message: string }[] } {
-  const error = new AppError(400, 'api.problem.badRequest') as AppError & { errors: { field: string; message: string }[] };
-  error.errors = issues.map((i) => ({ field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''), message: translate(lang, i.code === 'unrecognized_keys' ? 'api.problem.field.unknown' : 'api.problem.field.invalid') }));
-  return error;
+/** Zod's refusal of a query, a path or a body, with the problem's `errors` (which field, and what). */
+class InvalidInput extends AppError {
+  readonly errors: { field: string; message: string }[];
+  constructor(issues: z.core.$ZodIssue[], lang: Ctx['lang']) {
+    super(400, 'api.problem.badRequest');
+    this.errors = issues.map((i) => ({
+      field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''),
+      message: translate(lang, i.code === 'unrecognized_keys' ? 'api.problem.field.unknown' : 'api.problem.field.invalid'),
+    }));
+  }
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, lang: Ctx['lang']): z.infer<S> {
   const result = schema.safeParse(value ?? {});
-  if (!result.success) throw invalid(result.error.issues, lang);
+  if (!result.success) throw new InvalidInput(result.error.issues, lang);
   return result.data;
 }
 
@@ -166,13 +171,16 @@ export function registerApi(app: FastifyInstance): void {
     async (api) => {
       api.setErrorHandler((error: FastifyError | AppError, request, reply) => {
         const problem = problemOf(error);
-        const errors = (error as { errors?: Problem['errors'] }).errors;
+        const errors = error instanceof InvalidInput ? error.errors : undefined;
         if (problem.status >= 500) request.log.error({ errName: error.name, errCode: (error as FastifyError).code, stack: error.stack?.split('\n').slice(1).join('\n') }, 'request failed');
         if (problem.status === 401 && problem.type === 'invalid-token') reply.header('www-authenticate', 'Bearer realm="guichet", error="invalid_token"');
         if (problem.type === 'oauth' && problem.status === 401) reply.header('www-authenticate', 'Basic realm="guichet"');
         const operation = request.routeOptions.config.apiOperation;
         const audit = problem.status === 403 && operation ? auditRefusal(db, request.ctx, operation, 403) : Promise.resolve();
-        return audit.then(() => sendProblem(request, reply, { ...problem, ...(errors ? { errors } : {}) }));
+        // A refusal is answered even when its audit event could not be written (that failure is logged).
+        return audit
+          .catch((failure: unknown) => request.log.error({ errName: failure instanceof Error ? failure.name : 'unknown' }, 'refusal not audited'))
+          .then(() => sendProblem(request, reply, { ...problem, ...(errors ? { errors } : {}) }));
       });
       api.setNotFoundHandler((request, reply) => sendProblem(request, reply, { type: 'not-found', status: 404, key: 'api.problem.notFound' }));
 
@@ -240,7 +248,7 @@ export function registerApi(app: FastifyInstance): void {
             periods: e.periods,
           })),
           total: page.total,
-          next_cursor: page.entries.length === query.limit && last ? encodeCursor(last.choiceId) : null,
+          next_cursor: page.more && last ? encodeCursor(last.choiceId) : null,
         };
         return ok(reply, 200, body);
       });

@@ -179,7 +179,9 @@ export async function oncePerKey(db: Db, ctx: Ctx, request: { key: string; hash:
     try {
       answer = await transaction(tx, act);
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      // A refusal of the request itself (403: scope, another enterprise's resource) keeps nothing:
+      // the key is free for the same request once the client may make it.
+      if (!(error instanceof AppError) || error.status >= 500 || error.status === 403) throw error;
       answer = refused(error);
     }
     await tx.update(apiIdempotencyKey).set({ responseStatus: answer.status, responseBody: answer.body ?? {} }).where(eq(apiIdempotencyKey.id, claimed.id));

@@ -588,7 +588,8 @@ export type ReserveEntry = {
   periods: string[];
 };
 
-export type ReservePage = { site: Site; entries: ReserveEntry[]; total: number; offset: number; pageSize: number; maxOffset: number };
+/** `more`: entries follow this page (in the filtered réserve). */
+export type ReservePage = { site: Site; entries: ReserveEntry[]; total: number; offset: number; pageSize: number; maxOffset: number; more: boolean };
 
 function reserveSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
   return siteFor(db, ctx, siteId, familyActions.readReserve);
@@ -639,7 +640,8 @@ export async function reserveOf(db: Db, ctx: Ctx, siteId: string, filter: Reserv
       .innerJoin(familyChild, eq(familyChild.id, reserveChoice.childId))
       .where(pageWhere)
       .orderBy(asc(reserveChoice.desiredStart), asc(reserveChoice.createdAt), asc(reserveChoice.id))
-      .limit(pageSize)
+      // One more than the page: whether entries follow it.
+      .limit(pageSize + 1)
       .offset(offset),
     db.select({ count: sql<number>`count(*)::int` }).from(reserveChoice).innerJoin(familyChild, eq(familyChild.id, reserveChoice.childId)).where(where),
   ]);
@@ -649,7 +651,8 @@ export async function reserveOf(db: Db, ctx: Ctx, siteId: string, filter: Reserv
     offset,
     pageSize,
     maxOffset: RESERVE_MAX_OFFSET,
-    entries: rows.map(({ choice, child, siblings }) => ({
+    more: rows.length > pageSize,
+    entries: rows.slice(0, pageSize).map(({ choice, child, siblings }) => ({
       choiceId: choice.id,
       registrationNumber: child.registrationNumber,
       childName: `${child.firstName} ${child.lastName}`,
