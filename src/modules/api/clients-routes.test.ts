@@ -55,6 +55,7 @@ describe('the RSE’s page of management software', () => {
     const again = await rse.get('/entreprise/api');
     assert.ok(again.body.includes(clientId) && !again.body.includes(clientSecret), 'the secret is shown once');
     assert.equal((await requestToken(t, { clientId, clientSecret })).statusCode, 200);
+    assert.equal((await rse.get('/api/v1/sites')).statusCode, 401, 'a session cookie does not authenticate an API call');
 
     assert.equal((await rse.get(`/entreprise/api/${clientId}/revoquer`)).statusCode, 200);
     const revoked = await rse.post(`/entreprise/api/${clientId}/revoquer`, {});

@@ -167,6 +167,8 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           '200': { description: 'The token.', content: { 'application/json': { schema: { $ref: '#/components/schemas/TokenResponse' } } } },
           '400': problemResponse('invalid_request, unsupported_grant_type or invalid_scope (the `error` member).'),
           '401': problemResponse('invalid_client: unknown, wrong secret or revoked.'),
+          '413': problemResponse('The body is too large.'),
+          '415': problemResponse('A body of a type the API does not read.'),
           '429': problemResponse('Too many token requests from this address.'),
         },
       },
