@@ -102,7 +102,7 @@ describe('the API’s contract', () => {
 
       const none = await call(op, null, url);
       assert.equal(none.statusCode, 401, `${label} without a token`);
-      assert.match(String(none.headers['www-authenticate']), /^Bearer/);
+      assert.equal(none.headers['www-authenticate'], 'Bearer realm="guichet"');
       conforms(op.method, op.path, none);
 
       const expiring = await apiClientOf(t, enterprises[owner], [...apiScopes]);
@@ -110,6 +110,7 @@ describe('the API’s contract', () => {
       await t.db.update(apiToken).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiToken.clientId, expiring.clientId));
       const late = await call(op, expired, url);
       assert.equal(late.statusCode, 401, `${label} with an expired token`);
+      assert.match(String(late.headers['www-authenticate']), /error="invalid_token"/);
       conforms(op.method, op.path, late);
 
       const revoked = await apiClientOf(t, enterprises[owner], [...apiScopes]);

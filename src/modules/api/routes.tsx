@@ -173,7 +173,8 @@ export function registerApi(app: FastifyInstance): void {
         const problem = problemOf(error);
         const errors = error instanceof InvalidInput ? error.errors : undefined;
         if (problem.status >= 500) request.log.error({ errName: error.name, errCode: (error as FastifyError).code, stack: error.stack?.split('\n').slice(1).join('\n') }, 'request failed');
-        if (problem.status === 401 && problem.type === 'invalid-token') reply.header('www-authenticate', 'Bearer realm="guichet", error="invalid_token"');
+        // RFC 6750 §3: an error code only when a token was sent.
+        if (problem.type === 'invalid-token') reply.header('www-authenticate', problem.key === 'api.problem.noToken' ? 'Bearer realm="guichet"' : 'Bearer realm="guichet", error="invalid_token"');
         if (problem.type === 'oauth' && problem.status === 401) reply.header('www-authenticate', 'Basic realm="guichet"');
         const operation = request.routeOptions.config.apiOperation;
         const audit = problem.status === 403 && operation ? auditRefusal(db, request.ctx, operation, 403) : Promise.resolve();
