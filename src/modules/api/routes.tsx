@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context.js';
-import { AppError, FieldValidationError } from '../../platform/errors.js';
+import { AppError } from '../../platform/errors.js';
 import { translate, type MessageKey } from '../../platform/i18n/index.js';
 import { sendPage, viewContext } from '../../platform/http/render.js';
 import { admissionsToConfirm, confirmAdmission } from '../portal/bc.js';
@@ -28,7 +28,7 @@ import { auditedRead, auditRefusal, clientOfToken, issueToken, OAuthError, onceP
 import { ApiDocsPage, type ProblemType } from './views/docs.js';
 
 /** API bodies are small: a confirmation carries nothing, a token request a few fields. */
-export const API_BODY_LIMIT = 16 * 1024;
+const API_BODY_LIMIT = 16 * 1024;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 type Problem = { type: ProblemType; status: number; key: MessageKey; params?: Record<string, string | number>; errors?: { field: string; message: string }[]; error?: string };
@@ -48,7 +48,7 @@ const titleKey: Record<ProblemType, MessageKey> = {
 };
 
 /** RFC 9457 problem details, in the caller's language (Accept-Language), never an HTML page. */
-export function problemBody(request: FastifyRequest, problem: Problem): Record<string, unknown> {
+function problemBody(request: FastifyRequest, problem: Problem): Record<string, unknown> {
   const lang = request.ctx?.lang ?? 'fr';
   return {
     type: `/api/v1/docs#${problem.type}`,
@@ -69,7 +69,6 @@ const oauthStatus: Record<OAuthError['code'], number> = { invalid_request: 400, 
 
 function problemOf(error: FastifyError | AppError | Error): Problem {
   if (error instanceof OAuthError) return { type: 'oauth', status: oauthStatus[error.code], key: `api.oauth.${error.code}`, error: error.code };
-  if (error instanceof FieldValidationError) return { type: 'bad-request', status: 400, key: 'api.problem.badRequest' };
   if (error instanceof AppError) {
     if (error.messageKey === 'api.idempotency.reused' || error.messageKey === 'api.idempotency.missing') return { type: 'idempotency-key', status: error.status, key: error.messageKey };
     const type: ProblemType = error.status === 401 ? 'invalid-token' : error.status === 403 ? 'forbidden' : error.status === 404 ? 'not-found' : error.status === 409 ? 'conflict' : error.status === 429 ? 'too-many-requests' : error.status >= 500 ? 'server-error' : 'bad-request';
@@ -304,7 +303,10 @@ export function registerApi(app: FastifyInstance): void {
             const body: z.infer<typeof Confirmation> = { admission_id: admissionId, state: 'confirmed' };
             return { status: 200, body };
           },
-          (error) => ({ status: problemOf(error).status, body: problemBody(request, problemOf(error)) }),
+          (error) => {
+            const problem = problemOf(error);
+            return { status: problem.status, body: problemBody(request, problem) };
+          },
         );
         app.outbox.nudge();
         if (answer.replayed) reply.header('idempotent-replayed', 'true');
