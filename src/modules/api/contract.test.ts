@@ -91,6 +91,12 @@ describe('the API’s contract', () => {
     for (const name of Object.keys(doc.components.schemas)) assert.ok(ajv.getSchema(`openapi#/components/schemas/${name}`), name);
   });
 
+  test('every route under /api/v1 is a documented operation, the token endpoint or the documentation', () => {
+    const served = t.app.routeList.filter((r) => (r.split(' ')[1] ?? '').startsWith('/api/v1/'));
+    const operations = apiOperations.map((op) => `${op.method.toUpperCase()} /api/v1${op.path.replace(/\{(\w+)\}/g, ':$1')}`);
+    assert.deepEqual(new Set(served), new Set(['POST /api/v1/oauth/token', 'GET /api/v1/openapi.json', 'GET /api/v1/docs', ...operations]));
+  });
+
   test('every operation refuses no token, an expired token, a revoked client, a missing scope and another enterprise', async () => {
     const w = await world();
     const enterprises = { rsge: w.rsge, bc: w.bc };
