@@ -97,6 +97,9 @@ export async function startBenchApp(): Promise<BenchApp> {
       LOG_LEVEL: 'silent',
       SECRET: TEST_SECRET,
       LOGIN_RATE_LIMIT_PER_MINUTE: '1000000',
+      // The API's limits are still counted on every call, never reached.
+      API_RATE_LIMIT_PER_MINUTE: '1000000',
+      API_TOKEN_RATE_LIMIT_PER_MINUTE: '1000000',
       AUTH_FAILURE_DELAY_MS: '0',
       DEMO_DATA: 'false',
     },

@@ -20,6 +20,7 @@ import { mesFixture } from './mes.js';
 import { measureRegistry } from './registry.js';
 import { measurePortal } from './portal.js';
 import { measureBc } from './bc.js';
+import { measureApi } from './api.js';
 
 /**
  * npm run bench — latency and throughput of a few operations against the whole app on a fresh
@@ -28,7 +29,7 @@ import { measureBc } from './bc.js';
  *   BENCH_CONNECTIONS         autocannon connections (10)
  *   BENCH_SIGNINS             full sign-ins, each with its own enterprise account (200)
  *   BENCH_SIGNIN_CONCURRENCY  sign-ins in flight at once (4)
- *   BENCH_ONLY                some groups only, comma-separated: pages, signin, rights, enrolments, mes, registry, portal, bc
+ *   BENCH_ONLY                some groups only, comma-separated: pages, signin, rights, enrolments, mes, registry, portal, bc, api
  *   BENCH_DATABASE_URL        a PostgreSQL server to run on instead of in-memory PGlite: the run
  *                             creates its own database there (guichet_bench_<pid>) and drops it
  * Exits with 1 when a request failed.
@@ -226,6 +227,7 @@ try {
     registry: () => measureRegistry(bench, { headers: FRENCH, record, measureChecked, notes }),
     portal: () => measurePortal(bench, { headers: FRENCH, record, measureChecked, notes }),
     bc: () => measureBc(bench, { headers: FRENCH, record, measureChecked, notes }),
+    api: () => measureApi(bench, { headers: FRENCH, record, measureChecked, notes }),
   };
   const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
   for (const [name, measure] of Object.entries(groups)) if (!only || only.includes(name)) await measure();

@@ -35,6 +35,8 @@ import { registerRegistry } from './modules/access/registry-routes.js';
 import { registerAid } from './modules/aid/routes.js';
 import { startInterestReminders } from './modules/portal/jobs.js';
 import { registerPortal } from './modules/portal/routes.js';
+import { registerApi } from './modules/api/routes.js';
+import { registerApiClients } from './modules/api/routes-clients.js';
 import { configuredFileStore, type FileStore } from './platform/files/store.js';
 import { gazetteerGeocoder, type Geocoder } from './modules/places/geocoder.js';
 
@@ -218,5 +220,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRegistry(app);
   registerAid(app);
   registerPortal(app);
+  registerApiClients(app);
+  registerApi(app);
   return app;
 }

@@ -1,4 +1,4 @@
-import type { Actor, AccountKind, SignedInActor } from './context.js';
+import type { Actor, AccountKind, ClientActor, SignedInActor } from './context.js';
 import type { Db } from './db/index.js';
 import { ForbiddenError } from './errors.js';
 
@@ -28,6 +28,11 @@ export async function authorize<R>(db: Db, actor: Actor, act: Action<R>, resourc
 
 export function isSignedIn(actor: Actor): actor is SignedInActor {
   return actor.type === 'account';
+}
+
+/** An API client whose token holds this scope (the rules of each module add what it may reach). */
+export function isClientWithScope(actor: Actor, scope: string): actor is ClientActor {
+  return actor.type === 'client' && actor.scopes.includes(scope);
 }
 
 export const signedIn: Rule<unknown> = (actor) => isSignedIn(actor);

@@ -9,8 +9,19 @@ export type SignedInActor = {
   displayName: string;
 };
 
-/** Who acts: a signed-in account, an anonymous visitor, or the system itself (jobs, start-up). */
-export type Actor = { type: 'anonymous' } | SignedInActor | { type: 'system'; name: string };
+/**
+ * A provider's management software calling the API (modules/api) with an access token: it acts for
+ * one enterprise, only within the scopes its token holds.
+ */
+export type ClientActor = {
+  type: 'client';
+  clientId: string;
+  enterpriseId: string;
+  scopes: readonly string[];
+};
+
+/** Who acts: a signed-in account, an API client, an anonymous visitor, or the system itself (jobs, start-up). */
+export type Actor = { type: 'anonymous' } | SignedInActor | ClientActor | { type: 'system'; name: string };
 
 /** What a service function needs to know of the request it serves. */
 export type Ctx = {
@@ -28,6 +39,7 @@ export function systemCtx(name: string, lang: Lang = 'fr'): Ctx {
 
 export function actorId(actor: Actor): string | null {
   if (actor.type === 'account') return actor.accountId;
+  if (actor.type === 'client') return actor.clientId;
   if (actor.type === 'system') return actor.name;
   return null;
 }

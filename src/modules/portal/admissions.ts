@@ -67,6 +67,12 @@ export async function placesOf(db: Db, site: Site): Promise<Places> {
   return { total: site.placesTotal, infants: site.placesUnder18Months, admitted: row?.admitted ?? 0, admittedInfants: row?.infants ?? 0 };
 }
 
+/** A site's places and the admissions in progress that take them, for whom may read them (`familyActions.readPlaces`). */
+export async function placesOfSite(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; places: Places }> {
+  const site = await siteFor(db, ctx, siteId, familyActions.readPlaces);
+  return { site, places: await placesOf(db, site) };
+}
+
 /** Would one more child of this age group go past the places? Unknown places (null) limit nothing. */
 function overPlaces(places: Places, ageGroup: AgeGroup): boolean {
   if (places.total !== null && places.admitted + 1 > places.total) return true;

@@ -1,6 +1,6 @@
 import { and, asc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { action, authorize, isSignedIn, type Rule } from '../../platform/authz.js';
+import { action, authorize, isSignedIn, type Action, type Rule } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { queryRows, transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, ForbiddenError } from '../../platform/errors.js';
@@ -11,9 +11,10 @@ import { childcareService, installation } from '../childcare/schema.js';
 import { siteById, type RecognitionStatus, type Site } from '../childcare/service.js';
 import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
+import type { ApiScope } from '../api/scopes.js';
 import type { FamilyChild } from './families.js';
 import { admission, familyChild, rsgeReminder, serviceAgreement } from './schema.js';
-import { portalEnterprise, siteFor } from './service.js';
+import { clientEnterprise, portalEnterprise, siteFor } from './service.js';
 import { mailFamily, type Admission, type AdmissionRow } from './admissions.js';
 
 /**
@@ -40,15 +41,34 @@ const isBcOf: Rule<{ site: Site }> = async (actor, resource, db) => {
   return enterprise !== null && resource.site.kind === 'home_provider' && resource.site.serviceKind === 'coordinating_office' && resource.site.enterpriseNeq === enterprise.neq;
 };
 
+/** An API client of the BC's enterprise whose token holds the scope (modules/api). */
+function clientOfBc(scope: ApiScope): Rule<{ enterpriseId: string }> {
+  return async (actor, resource, db) => {
+    const enterprise = await clientEnterprise(actor, db, scope);
+    return enterprise?.id === resource.enterpriseId && (await holdsCoordinatingOffice(db, enterprise.neq));
+  };
+}
+
+function clientIsBcOf(scope: ApiScope): Rule<{ site: Site }> {
+  return async (actor, resource, db) => {
+    const enterprise = await clientEnterprise(actor, db, scope);
+    return enterprise !== null && resource.site.kind === 'home_provider' && resource.site.serviceKind === 'coordinating_office' && resource.site.enterpriseNeq === enterprise.neq;
+  };
+}
+
 export const bcActions = {
   workspace: action<{ enterpriseId: string }>('portal.bc.workspace', worksForBc),
-  confirmAdmission: action<{ site: Site }>('portal.bc.confirmAdmission', isBcOf),
+  /** « Confirmer une admission »'s list: the BC's users, or its management software reading admissions. */
+  admissionsToConfirm: action<{ enterpriseId: string }>('portal.bc.admissionsToConfirm', worksForBc, clientOfBc('admissions:read')),
+  confirmAdmission: action<{ site: Site }>('portal.bc.confirmAdmission', isBcOf, clientIsBcOf('admissions:write')),
+  /** The children admitted by one of the BC's RSGE (its users only). */
+  rsgeAdmissions: action<{ site: Site }>('portal.bc.rsgeAdmissions', isBcOf),
   /** The Registre des RSGE: only the BC that recognizes the RSGE changes its record (rsge-registry.ts). */
   keepRegistry: action<{ site: Site }>('portal.bc.keepRegistry', isBcOf),
 };
 
-async function bcNeq(db: Db, ctx: Ctx, enterpriseId: string): Promise<string> {
-  await authorize(db, ctx.actor, bcActions.workspace, { enterpriseId });
+async function bcNeq(db: Db, ctx: Ctx, enterpriseId: string, act: Action<{ enterpriseId: string }> = bcActions.workspace): Promise<string> {
+  await authorize(db, ctx.actor, act, { enterpriseId });
   const enterprise = await enterpriseOf(db, enterpriseId);
   if (!enterprise) throw new ForbiddenError();
   return enterprise.neq;
@@ -166,7 +186,8 @@ export async function remindNotAdhered(db: Db, ctx: Ctx, enterpriseId: string, s
 
 export type AdmissionToConfirm = { admission: Admission; child: FamilyChild; site: Pick<Site, 'id' | 'number' | 'name'> };
 
-export type ConfirmQuery = { siteId?: string; childName?: string };
+/** `afterAdmissionId`: the list starts after this admission in its order (the API's cursor). */
+export type ConfirmQuery = { siteId?: string; childName?: string; afterAdmissionId?: string };
 
 /** The page shows this many admissions at most, the earliest planned starts first, and says when there are more. */
 export const CONFIRM_LIST_LIMIT = 200;
@@ -176,11 +197,12 @@ export const CONFIRM_LIST_LIMIT = 200;
  * planned start: `limit` of them, and whether more match.
  */
 export async function admissionsToConfirm(db: Db, ctx: Ctx, enterpriseId: string, query: ConfirmQuery, limit = CONFIRM_LIST_LIMIT): Promise<{ found: AdmissionToConfirm[]; more: boolean }> {
-  const neq = await bcNeq(db, ctx, enterpriseId);
+  const neq = await bcNeq(db, ctx, enterpriseId, bcActions.admissionsToConfirm);
   const name = query.childName?.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
   const conditions: SQL[] = [eq(childcareService.enterpriseNeq, neq), eq(childcareService.kind, 'coordinating_office'), eq(installation.kind, 'home_provider'), eq(admission.state, 'admitted')];
   if (query.siteId) conditions.push(eq(installation.id, query.siteId));
   if (name) conditions.push(ilike(sql`${familyChild.firstName} || ' ' || ${familyChild.lastName}`, `%${name}%`));
+  if (query.afterAdmissionId) conditions.push(sql`(${admission.plannedStart}, ${admission.id}) > (select a.planned_start, a.id from admission a where a.id = ${query.afterAdmissionId})`);
   const rows = await db
     .select({ admission, child: familyChild, site: { id: installation.id, number: installation.number, name: installation.name } })
     .from(admission)
@@ -221,7 +243,7 @@ export async function confirmAdmission(db: Db, ctx: Ctx, admissionId: string, se
 /** The children admitted (admission in progress) at one of the BC's RSGE. */
 export async function childrenOfRsge(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; rows: AdmissionRow[] }> {
   // The rule that the actor's enterprise is this RSGE's BC is also the workspace's: one check.
-  const site = await siteFor(db, ctx, siteId, bcActions.confirmAdmission);
+  const site = await siteFor(db, ctx, siteId, bcActions.rsgeAdmissions);
   const rows = await db
     .select({ admission, child: familyChild, agreementId: serviceAgreement.id })
     .from(admission)

@@ -14,7 +14,8 @@ import { accountSummaries } from '../identity/service.js';
 import { family, familyChild, familyGuardian, reserveChoice } from './schema.js';
 import { criteriaOfSite, declareCriteria, declaredCodes, declaredCriteria, setVerification, type Declaration, type PublishedCriterion, type Verification } from './criteria.js';
 import { actsAsAuthorizedBc, delegatedAmong } from './delegation.js';
-import { carePeriods, holderNeqOf, portalEnterprise, publishedSheet, siteFor, weekdays, type CarePeriod, type Weekday } from './service.js';
+import type { ApiScope } from '../api/scopes.js';
+import { carePeriods, clientEnterprise, holderNeqOf, portalEnterprise, publishedSheet, siteFor, weekdays, type CarePeriod, type Weekday } from './service.js';
 
 export type Family = typeof family.$inferSelect;
 export type Guardian = typeof familyGuardian.$inferSelect;
@@ -77,19 +78,28 @@ const citizen = accountOfKind('citizen');
  * The réserve of a site and its admissions: users with « Gérer la réserve et les admissions » of the
  * enterprise holding it (an RSGE's own), or of the RSGE's BC when the RSGE authorized it (delegation.ts).
  */
-const managesReserveOf: Rule<{ site: Site }> = async (actor, resource, db) => {
-  const enterprise = await portalEnterprise(actor, db, 'manage_reserve');
+async function managesReserve(db: Db, site: Site, enterprise: { neq: string } | null): Promise<boolean> {
   if (!enterprise) return false;
-  return holderNeqOf(resource.site) === enterprise.neq || (await actsAsAuthorizedBc(db, resource.site, enterprise.neq));
-};
+  return holderNeqOf(site) === enterprise.neq || (await actsAsAuthorizedBc(db, site, enterprise.neq));
+}
+
+const managesReserveOf: Rule<{ site: Site }> = async (actor, resource, db) => managesReserve(db, resource.site, await portalEnterprise(actor, db, 'manage_reserve'));
+
+/** The same sites for an API client of their enterprise whose token holds the scope (modules/api). */
+function clientManagesReserveOf(scope: ApiScope): Rule<{ site: Site }> {
+  return async (actor, resource, db) => managesReserve(db, resource.site, await clientEnterprise(actor, db, scope));
+}
 
 const managesReservesOf: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await portalEnterprise(actor, db, 'manage_reserve'))?.id === resource.enterpriseId;
+const clientReadsReservesOf: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await clientEnterprise(actor, db, 'reserve:read'))?.id === resource.enterpriseId;
 
 export const familyActions = {
   /** A citizen acts only on its own family file: every function finds it from the actor, never from an id given. */
   ownFamily: action<undefined>('portal.family', citizen),
-  listReserves: action<{ enterpriseId: string }>('portal.reserves', managesReservesOf),
-  readReserve: action<{ site: Site }>('portal.reserve', managesReserveOf),
+  listReserves: action<{ enterpriseId: string }>('portal.reserves', managesReservesOf, clientReadsReservesOf),
+  readReserve: action<{ site: Site }>('portal.reserve', managesReserveOf, clientManagesReserveOf('reserve:read')),
+  /** A site's places and the admissions that take them: who admits there, or a client reading admissions. */
+  readPlaces: action<{ site: Site }>('portal.places', managesReserveOf, clientManagesReserveOf('admissions:read')),
   /** Admitting is part of managing the réserve (« Gérer la réserve et les admissions »). */
   admit: action<{ site: Site }>('portal.admit', managesReserveOf),
   remindInterest: action<undefined>('portal.interestReminders', system),
@@ -562,8 +572,24 @@ export type AgeGroup = (typeof ageGroups)[number];
 /** A page of the réserve; the offset is capped so that a page is never a scan of a whole réserve. */
 export const RESERVE_PAGE_SIZE = 50;
 export const RESERVE_MAX_OFFSET = 5_000;
+/** The most entries one call returns (the API's `limit`). */
+export const RESERVE_MAX_PAGE_SIZE = 100;
 
-export type ReserveFilter = { ageGroup?: AgeGroup; startFrom?: string; startTo?: string; day?: Weekday; period?: CarePeriod; acceptsPartial?: boolean; offset?: number };
+/**
+ * `afterChoiceId`: the page starts after this entry of the site in the réserve's order (the API's
+ * cursor, instead of `offset`), wherever that entry is now: a page is never a scan of a whole réserve.
+ */
+export type ReserveFilter = {
+  ageGroup?: AgeGroup;
+  startFrom?: string;
+  startTo?: string;
+  day?: Weekday;
+  period?: CarePeriod;
+  acceptsPartial?: boolean;
+  offset?: number;
+  afterChoiceId?: string;
+  pageSize?: number;
+};
 
 export type ReserveEntry = {
   choiceId: string;
@@ -580,7 +606,8 @@ export type ReserveEntry = {
   criteria: Declaration[];
 };
 
-export type ReservePage = { site: Site; criteria: PublishedCriterion[]; entries: ReserveEntry[]; total: number; offset: number; pageSize: number; maxOffset: number };
+/** `more`: entries follow this page (in the filtered réserve). */
+export type ReservePage = { site: Site; criteria: PublishedCriterion[]; entries: ReserveEntry[]; total: number; offset: number; pageSize: number; maxOffset: number; more: boolean };
 
 function reserveSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
   return siteFor(db, ctx, siteId, familyActions.readReserve);
@@ -615,7 +642,12 @@ export async function reserveOf(db: Db, ctx: Ctx, siteId: string, filter: Reserv
   if (filter.period) conditions.push(sql`${filter.period} = any(${reserveChoice.periods})`);
   if (filter.acceptsPartial !== undefined) conditions.push(eq(reserveChoice.acceptsPartial, filter.acceptsPartial));
   const where = and(...conditions);
-  const offset = Math.min(Math.max(0, filter.offset ?? 0), RESERVE_MAX_OFFSET);
+  const offset = filter.afterChoiceId ? 0 : Math.min(Math.max(0, filter.offset ?? 0), RESERVE_MAX_OFFSET);
+  const pageSize = Math.min(Math.max(1, filter.pageSize ?? RESERVE_PAGE_SIZE), RESERVE_MAX_PAGE_SIZE);
+  // The total counts the whole filtered réserve; the cursor only moves the page.
+  const pageWhere = filter.afterChoiceId
+    ? and(where, sql`(${sql.join([...reserveOrder], sql`, `)}) > (select c.criteria_key, c.desired_start, c.created_at, c.id from reserve_choice c where c.id = ${filter.afterChoiceId} and c.installation_id = ${site.id})`)
+    : where;
   const siblingCount = sql<number>`(select count(*)::int from ${reserveChoice} rc2 join ${familyChild} fc2 on fc2.id = rc2.child_id
     where rc2.installation_id = ${site.id} and fc2.family_id = ${familyChild.familyId} and fc2.id <> ${familyChild.id}
     and rc2.state in ('waiting', 'contacted', 'offered') and rc2.inactive_since is null)`;
@@ -624,9 +656,10 @@ export async function reserveOf(db: Db, ctx: Ctx, siteId: string, filter: Reserv
       .select({ choice: reserveChoice, child: familyChild, siblings: siblingCount })
       .from(reserveChoice)
       .innerJoin(familyChild, eq(familyChild.id, reserveChoice.childId))
-      .where(where)
+      .where(pageWhere)
       .orderBy(...reserveOrder.map((column) => asc(column)))
-      .limit(RESERVE_PAGE_SIZE)
+      // One more than the page: whether entries follow it.
+      .limit(pageSize + 1)
       .offset(offset),
     db.select({ count: sql<number>`count(*)::int` }).from(reserveChoice).innerJoin(familyChild, eq(familyChild.id, reserveChoice.childId)).where(where),
   ]);
@@ -636,9 +669,10 @@ export async function reserveOf(db: Db, ctx: Ctx, siteId: string, filter: Reserv
     criteria,
     total: counted?.count ?? 0,
     offset,
-    pageSize: RESERVE_PAGE_SIZE,
+    pageSize,
     maxOffset: RESERVE_MAX_OFFSET,
-    entries: rows.map(({ choice, child, siblings }) => ({
+    more: rows.length > pageSize,
+    entries: rows.slice(0, pageSize).map(({ choice, child, siblings }) => ({
       choiceId: choice.id,
       registrationNumber: child.registrationNumber,
       childName: `${child.firstName} ${child.lastName}`,

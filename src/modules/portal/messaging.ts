@@ -79,7 +79,8 @@ async function threadAccess(db: Db, actor: Actor, thread: Thread): Promise<Acces
         .where(and(eq(reserveChoice.id, thread.choiceId ?? ''), eq(family.accountId, actor.accountId)));
       return own ? 'write' : 'none';
     }
-    return (await can(db, actor, familyActions.readReserve, { site })) ? 'write' : 'none';
+    // Those who manage the réserve (the rule of admitting: people, never a management software).
+    return (await can(db, actor, familyActions.admit, { site })) ? 'write' : 'none';
   }
   return (await can(db, actor, messagingActions.writeBcRsge, { site })) ? 'write' : 'none';
 }
@@ -94,10 +95,10 @@ export const messagingActions = {
   inbox: action<undefined>('portal.messages', signedIn),
   read: action<{ thread: Thread }>('portal.messages.read', async (actor, { thread }, db) => (await threadAccess(db, actor, thread)) !== 'none'),
   write: action<{ thread: Thread }>('portal.messages.write', async (actor, { thread }, db) => (await threadAccess(db, actor, thread)) === 'write'),
-  /** The RSGE and its BC start a thread with each other (the BC's rule is the workspace's). */
-  writeBcRsge: action<{ site: Site }>('portal.messages.bcRsge', isRsgeItself, ...bcActions.confirmAdmission.rules),
+  /** The RSGE and its BC start a thread with each other (the BC's rule is the one of its RSGE's pages). */
+  writeBcRsge: action<{ site: Site }>('portal.messages.bcRsge', isRsgeItself, ...bcActions.rsgeAdmissions.rules),
   /** « Contacter le parent » from the réserve: managing the réserve. */
-  contactParent: action<{ site: Site }>('portal.messages.contactParent', ...familyActions.readReserve.rules),
+  contactParent: action<{ site: Site }>('portal.messages.contactParent', ...familyActions.admit.rules),
   announce: action<undefined>('portal.messages.announce', famille),
 };
 

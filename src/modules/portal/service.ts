@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { action, authorize, isSignedIn, type Action, type Rule } from '../../platform/authz.js';
+import { action, authorize, isClientWithScope, isSignedIn, type Action, type Rule } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { AppError, ConflictError, FieldValidationError, ForbiddenError, NotFoundError, type FieldErrors } from '../../platform/errors.js';
@@ -8,6 +8,7 @@ import type { MessageKey } from '../../platform/i18n/index.js';
 import { heldRights } from '../access/service.js';
 import { isHiddenFromPublic, siteById, sitesHeldBy, todayInQuebec, type ChildcareServiceKind, type Site } from '../childcare/service.js';
 import { enterpriseOf, membershipOf } from '../enterprises/members.js';
+import type { ApiScope } from '../api/scopes.js';
 import { serviceSheet } from './schema.js';
 
 export type ServiceSheet = typeof serviceSheet.$inferSelect;
@@ -59,6 +60,16 @@ export async function portalEnterprise(actor: Ctx['actor'], db: Db, right: 'mana
   if (!(await heldRights(db, actor.accountId, membership.enterpriseId, 'portal')).includes(right)) return null;
   const enterprise = await enterpriseOf(db, membership.enterpriseId);
   return enterprise ? { id: enterprise.id, neq: enterprise.neq } : null;
+}
+
+/**
+ * The enterprise an API client acts for, when its token holds this scope and the enterprise's
+ * enrolment is still active: the API's counterpart of `portalEnterprise` (modules/api).
+ */
+export async function clientEnterprise(actor: Ctx['actor'], db: Db, scope: ApiScope): Promise<{ id: string; neq: string } | null> {
+  if (!isClientWithScope(actor, scope)) return null;
+  const enterprise = await enterpriseOf(db, actor.enterpriseId);
+  return enterprise?.active ? { id: enterprise.id, neq: enterprise.neq } : null;
 }
 
 const managesSheetsOf: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await portalEnterprise(actor, db, 'manage_sheet'))?.id === resource.enterpriseId;

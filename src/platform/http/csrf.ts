@@ -29,10 +29,21 @@ function csrfBinding(request: FastifyRequest, reply: FastifyReply): string {
   return `seed:${seed}`;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * `false` on a route that reads no cookie and is authenticated only by what the caller puts in
+     * the request (the API's Bearer token, its token endpoint's client credentials): another site's
+     * form can send neither, so there is nothing to forge.
+     */
+    csrf?: false;
+  }
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function checkCsrf(secret: string, request: FastifyRequest): void {
-  if (SAFE_METHODS.has(request.method)) return;
+  if (SAFE_METHODS.has(request.method) || request.routeOptions.config.csrf === false) return;
   const body = request.body as Record<string, unknown> | null | undefined;
   // A multipart body is read by the handler, after this check: its form carries the token in the
   // action's query string (`?_csrf=`), accepted for multipart requests only.

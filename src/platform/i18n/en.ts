@@ -6,6 +6,7 @@ import { aidEn } from '../../modules/aid/messages.js';
 import { registryEn } from '../../modules/access/registry-messages.js';
 import { portalEn } from '../../modules/portal/messages.js';
 import { requestsEn } from '../../modules/requests/messages.js';
+import { apiEn } from '../../modules/api/messages.js';
 import type { MessageKey } from './fr.js';
 
 export const en: Record<MessageKey, string> = {
@@ -17,6 +18,7 @@ export const en: Record<MessageKey, string> = {
   ...registryEn,
   ...designationEn,
   ...portalEn,
+  ...apiEn,
   'site.name': 'Childcare Services Portal',
   'site.logoAlt': 'Logo of the Gouvernement du Québec',
   'nav.skip': 'Skip to content',

@@ -6,6 +6,7 @@ import { aidFr } from '../../modules/aid/messages.js';
 import { registryFr } from '../../modules/access/registry-messages.js';
 import { portalFr } from '../../modules/portal/messages.js';
 import { requestsFr } from '../../modules/requests/messages.js';
+import { apiFr } from '../../modules/api/messages.js';
 
 /**
  * The French catalogue: the reference. Every key here must exist in en.ts (the compiler checks).
@@ -20,6 +21,7 @@ export const fr = {
   ...registryFr,
   ...designationFr,
   ...portalFr,
+  ...apiFr,
   'site.name': 'Guichet des services de garde',
   'site.logoAlt': 'Logo du gouvernement du Québec',
   'nav.skip': 'Passer au contenu',

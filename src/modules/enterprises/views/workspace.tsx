@@ -55,6 +55,9 @@ export function WorkspacePage({
             <li>
               <a href="/entreprise/droits">{v.t('workspace.link.rights')}</a>
             </li>
+            <li>
+              <a href="/entreprise/api">{v.t('api.clients.title')}</a>
+            </li>
           </>
         ) : null}
         {canUseMes ? (
