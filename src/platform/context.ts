@@ -18,6 +18,8 @@ export type ClientActor = {
   clientId: string;
   enterpriseId: string;
   scopes: readonly string[];
+  /** The account that registered the client (the RSE): what the client records is recorded in its name; the audit names the client. */
+  registeredBy: string;
 };
 
 /** Who acts: a signed-in account, an API client, an anonymous visitor, or the system itself (jobs, start-up). */

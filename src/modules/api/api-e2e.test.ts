@@ -7,7 +7,7 @@ import { todayInQuebec } from '../childcare/service.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { admitFromReserve } from '../portal/admissions.js';
 import { addMonths } from '../portal/families.js';
-import { admission } from '../portal/schema.js';
+import { admission, serviceAgreement } from '../portal/schema.js';
 import { childInReserve, coordinatingOfficeOf, publishedProvider } from '../portal/test-support.js';
 import { apiIdempotencyKey } from './schema.js';
 import { apiClientOf, apiGet, apiPost, tokenOf } from './test-support.js';
@@ -97,5 +97,52 @@ describe('a management software through the API', () => {
     assert.equal(answers.filter((a) => a.headers['idempotent-replayed'] === 'true').length, 1);
     const events = await t.db.select().from(auditEvent).where(eq(auditEvent.action, 'portal.admission.confirmed'));
     assert.equal(events.filter((e) => (e.details as { admissionId?: string }).admissionId === row.id).length, 1);
+  });
+
+  test('records a service agreement, changes it, lists it and ends it; a retried POST acts once, a changed body under its key is a conflict', async () => {
+    const rsge = await publishedProvider(t.db, 'home_provider');
+    const bc = await coordinatingOfficeOf(t.db, rsge);
+    const child = await childInReserve(t.db, rsge.siteId, { firstName: 'Gabrielle' });
+    const row = await admitFromReserve(t.db, ctxOf(rsge.reserveUser), rsge.siteId, child.choice.id, start(), { publicUrl: t.config.publicUrl });
+    const bcToken = await tokenOf(t, await apiClientOf(t, bc, ['admissions:write', 'agreements:read', 'agreements:write'], 'Logiciel BC'));
+    const today = todayInQuebec();
+    const terms = { start_date: addMonths(today, 1), days: ['mon', 'wed', 'fri'], periods: ['full_time'], contribution: 'reduced', signed_on: today };
+
+    const early = await apiPost(t, bcToken, `/api/v1/admissions/${row.id}/agreement`, { key: 'ges-0', body: JSON.stringify(terms) });
+    assert.equal(early.statusCode, 409, 'an RSGE’s admission is confirmed first');
+    assert.equal((await apiPost(t, bcToken, `/api/v1/admissions/${row.id}/confirmation`, { key: 'confirm' })).statusCode, 200);
+
+    const recordUrl = `/api/v1/admissions/${row.id}/agreement`;
+    const recorded = await apiPost(t, bcToken, recordUrl, { key: 'ges-1', body: JSON.stringify(terms) });
+    assert.equal(recorded.statusCode, 201, recorded.body);
+    const agreement = recorded.json() as { agreement_id: string; version: number; state: string; days: string[] };
+    assert.deepEqual([agreement.version, agreement.state, agreement.days], [1, 'active', ['mon', 'wed', 'fri']]);
+    const retried = await apiPost(t, bcToken, recordUrl, { key: 'ges-1', body: JSON.stringify(terms) });
+    assert.equal(retried.statusCode, 201, 'the retry replays the answer');
+    assert.equal(retried.headers['idempotent-replayed'], 'true');
+    assert.deepEqual(retried.json(), recorded.json());
+    assert.equal((await t.db.select().from(serviceAgreement).where(eq(serviceAgreement.admissionId, row.id))).length, 1, 'recorded once');
+    const changedBody = await apiPost(t, bcToken, recordUrl, { key: 'ges-1', body: JSON.stringify({ ...terms, days: ['tue'] }) });
+    assert.equal(changedBody.statusCode, 409, 'the same key with another body');
+    assert.match(String(changedBody.headers['content-type']), /^application\/problem\+json/);
+
+    const changed = await apiPost(t, bcToken, `/api/v1/agreements/${agreement.agreement_id}/versions`, { key: 'ges-2', body: JSON.stringify({ ...terms, periods: ['part_time'], version: 1, change_reason: 'Temps partiel' }) });
+    assert.equal(changed.statusCode, 200, changed.body);
+    assert.equal((changed.json() as { version: number }).version, 2);
+
+    const active = await apiGet(t, bcToken, '/api/v1/agreements?state=active');
+    assert.deepEqual((active.json() as { data: { agreement_id: string; periods: string[] }[] }).data.map((a) => [a.agreement_id, a.periods]), [[agreement.agreement_id, ['part_time']]]);
+
+    const ended = await apiPost(t, bcToken, `/api/v1/agreements/${agreement.agreement_id}/cessation`, { key: 'ges-3', body: JSON.stringify({ version: 2, end_date: addMonths(today, 3), reason: 'school' }) });
+    assert.equal(ended.statusCode, 200, ended.body);
+    assert.deepEqual([(ended.json() as { state: string }).state, (ended.json() as { end_reason: string }).end_reason], ['ended', 'school']);
+    const [admitted] = await t.db.select().from(admission).where(eq(admission.id, row.id));
+    assert.equal(admitted?.state, 'ended', 'the cessation ends the admission');
+    const endedList = await apiGet(t, bcToken, '/api/v1/agreements?state=ended');
+    assert.deepEqual((endedList.json() as { data: { agreement_id: string }[] }).data.map((a) => a.agreement_id), [agreement.agreement_id]);
+    const events = await t.db.select().from(auditEvent).where(eq(auditEvent.action, 'portal.agreement.ended'));
+    assert.equal(events.filter((e) => (e.details as { agreementId?: string }).agreementId === agreement.agreement_id).length, 1);
+    const [recordedEvent] = await t.db.select().from(auditEvent).where(and(eq(auditEvent.action, 'portal.agreement.recorded'), eq(auditEvent.subjectId, child.child.id)));
+    assert.equal(recordedEvent?.actorKind, 'client', 'audited with the client’s identity');
   });
 });

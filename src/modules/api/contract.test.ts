@@ -8,6 +8,9 @@ import { buildTestApp, type TestApp } from '../../platform/testing/app.js';
 import { todayInQuebec } from '../childcare/service.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { admitFromReserve } from '../portal/admissions.js';
+import { recordAgreement } from '../portal/agreements.js';
+import { confirmAdmission } from '../portal/bc.js';
+import { serviceAgreement } from '../portal/schema.js';
 import { addMonths } from '../portal/families.js';
 import { childInReserve, coordinatingOfficeOf, publishedProvider, type PortalProvider } from '../portal/test-support.js';
 import { apiOperations, type ApiOperation } from './contract.js';
@@ -60,27 +63,49 @@ function isProblem(response: LightMyRequestResponse): void {
 }
 
 type Bc = Awaited<ReturnType<typeof coordinatingOfficeOf>>;
-type World = { rsge: PortalProvider; bc: Bc; admissionId: string; other: { rsge: PortalProvider; bc: Bc } };
+type World = { rsge: PortalProvider; bc: Bc; admissionId: string; agreementId: string; other: { rsge: PortalProvider; bc: Bc } };
 
+const settings = () => ({ publicUrl: t.config.publicUrl });
+const start = () => ({ plannedStart: addMonths(todayInQuebec(), 1), override: false, overrideReason: '' });
+const terms = () => ({ start_date: addMonths(todayInQuebec(), 1), days: ['mon', 'tue'], periods: ['full_time'], contribution: 'reduced', signed_on: todayInQuebec() });
+
+/**
+ * An RSGE with an admission waiting for its BC's confirmation, and another child's confirmed
+ * admission with its agreement (recorded by the BC).
+ */
 async function world(): Promise<World> {
   const rsge = await publishedProvider(t.db, 'home_provider');
   const bc = await coordinatingOfficeOf(t.db, rsge);
   const { choice } = await childInReserve(t.db, rsge.siteId);
-  const row = await admitFromReserve(t.db, ctxOf(rsge.reserveUser), rsge.siteId, choice.id, { plannedStart: addMonths(todayInQuebec(), 1), override: false, overrideReason: '' }, { publicUrl: t.config.publicUrl });
+  const row = await admitFromReserve(t.db, ctxOf(rsge.reserveUser), rsge.siteId, choice.id, start(), settings());
+  const recorded = await childInReserve(t.db, rsge.siteId);
+  const confirmed = await admitFromReserve(t.db, ctxOf(rsge.reserveUser), rsge.siteId, recorded.choice.id, start(), settings());
+  await confirmAdmission(t.db, ctxOf(bc.reserveUser), confirmed.id, settings());
+  const agreement = await recordAgreement(t.db, ctxOf(bc.reserveUser), confirmed.id, { startDate: addMonths(todayInQuebec(), 1), days: ['mon'], periods: ['full_time'], contribution: 'reduced', dailyRate: '', signedOn: todayInQuebec() }, settings());
   // Another enterprise, an RSGE with a BC of its own, whose clients hold every scope.
   const otherRsge = await publishedProvider(t.db, 'home_provider');
-  return { rsge, bc, admissionId: row.id, other: { rsge: otherRsge, bc: await coordinatingOfficeOf(t.db, otherRsge) } };
+  return { rsge, bc, admissionId: row.id, agreementId: agreement.id, other: { rsge: otherRsge, bc: await coordinatingOfficeOf(t.db, otherRsge) } };
 }
 
 /** Which enterprise an operation acts for, and its URL in this world. */
 function target(op: ApiOperation, w: World): { owner: 'rsge' | 'bc'; url: string; listsOwn: boolean } {
-  const url = `/api/v1${op.path.replace('{siteId}', w.rsge.siteId).replace('{admissionId}', w.admissionId)}`;
-  const owner = op.path.startsWith('/admissions') ? 'bc' : 'rsge';
+  const url = `/api/v1${op.path.replace('{siteId}', w.rsge.siteId).replace('{admissionId}', w.admissionId).replace('{agreementId}', w.agreementId)}`;
+  const owner = op.path.startsWith('/admissions') || op.path.startsWith('/agreements') ? 'bc' : 'rsge';
   return { owner, url, listsOwn: !op.path.includes('{') };
 }
 
-function call(op: ApiOperation, token: string | null, url: string): Promise<LightMyRequestResponse> {
-  return op.method === 'post' ? apiPost(t, token, url) : apiGet(t, token, url);
+/** A valid body for each POST, from the agreement's current version: refusals are then about the caller only. */
+async function bodyOf(op: ApiOperation, w: World): Promise<string | undefined> {
+  const [current] = await t.db.select({ version: serviceAgreement.version }).from(serviceAgreement).where(eq(serviceAgreement.id, w.agreementId));
+  const version = current?.version ?? 1;
+  if (op.operationId === 'recordAgreement') return JSON.stringify(terms());
+  if (op.operationId === 'changeAgreement') return JSON.stringify({ ...terms(), days: ['wed'], version, change_reason: 'Un autre jour' });
+  if (op.operationId === 'endAgreement') return JSON.stringify({ version, end_date: addMonths(todayInQuebec(), 2), reason: 'moved' });
+  return undefined;
+}
+
+async function call(op: ApiOperation, token: string | null, url: string, w: World): Promise<LightMyRequestResponse> {
+  return op.method === 'post' ? apiPost(t, token, url, { body: await bodyOf(op, w) }) : apiGet(t, token, url);
 }
 
 describe('the API’s contract', () => {
@@ -106,7 +131,7 @@ describe('the API’s contract', () => {
       const scope = op.scope;
       assert.ok(scope, label);
 
-      const none = await call(op, null, url);
+      const none = await call(op, null, url, w);
       assert.equal(none.statusCode, 401, `${label} without a token`);
       assert.equal(none.headers['www-authenticate'], 'Bearer realm="guichet"');
       conforms(op.method, op.path, none);
@@ -114,7 +139,7 @@ describe('the API’s contract', () => {
       const expiring = await apiClientOf(t, enterprises[owner], [...apiScopes]);
       const expired = await tokenOf(t, expiring);
       await t.db.update(apiToken).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiToken.clientId, expiring.clientId));
-      const late = await call(op, expired, url);
+      const late = await call(op, expired, url, w);
       assert.equal(late.statusCode, 401, `${label} with an expired token`);
       assert.match(String(late.headers['www-authenticate']), /error="invalid_token"/);
       conforms(op.method, op.path, late);
@@ -122,24 +147,24 @@ describe('the API’s contract', () => {
       const revoked = await apiClientOf(t, enterprises[owner], [...apiScopes]);
       const revokedToken = await tokenOf(t, revoked);
       await revokeClient(t.db, ctxOf(enterprises[owner].rse), enterprises[owner].enterpriseId, revoked.clientId);
-      const gone = await call(op, revokedToken, url);
+      const gone = await call(op, revokedToken, url, w);
       assert.equal(gone.statusCode, 401, `${label} by a revoked client`);
       conforms(op.method, op.path, gone);
       assert.equal((await requestToken(t, revoked)).statusCode, 401, 'a revoked client gets no token');
 
       const narrow = await tokenOf(t, await apiClientOf(t, enterprises[owner], apiScopes.filter((s) => s !== scope)));
-      const outOfScope = await call(op, narrow, url);
+      const outOfScope = await call(op, narrow, url, w);
       assert.equal(outOfScope.statusCode, 403, `${label} without ${scope}`);
       conforms(op.method, op.path, outOfScope);
 
       // Another enterprise of the same kind (an RSGE, a BC), with every scope.
       const foreign = await tokenOf(t, await apiClientOf(t, w.other[owner], [...apiScopes]));
-      const another = await call(op, foreign, url);
+      const another = await call(op, foreign, url, w);
       conforms(op.method, op.path, another);
       if (listsOwn) {
         // A list answers the caller's own enterprise: nothing of this one.
         assert.equal(another.statusCode, 200, label);
-        assert.ok(!another.body.includes(w.rsge.siteId) && !another.body.includes(w.admissionId), `${label} shows nothing of another enterprise`);
+        assert.ok(!another.body.includes(w.rsge.siteId) && !another.body.includes(w.admissionId) && !another.body.includes(w.agreementId), `${label} shows nothing of another enterprise`);
       } else {
         assert.equal(another.statusCode, 403, `${label} by another enterprise’s client`);
       }
@@ -151,7 +176,7 @@ describe('the API’s contract', () => {
     const tokens = { rsge: await tokenOf(t, await apiClientOf(t, w.rsge, [...apiScopes])), bc: await tokenOf(t, await apiClientOf(t, w.bc, [...apiScopes])) };
     for (const op of apiOperations) {
       const { owner, url } = target(op, w);
-      const response = await call(op, tokens[owner], url);
+      const response = await call(op, tokens[owner], url, w);
       assert.equal(response.statusCode, op.ok.status, `${op.method} ${op.path}: ${response.body}`);
       conforms(op.method, op.path, response);
     }
@@ -165,6 +190,8 @@ describe('the API’s contract', () => {
     const reserveUrl = `/api/v1/sites/${w.rsge.siteId}/reserve`;
     const confirm = '/admissions/{admissionId}/confirmation';
     const confirmUrl = `/api/v1/admissions/${w.admissionId}/confirmation`;
+    const change = '/agreements/{agreementId}/versions';
+    const changeUrl = `/api/v1/agreements/${w.agreementId}/versions`;
     const cases: { name: string; path: string; method: 'get' | 'post'; response: LightMyRequestResponse; status: number }[] = [
       { name: 'limit not a number', path: reserve, method: 'get', response: await apiGet(t, rsgeToken, `${reserveUrl}?limit=abc`), status: 400 },
       { name: 'limit over the maximum', path: reserve, method: 'get', response: await apiGet(t, rsgeToken, `${reserveUrl}?limit=1000`), status: 400 },
@@ -179,11 +206,17 @@ describe('the API’s contract', () => {
       { name: 'oversized body', path: confirm, method: 'post', response: await apiPost(t, bcToken, confirmUrl, { body: JSON.stringify({ pad: 'x'.repeat(20_000) }) }), status: 413 },
       { name: 'no Idempotency-Key', path: confirm, method: 'post', response: await apiPost(t, bcToken, confirmUrl, { key: null }), status: 400 },
       { name: 'an unknown admission', path: confirm, method: 'post', response: await apiPost(t, bcToken, `/api/v1/admissions/${w.rsge.siteId}/confirmation`), status: 403 },
+      { name: 'days not a list', path: change, method: 'post', response: await apiPost(t, bcToken, changeUrl, { body: JSON.stringify({ ...terms(), days: 'mon', version: 1, change_reason: 'x' }) }), status: 400 },
+      { name: 'an unknown contribution', path: change, method: 'post', response: await apiPost(t, bcToken, changeUrl, { body: JSON.stringify({ ...terms(), contribution: 'free', version: 1, change_reason: 'x' }) }), status: 400 },
+      { name: 'a date signed in the future (the service’s rule)', path: change, method: 'post', response: await apiPost(t, bcToken, changeUrl, { body: JSON.stringify({ ...terms(), signed_on: addMonths(todayInQuebec(), 1), version: 1, change_reason: 'x' }) }), status: 400 },
+      { name: 'a stale version', path: change, method: 'post', response: await apiPost(t, bcToken, changeUrl, { body: JSON.stringify({ ...terms(), days: ['fri'], version: 7, change_reason: 'x' }) }), status: 409 },
     ];
     for (const c of cases) {
       assert.equal(c.response.statusCode, c.status, `${c.name}: ${c.response.body}`);
       conforms(c.method, c.path, c.response);
     }
+    const serviceRule = cases.find((c) => c.name.startsWith('a date signed'))?.response.json() as { errors?: { field: string }[] };
+    assert.deepEqual(serviceRule.errors?.map((e) => e.field), ['signed_on'], 'the service’s field error names the API’s field');
     const unknown = await apiGet(t, rsgeToken, '/api/v1/nothing-here');
     assert.equal(unknown.statusCode, 404);
     isProblem(unknown);

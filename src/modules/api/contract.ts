@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { contributions, endReasons } from '../portal/agreements.js';
+import { carePeriods, weekdays } from '../portal/service.js';
 import { apiScopes } from './scopes.js';
 
 /**
@@ -104,6 +106,45 @@ export const AdmissionToConfirmPage = page(AdmissionToConfirm, 'AdmissionToConfi
 
 export const Confirmation = z.strictObject({ admission_id: z.uuid(), state: z.literal('confirmed') }).meta({ id: 'Confirmation' });
 
+export const AgreementParams = z.strictObject({ agreementId: z.uuid() });
+export const AgreementsQuery = PageQuery.extend({ state: z.enum(['active', 'ended']).default('active') });
+
+const terms = {
+  start_date: z.iso.date(),
+  days: z.array(z.enum(weekdays)).min(1).max(7),
+  periods: z.array(z.enum(carePeriods)).min(1).max(4),
+  contribution: z.enum(contributions).describe('`reduced` (contribution réduite) or `other_rate`, with its daily rate.'),
+  daily_rate_cents: z.number().int().positive().max(50_000).nullable().optional().describe('Required for `other_rate`; ignored for `reduced`.'),
+  signed_on: z.iso.date(),
+};
+export const AgreementRequest = z.strictObject(terms).meta({ id: 'AgreementRequest', description: 'The terms of the agreement of an admitted child (GES).' });
+export const AgreementChangeRequest = z
+  .strictObject({ ...terms, version: z.number().int().min(1).describe('The version the change is made from: an older one is refused (409).'), change_reason: z.string().min(1).max(500) })
+  .meta({ id: 'AgreementChangeRequest' });
+export const CessationRequest = z
+  .strictObject({ version: z.number().int().min(1), end_date: z.iso.date(), reason: z.enum(endReasons), details: z.string().max(500).optional().describe('Required for `other`.') })
+  .meta({ id: 'CessationRequest' });
+
+export const Agreement = z
+  .strictObject({
+    agreement_id: z.uuid(),
+    admission_id: z.uuid(),
+    site_id: z.uuid(),
+    child: z.strictObject({ registration_number: z.string(), first_name: z.string(), last_name: z.string() }),
+    state: z.enum(['active', 'ended']),
+    version: z.number().int(),
+    start_date: z.iso.date(),
+    days: z.array(z.string()),
+    periods: z.array(z.string()),
+    contribution: z.enum(contributions),
+    daily_rate_cents: z.number().int().nullable(),
+    signed_on: z.iso.date(),
+    end_date: z.iso.date().nullable(),
+    end_reason: z.enum(endReasons).nullable(),
+  })
+  .meta({ id: 'Agreement' });
+export const AgreementPage = page(Agreement, 'AgreementPage');
+
 export type ApiOperation = {
   method: 'get' | 'post';
   path: string;
@@ -126,6 +167,10 @@ export const apiOperations: ApiOperation[] = [
   { method: 'get', path: '/sites/{siteId}/places', operationId: 'readPlaces', summary: 'A site’s places and the admissions in progress that take them.', scope: 'admissions:read', params: SiteParams, ok: { status: 200, schema: Places } },
   { method: 'get', path: '/admissions-to-confirm', operationId: 'listAdmissionsToConfirm', summary: 'A BC: the admissions at its RSGE waiting for its confirmation, by planned start.', scope: 'admissions:read', query: ToConfirmQuery, ok: { status: 200, schema: AdmissionToConfirmPage } },
   { method: 'post', path: '/admissions/{admissionId}/confirmation', operationId: 'confirmAdmission', summary: 'A BC confirms an admission at one of its RSGE.', scope: 'admissions:write', params: AdmissionParams, body: ConfirmationBody, ok: { status: 200, schema: Confirmation }, idempotent: true },
+  { method: 'get', path: '/agreements', operationId: 'listAgreements', summary: 'The service agreements of the enterprise’s sites (a BC: of its RSGE), active or ended, by start date.', scope: 'agreements:read', query: AgreementsQuery, ok: { status: 200, schema: AgreementPage } },
+  { method: 'post', path: '/admissions/{admissionId}/agreement', operationId: 'recordAgreement', summary: 'Records the service agreement of an admitted child (a BC for its RSGE, once it confirmed the admission; a CPE or garderie for itself).', scope: 'agreements:write', params: AdmissionParams, body: AgreementRequest, ok: { status: 201, schema: Agreement }, idempotent: true },
+  { method: 'post', path: '/agreements/{agreementId}/versions', operationId: 'changeAgreement', summary: 'Changes the terms: a new version, the previous ones kept.', scope: 'agreements:write', params: AgreementParams, body: AgreementChangeRequest, ok: { status: 200, schema: Agreement }, idempotent: true },
+  { method: 'post', path: '/agreements/{agreementId}/cessation', operationId: 'endAgreement', summary: 'The cessation of services: ends the agreement and the admission.', scope: 'agreements:write', params: AgreementParams, body: CessationRequest, ok: { status: 200, schema: Agreement }, idempotent: true },
 ];
 
 /** A schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect); the named ones it uses point into components.schemas. */
@@ -146,7 +191,7 @@ function parametersOf(op: ApiOperation): Record<string, unknown>[] {
 
 /** The OpenAPI 3.1 document served at /api/v1/openapi.json. */
 export function openApiDocument(serverUrl: string): Record<string, unknown> {
-  const named = [Problem, TokenRequest, TokenResponse, Site, SitePage, ReserveEntry, ReservePage, Places, AdmissionToConfirm, AdmissionToConfirmPage, ConfirmationBody, Confirmation];
+  const named = [Problem, TokenRequest, TokenResponse, Site, SitePage, ReserveEntry, ReservePage, Places, AdmissionToConfirm, AdmissionToConfirmPage, ConfirmationBody, Confirmation, AgreementRequest, AgreementChangeRequest, CessationRequest, Agreement, AgreementPage];
   const schemas: Record<string, unknown> = {};
   for (const schema of named) {
     const id = schema.meta()?.id;

@@ -2,14 +2,23 @@ import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context.js';
-import { AppError } from '../../platform/errors.js';
+import type { Db } from '../../platform/db/index.js';
+import { AppError, FieldValidationError } from '../../platform/errors.js';
 import { translate, type MessageKey } from '../../platform/i18n/index.js';
 import { sendPage, viewContext } from '../../platform/http/render.js';
+import { agreementOf, agreementsOf, changeAgreement, endAgreement, endReasons, recordAgreement, type Agreement as AgreementRowData, type AgreementVersion, type EndReason, type TermsInput } from '../portal/agreements.js';
 import { admissionsToConfirm, confirmAdmission } from '../portal/bc.js';
+import type { FamilyChild } from '../portal/families.js';
 import { placesOfSite } from '../portal/admissions.js';
 import { reserveOf, reserveSites } from '../portal/families.js';
 import {
   AdmissionParams,
+  type Agreement,
+  AgreementChangeRequest,
+  AgreementParams,
+  AgreementRequest,
+  AgreementsQuery,
+  CessationRequest,
   ConfirmationBody,
   openApiDocument,
   PageQuery,
@@ -17,6 +26,7 @@ import {
   ToConfirmQuery,
   apiOperations,
   type AdmissionToConfirmPage,
+  type AgreementPage,
   type Confirmation,
   type Places,
   type ReservePage,
@@ -67,8 +77,14 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Prob
 
 const oauthStatus: Record<OAuthError['code'], number> = { invalid_request: 400, invalid_client: 401, unsupported_grant_type: 400, invalid_scope: 400 };
 
-function problemOf(error: FastifyError | AppError | Error): Problem {
+/** The service's field errors with the API's names (`startDate` → `start_date`). */
+function fieldProblems(error: FieldValidationError, lang: Ctx['lang']): { field: string; message: string }[] {
+  return Object.entries(error.fields).map(([field, key]) => ({ field: field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), message: translate(lang, key) }));
+}
+
+function problemOf(error: FastifyError | AppError | Error, lang: Ctx['lang']): Problem {
   if (error instanceof OAuthError) return { type: 'oauth', status: oauthStatus[error.code], key: `api.oauth.${error.code}`, error: error.code };
+  if (error instanceof FieldValidationError) return { type: 'bad-request', status: 400, key: 'api.problem.badRequest', errors: fieldProblems(error, lang) };
   if (error instanceof AppError) {
     if (error.messageKey === 'api.idempotency.reused' || error.messageKey === 'api.idempotency.missing') return { type: 'idempotency-key', status: error.status, key: error.messageKey };
     const type: ProblemType = error.status === 401 ? 'invalid-token' : error.status === 403 ? 'forbidden' : error.status === 404 ? 'not-found' : error.status === 409 ? 'conflict' : error.status === 429 ? 'too-many-requests' : error.status >= 500 ? 'server-error' : 'bad-request';
@@ -98,6 +114,27 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, lang: Ctx['lang']
   const result = schema.safeParse(value ?? {});
   if (!result.success) throw new InvalidInput(result.error.issues, lang);
   return result.data;
+}
+
+/** An agreement as the API answers it: its current terms, and its cessation once ended. */
+function agreementJson(row: { agreement: AgreementRowData; current: AgreementVersion; child: Pick<FamilyChild, 'registrationNumber' | 'firstName' | 'lastName'> }): z.infer<typeof Agreement> {
+  const { agreement, current, child } = row;
+  return {
+    agreement_id: agreement.id,
+    admission_id: agreement.admissionId,
+    site_id: agreement.installationId,
+    child: { registration_number: child.registrationNumber, first_name: child.firstName, last_name: child.lastName },
+    state: agreement.state === 'ended' ? 'ended' : 'active',
+    version: agreement.version,
+    start_date: current.startDate,
+    days: current.days,
+    periods: current.periods,
+    contribution: current.contribution === 'other_rate' ? 'other_rate' : 'reduced',
+    daily_rate_cents: current.dailyRateCents,
+    signed_on: current.signedOn,
+    end_date: agreement.endDate,
+    end_reason: (endReasons as readonly string[]).includes(agreement.endReason ?? '') ? (agreement.endReason as EndReason) : null,
+  };
 }
 
 /** The cursor names the last row of the page; opaque to the client (it only passes it back). */
@@ -169,7 +206,7 @@ export function registerApi(app: FastifyInstance): void {
   void app.register(
     async (api) => {
       api.setErrorHandler((error: FastifyError | AppError, request, reply) => {
-        const problem = problemOf(error);
+        const problem = problemOf(error, request.ctx?.lang ?? 'fr');
         const errors = error instanceof InvalidInput ? error.errors : undefined;
         if (problem.status >= 500) request.log.error({ errName: error.name, errCode: (error as FastifyError).code, stack: error.stack?.split('\n').slice(1).join('\n') }, 'request failed');
         // RFC 6750 §3: an error code only when a token was sent.
@@ -289,29 +326,81 @@ export function registerApi(app: FastifyInstance): void {
         return ok(reply, 200, body);
       });
 
-      api.post('/admissions/:admissionId/confirmation', operation('confirmAdmission'), async (request, reply) => {
-        const { admissionId } = parse(AdmissionParams, request.params, request.ctx.lang);
-        parse(ConfirmationBody, request.body, request.ctx.lang);
+      /** A POST under its Idempotency-Key: the action once, its answer (or its refusal) replayed after. */
+      async function idempotent(request: FastifyRequest, reply: FastifyReply, act: (tx: Db) => Promise<ApiAnswer>): Promise<FastifyReply> {
         const key = request.headers['idempotency-key'];
         if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'api.idempotency.missing');
-        const answer = await oncePerKey(
-          db,
-          request.ctx,
-          { key, hash: requestHash(request) },
-          async (tx): Promise<ApiAnswer> => {
-            await confirmAdmission(tx, request.ctx, admissionId, settings);
-            const body: z.infer<typeof Confirmation> = { admission_id: admissionId, state: 'confirmed' };
-            return { status: 200, body };
-          },
-          (error) => {
-            const problem = problemOf(error);
-            return { status: problem.status, body: problemBody(request, problem) };
-          },
-        );
+        const answer = await oncePerKey(db, request.ctx, { key, hash: requestHash(request) }, act, (error) => {
+          const problem = problemOf(error, request.ctx.lang);
+          return { status: problem.status, body: problemBody(request, problem) };
+        });
         app.outbox.nudge();
         if (answer.replayed) reply.header('idempotent-replayed', 'true');
         if (answer.status >= 400) return reply.status(answer.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(answer.body));
         return ok(reply, answer.status, answer.body);
+      }
+
+      api.post('/admissions/:admissionId/confirmation', operation('confirmAdmission'), async (request, reply) => {
+        const { admissionId } = parse(AdmissionParams, request.params, request.ctx.lang);
+        parse(ConfirmationBody, request.body, request.ctx.lang);
+        return idempotent(request, reply, async (tx) => {
+          await confirmAdmission(tx, request.ctx, admissionId, settings);
+          const body: z.infer<typeof Confirmation> = { admission_id: admissionId, state: 'confirmed' };
+          return { status: 200, body };
+        });
+      });
+
+      // --- Service agreements (GES) ---------------------------------------------------------------
+      api.get('/agreements', operation('listAgreements'), async (request, reply) => {
+        const query = parse(AgreementsQuery, request.query, request.ctx.lang);
+        const after = decodeCursor(query.cursor);
+        const actor = request.ctx.actor;
+        if (actor.type !== 'client') throw new AppError(401, 'api.problem.noToken');
+        const { rows, more } = await auditedRead(
+          db,
+          request.ctx,
+          'agreements.read',
+          { type: 'enterprise', id: actor.enterpriseId },
+          (tx) => agreementsOf(tx, request.ctx, actor.enterpriseId, { state: query.state, afterAgreementId: after }, query.limit),
+          (r) => r.rows.length,
+        );
+        const last = rows.at(-1);
+        const body: z.infer<typeof AgreementPage> = { data: rows.map(agreementJson), next_cursor: more && last ? encodeCursor(last.agreement.id) : null };
+        return ok(reply, 200, body);
+      });
+
+      const termsOf = (body: z.infer<typeof AgreementRequest>): TermsInput => ({
+        startDate: body.start_date,
+        days: body.days,
+        periods: body.periods,
+        contribution: body.contribution,
+        dailyRate: body.daily_rate_cents ? (body.daily_rate_cents / 100).toFixed(2) : '',
+        signedOn: body.signed_on,
+      });
+      const answerWith = async (tx: Db, request: FastifyRequest, agreementId: string, status: number): Promise<ApiAnswer> => ({ status, body: agreementJson(await agreementOf(tx, request.ctx, agreementId)) });
+
+      api.post('/admissions/:admissionId/agreement', operation('recordAgreement'), async (request, reply) => {
+        const { admissionId } = parse(AdmissionParams, request.params, request.ctx.lang);
+        const body = parse(AgreementRequest, request.body, request.ctx.lang);
+        return idempotent(request, reply, async (tx) => answerWith(tx, request, (await recordAgreement(tx, request.ctx, admissionId, termsOf(body), settings)).id, 201));
+      });
+
+      api.post('/agreements/:agreementId/versions', operation('changeAgreement'), async (request, reply) => {
+        const { agreementId } = parse(AgreementParams, request.params, request.ctx.lang);
+        const body = parse(AgreementChangeRequest, request.body, request.ctx.lang);
+        return idempotent(request, reply, async (tx) => {
+          await changeAgreement(tx, request.ctx, agreementId, { ...termsOf(body), version: body.version, changeReason: body.change_reason }, settings);
+          return answerWith(tx, request, agreementId, 200);
+        });
+      });
+
+      api.post('/agreements/:agreementId/cessation', operation('endAgreement'), async (request, reply) => {
+        const { agreementId } = parse(AgreementParams, request.params, request.ctx.lang);
+        const body = parse(CessationRequest, request.body, request.ctx.lang);
+        return idempotent(request, reply, async (tx) => {
+          await endAgreement(tx, request.ctx, agreementId, body.version, { endDate: body.end_date, reason: body.reason, details: body.details ?? '' }, settings);
+          return answerWith(tx, request, agreementId, 200);
+        });
       });
 
       api.get('/openapi.json', async (_request, reply) => ok(reply, 200, openApiDocument(`${config.publicUrl}/api/v1`)));

@@ -1,8 +1,7 @@
 /**
  * The scopes an API client may be given (RFC 6749 §3.3). Each opens one family of operations; the
  * portal's rules check them (`clientEnterprise` in portal/service.ts), so a scope never reaches
- * past the enterprise that registered the client. The agreements' scopes are defined for the
- * service agreements' endpoints (issue 8, item 5), which no operation uses yet.
+ * past the enterprise that registered the client.
  */
 export const apiScopes = ['reserve:read', 'admissions:read', 'admissions:write', 'agreements:read', 'agreements:write'] as const;
 export type ApiScope = (typeof apiScopes)[number];

@@ -127,7 +127,7 @@ export async function issueToken(db: Db, ctx: Ctx, settings: { secret: string; t
   if (requested.length === 0 || !requested.every((s) => client.scopes.includes(s))) throw new OAuthError('invalid_scope');
   const scopes = apiScopes.filter((s) => requested.includes(s));
   const accessToken = randomToken(32);
-  const clientActor: ClientActor = { type: 'client', clientId: client.id, enterpriseId: client.enterpriseId, scopes };
+  const clientActor: ClientActor = { type: 'client', clientId: client.id, enterpriseId: client.enterpriseId, scopes, registeredBy: client.createdBy };
   await transaction(db, async (tx) => {
     await tx.insert(apiToken).values({ clientId: client.id, tokenHash: hashed(settings.secret, 'api-token', accessToken), scopes, expiresAt: new Date(now.getTime() + settings.ttlSeconds * 1000) });
     // The client's tokens expired a day ago are of no use to anyone: forgotten as new ones come.
@@ -140,11 +140,11 @@ export async function issueToken(db: Db, ctx: Ctx, settings: { secret: string; t
 /** The client a bearer token stands for, while it is valid and its client not revoked; null otherwise. */
 export async function clientOfToken(db: Db, secret: string, token: string, now: Date = new Date()): Promise<ClientActor | null> {
   const [row] = await db
-    .select({ clientId: apiToken.clientId, scopes: apiToken.scopes, enterpriseId: apiClient.enterpriseId })
+    .select({ clientId: apiToken.clientId, scopes: apiToken.scopes, enterpriseId: apiClient.enterpriseId, registeredBy: apiClient.createdBy })
     .from(apiToken)
     .innerJoin(apiClient, eq(apiClient.id, apiToken.clientId))
     .where(and(eq(apiToken.tokenHash, hashed(secret, 'api-token', token)), gt(apiToken.expiresAt, now), isNull(apiClient.revokedAt)));
-  return row ? { type: 'client', clientId: row.clientId, enterpriseId: row.enterpriseId, scopes: row.scopes } : null;
+  return row ? { type: 'client', clientId: row.clientId, enterpriseId: row.enterpriseId, scopes: row.scopes, registeredBy: row.registeredBy } : null;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import { siteById, todayInQuebec, type Site } from '../childcare/service.js';
 import { mailFamily, type Admission, type AdmissionSettings } from './admissions.js';
 import { addMonths, familyActions, MAX_START_YEARS, type FamilyChild } from './families.js';
 import { admission, family, familyChild, serviceAgreement, serviceAgreementVersion } from './schema.js';
-import { carePeriods, parseDailyRate, portalEnterprise, weekdays, type CarePeriod, type Weekday } from './service.js';
+import { carePeriods, clientEnterprise, parseDailyRate, portalEnterprise, weekdays, type CarePeriod, type Weekday } from './service.js';
 
 /**
  * Service agreements (issue 8, item 5; seed 003: « Consigner les renseignements de l'entente de
@@ -40,35 +40,53 @@ type Terms = { startDate: string; days: Weekday[]; periods: CarePeriod[]; contri
 // ---------------------------------------------------------------------------------------------
 // Authorization
 
+type Enterprise = { id: string; neq: string } | null;
+
 /**
  * Who records an agreement: for an RSGE, its BC (seed 003: the BC « consigne » the agreements, as
- * with CSG) — never the RSGE itself; for a CPE or a garderie, its own users. Both with « Gérer la
- * réserve et les admissions ».
+ * with CSG) — never the RSGE itself; for a CPE or a garderie, its own enterprise.
  */
-const recordsAgreementsOf: Rule<{ site: Site }> = async (actor, { site }, db) => {
-  const enterprise = await portalEnterprise(actor, db, 'manage_reserve');
+function recordsFor(enterprise: Enterprise, site: Site): boolean {
   if (!enterprise) return false;
   if (site.kind === 'home_provider') return site.serviceKind === 'coordinating_office' && site.enterpriseNeq === enterprise.neq;
   return site.enterpriseNeq === enterprise.neq;
-};
+}
 
 /** An RSGE reads the agreements of its own children. */
-const rsgeReadsOwn: Rule<{ site: Site }> = async (actor, { site }, db) => {
-  const enterprise = await portalEnterprise(actor, db, 'manage_reserve');
+function isRsgeOf(enterprise: Enterprise, site: Site): boolean {
   return enterprise !== null && site.kind === 'home_provider' && site.providerNeq === enterprise.neq;
-};
+}
 
+/** People with « Gérer la réserve et les admissions ». */
+const recordsAgreementsOf: Rule<{ site: Site }> = async (actor, { site }, db) => recordsFor(await portalEnterprise(actor, db, 'manage_reserve'), site);
+const rsgeReadsOwn: Rule<{ site: Site }> = async (actor, { site }, db) => isRsgeOf(await portalEnterprise(actor, db, 'manage_reserve'), site);
 const listsOwnEnterprise: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await portalEnterprise(actor, db, 'manage_reserve'))?.id === resource.enterpriseId;
 
+/** The enterprise's management software (modules/api), within its token's scopes. */
+const clientRecordsAgreementsOf: Rule<{ site: Site }> = async (actor, { site }, db) => recordsFor(await clientEnterprise(actor, db, 'agreements:write'), site);
+const clientReadsAgreementsOf: Rule<{ site: Site }> = async (actor, { site }, db) => {
+  // The software that writes an agreement reads what it wrote back.
+  const enterprise = (await clientEnterprise(actor, db, 'agreements:read')) ?? (await clientEnterprise(actor, db, 'agreements:write'));
+  return recordsFor(enterprise, site) || isRsgeOf(enterprise, site);
+};
+const clientListsOwnEnterprise: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await clientEnterprise(actor, db, 'agreements:read'))?.id === resource.enterpriseId;
+
 export const agreementActions = {
-  record: action<{ site: Site }>('portal.agreement.record', recordsAgreementsOf),
-  read: action<{ site: Site }>('portal.agreement.read', recordsAgreementsOf, rsgeReadsOwn),
-  list: action<{ enterpriseId: string }>('portal.agreements', listsOwnEnterprise),
+  record: action<{ site: Site }>('portal.agreement.record', recordsAgreementsOf, clientRecordsAgreementsOf),
+  read: action<{ site: Site }>('portal.agreement.read', recordsAgreementsOf, rsgeReadsOwn, clientReadsAgreementsOf),
+  list: action<{ enterpriseId: string }>('portal.agreements', listsOwnEnterprise, clientListsOwnEnterprise),
 };
 
-function actorAccount(ctx: Ctx): string {
-  if (!isSignedIn(ctx.actor)) throw new ForbiddenError();
-  return ctx.actor.accountId;
+/** The account a record is made in the name of: the person, or the RSE who registered the management software that calls. */
+function authorAccount(ctx: Ctx): string {
+  if (isSignedIn(ctx.actor)) return ctx.actor.accountId;
+  if (ctx.actor.type === 'client') return ctx.actor.registeredBy;
+  throw new ForbiddenError();
+}
+
+/** The enterprise whose lists are read: the person's, or the calling software's. */
+async function actorEnterprise(db: Db, ctx: Ctx): Promise<Enterprise> {
+  return ctx.actor.type === 'client' ? clientEnterprise(ctx.actor, db, 'agreements:read') : portalEnterprise(ctx.actor, db, 'manage_reserve');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,7 +160,8 @@ export async function agreementOf(db: Db, ctx: Ctx, agreementId: string): Promis
   return { ...view, canRecord };
 }
 
-export type AgreementFilter = { state: 'active' | 'ended'; siteId?: string; childName?: string; startFrom?: string; startTo?: string };
+/** `afterAgreementId`: the page after this agreement, in the lists' order (the API's cursor). */
+export type AgreementFilter = { state: 'active' | 'ended'; siteId?: string; childName?: string; startFrom?: string; startTo?: string; afterAgreementId?: string };
 export type AgreementRow = { agreement: Agreement; child: Pick<FamilyChild, 'firstName' | 'lastName' | 'registrationNumber'>; site: { id: string; number: string; name: string }; current: AgreementVersion };
 
 /** The lists show this many agreements at most and say when more match. */
@@ -160,7 +179,7 @@ function sitesSeenBy(neq: string): SQL {
 
 async function listingEnterprise(db: Db, ctx: Ctx, enterpriseId: string): Promise<{ neq: string }> {
   await authorize(db, ctx.actor, agreementActions.list, { enterpriseId });
-  const enterprise = await portalEnterprise(ctx.actor, db, 'manage_reserve');
+  const enterprise = await actorEnterprise(db, ctx);
   if (!enterprise) throw new ForbiddenError();
   return enterprise;
 }
@@ -180,6 +199,7 @@ export async function agreementsOf(db: Db, ctx: Ctx, enterpriseId: string, filte
   if (name) conditions.push(ilike(sql`${familyChild.firstName} || ' ' || ${familyChild.lastName}`, `%${name}%`));
   if (filter.startFrom) conditions.push(gte(serviceAgreement.startDate, filter.startFrom));
   if (filter.startTo) conditions.push(lte(serviceAgreement.startDate, filter.startTo));
+  if (filter.afterAgreementId) conditions.push(sql`(${serviceAgreement.startDate}, ${serviceAgreement.id}) > (select a.start_date, a.id from service_agreement a where a.id = ${filter.afterAgreementId})`);
   const rows = await db
     .select({
       agreement: serviceAgreement,
@@ -208,7 +228,7 @@ export async function agreementsOfFamily(db: Db, ctx: Ctx): Promise<FamilyAgreem
     .innerJoin(serviceAgreementVersion, and(eq(serviceAgreementVersion.agreementId, serviceAgreement.id), eq(serviceAgreementVersion.version, serviceAgreement.version)))
     .innerJoin(familyChild, eq(familyChild.id, serviceAgreement.childId))
     .innerJoin(family, eq(family.id, familyChild.familyId))
-    .where(eq(family.accountId, actorAccount(ctx)))
+    .where(eq(family.accountId, authorAccount(ctx)))
     .orderBy(desc(serviceAgreement.createdAt));
   const result: FamilyAgreement[] = [];
   for (const row of rows) {
@@ -248,7 +268,7 @@ async function mailAgreement(tx: Db, child: FamilyChild, site: Site, date: strin
  */
 export async function recordAgreement(db: Db, ctx: Ctx, admissionId: string, input: TermsInput, settings: AdmissionSettings, now: Date = new Date()): Promise<Agreement> {
   const { site, child } = await agreementFormFor(db, ctx, admissionId);
-  const accountId = actorAccount(ctx);
+  const accountId = authorAccount(ctx);
   const checked = validateTerms(input, todayInQuebec(now), child.birthDate);
   if (!checked.ok) throw new FieldValidationError(checked.errors);
   const { terms } = checked;
@@ -298,7 +318,7 @@ async function claimVersion(tx: Db, agreementId: string, expected: number, set: 
  */
 export async function changeAgreement(db: Db, ctx: Ctx, agreementId: string, input: ChangeInput, settings: AdmissionSettings, now: Date = new Date()): Promise<Agreement> {
   const view = await recordableAgreement(db, ctx, agreementId);
-  const accountId = actorAccount(ctx);
+  const accountId = authorAccount(ctx);
   const checked = validateTerms(input, todayInQuebec(now), view.child.birthDate);
   const errors: FieldErrors = checked.ok ? {} : { ...checked.errors };
   const changeReason = validateText(input.changeReason, 'changeReason', 'portal.agreement.changeReason.required', errors);
@@ -321,7 +341,7 @@ export async function changeAgreement(db: Db, ctx: Ctx, agreementId: string, inp
  */
 export async function endAgreement(db: Db, ctx: Ctx, agreementId: string, version: number, input: CessationInput, settings: AdmissionSettings, now: Date = new Date()): Promise<Agreement> {
   const view = await recordableAgreement(db, ctx, agreementId);
-  const accountId = actorAccount(ctx);
+  const accountId = authorAccount(ctx);
   const errors: FieldErrors = {};
   const today = todayInQuebec(now);
   if (!isIsoDate(input.endDate)) errors.endDate = 'portal.agreement.endDate.invalid';
