@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
 import { transaction } from '../../platform/db/index.js';
-import { createTestAccount, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
+import { createTestAccount, signedInClient, type TestAccount } from '../../platform/testing/accounts.js';
 import { buildTestApp, type TestApp, type TestClient } from '../../platform/testing/app.js';
 import { createTestFirm, createTestOrganization, grantTestProfile, mandateFirm, type TestFirm, type TestOrganization } from '../access/registry-test-support.js';
 import { designationRoutes } from '../access/designation-routes.js';
@@ -39,13 +39,6 @@ before(async () => {
 });
 after(async () => t?.close());
 
-/** Each account signs in once per file (a TOTP code is accepted once per 30 s). */
-async function signedIn(who: TestAccount): Promise<TestClient> {
-  const client = t.client();
-  const response = await signInAs(client, who);
-  assert.equal(response.statusCode, 303, 'signed in');
-  return client;
-}
 
 function versionOf(html: string, name: string): string {
   const match = new RegExp(`name="version:${name.replaceAll('.', '\\.')}" value="(\\d+)"`).exec(html);
@@ -84,7 +77,7 @@ describe('the aid pages', () => {
 
   test('a mandatary drafts through the pages (bad input kept with its errors), the organization’s requester transmits, the agent comments and decides', async () => {
     const mandatary = firm.staff[0] as TestAccount;
-    const client = await signedIn(mandatary);
+    const client = await signedInClient(t, mandatary);
     const list = await client.get(base);
     assert.equal(list.statusCode, 200);
     assert.ok(list.body.includes('Mandataire – Rédaction'));
@@ -151,7 +144,7 @@ describe('the aid pages', () => {
     assert.equal(refusedTransmit.statusCode, 403);
 
     // The organization's Requérant – Rédaction signs (the attestation is required) and transmits.
-    const signer = await signedIn(requester);
+    const signer = await signedInClient(t, requester);
     verification = await signer.get(`${base}/${id}/etapes/verification`);
     const unsigned = await signer.post(`${base}/${id}/signer`, { firstName: 'Josée', lastName: 'Lavoie', function: 'Directrice générale' });
     assert.equal(unsigned.statusCode, 400);
@@ -164,7 +157,7 @@ describe('the aid pages', () => {
     assert.equal((await loadRequest(t.db, ctxOf(requester), aidProgram, id)).request.state, 'submitted');
 
     // The agent: the queue, a comment (an empty one is a field error), the correction, compliance.
-    const reviewer = await signedIn(agent);
+    const reviewer = await signedInClient(t, agent);
     const queue = await reviewer.get('/agent/aide');
     assert.equal(queue.statusCode, 200);
     assert.ok(queue.body.includes(`/agent/aide/demandes/${id}`));
@@ -210,7 +203,7 @@ describe('the aid pages', () => {
     const mandateId = await mandateFirm(t.db, org, other, null);
     await grantTestProfile(t.db, org, person, 'mandatary_write', other.servicePointId);
     const { id } = await draft(person);
-    const client = await signedIn(person);
+    const client = await signedInClient(t, person);
     assert.equal((await client.get(`${base}/${id}`)).statusCode, 200);
     // The day passes: the mandate's last day is now yesterday. Its end date cannot be changed by
     // the service (registry history), so the test moves it with the triggers off for this transaction.
@@ -296,9 +289,9 @@ describe('the aid pages', () => {
     type Actor = { name: string; client: () => Promise<TestClient>; anonymous?: boolean; hasOwnSpace?: boolean };
     const actors: Actor[] = [
       { name: 'an anonymous visitor', client: async () => t.client(), anonymous: true },
-      { name: 'a citizen', client: () => signedIn(citizen) },
-      { name: 'another organization’s Requérant – Rédaction', client: () => signedIn(otherRequester), hasOwnSpace: true },
-      { name: 'a mandatary of another client', client: () => signedIn(otherMandatary), hasOwnSpace: true },
+      { name: 'a citizen', client: () => signedInClient(t, citizen) },
+      { name: 'another organization’s Requérant – Rédaction', client: () => signedInClient(t, otherRequester), hasOwnSpace: true },
+      { name: 'a mandatary of another client', client: () => signedInClient(t, otherMandatary), hasOwnSpace: true },
     ];
     const bodies: { label: string; body: string }[] = [];
     for (const actor of actors) {

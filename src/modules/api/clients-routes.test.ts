@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { auditEvent } from '../../platform/audit/schema.js';
 import { translate, type MessageKey } from '../../platform/i18n/index.js';
-import { createTestAccount, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
-import { buildTestApp, type TestApp, type TestClient } from '../../platform/testing/app.js';
+import { createTestAccount, signedInClient } from '../../platform/testing/accounts.js';
+import { buildTestApp, type TestApp } from '../../platform/testing/app.js';
 import { addTestMember, createTestEnterprise } from '../enterprises/members-test-support.js';
 import { clientRoutes } from './routes-clients.js';
 import { apiClient } from './schema.js';
@@ -21,16 +21,11 @@ const shown = (body: string, key: MessageKey, params?: Record<string, string | n
   return body.includes(text) || body.includes(text.replace(/’/g, '&#x27;')) || body.includes(text.replace(/"/g, '&quot;'));
 };
 
-async function signedIn(who: TestAccount): Promise<TestClient> {
-  const c = t.client();
-  assert.equal((await signInAs(c, who)).statusCode, 303);
-  return c;
-}
 
 describe('the RSE’s page of management software', () => {
   test('registers a client, shows its secret once, which gets a token, and revokes it', async () => {
     const e = await createTestEnterprise(t.db);
-    const rse = await signedIn(e.rse);
+    const rse = await signedInClient(t, e.rse);
     assert.ok((await rse.get('/entreprise')).body.includes('href="/entreprise/api"'), 'the workspace links to it');
     const list = await rse.get('/entreprise/api');
     assert.equal(list.statusCode, 200);
@@ -71,7 +66,7 @@ describe('the RSE’s page of management software', () => {
   test('only the enterprise’s RSE reaches the pages', async () => {
     const e = await createTestEnterprise(t.db);
     const other = await createTestEnterprise(t.db);
-    const rse = await signedIn(e.rse);
+    const rse = await signedInClient(t, e.rse);
     await rse.get('/entreprise/api');
     await rse.post('/entreprise/api', { name: 'Enfantin', scopes: 'reserve:read' });
     const [client] = await t.db.select().from(apiClient).where(eq(apiClient.enterpriseId, e.enterpriseId));
@@ -80,9 +75,9 @@ describe('the RSE’s page of management software', () => {
     const anonymous = await t.client().get('/entreprise/api');
     assert.equal(anonymous.statusCode, 303);
     assert.match(String(anonymous.headers.location), /^\/connexion/);
-    const citizen = await signedIn(await createTestAccount(t.db, 'citizen'));
-    const user = await signedIn(await addTestMember(t.db, e));
-    const otherRse = await signedIn(other.rse);
+    const citizen = await signedInClient(t, await createTestAccount(t.db, 'citizen'));
+    const user = await signedInClient(t, await addTestMember(t.db, e));
+    const otherRse = await signedInClient(t, other.rse);
     for (const [who, c] of [['citizen', citizen], ['a user who is not the RSE', user]] as const) {
       assert.equal((await c.get('/entreprise/api')).statusCode, 403, who);
     }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { createTestAccount, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
+import { createTestAccount, signedInClient } from '../../platform/testing/accounts.js';
 import { buildTestApp, type TestApp, type TestClient } from '../../platform/testing/app.js';
 import { referenceYearOf, todayInQuebec, workingDaysOf } from '../childcare/dates.js';
 import { request, requestDocument } from '../requests/schema.js';
@@ -25,19 +25,13 @@ before(async () => {
 });
 after(async () => t?.close());
 
-async function signedIn(who: TestAccount): Promise<TestClient> {
-  const client = t.client();
-  const response = await signInAs(client, who);
-  assert.equal(response.statusCode, 303, 'signed in');
-  return client;
-}
 
 /** A draft of enterprise e by a new user, with an integration plan sent through the page; `owner` is the writer signed in. */
 async function draftWithPlan(name: string, childLastName: string, pdf: Buffer) {
   const writer = await mesUser(t.db, e, ['sign'], name);
   const child = await createChild(t.db, [e.siteIds[0] ?? ''], { lastName: childLastName });
   const { requestId: id } = await createMesRequest(t.db, enterpriseCtx(writer), e.enterpriseId, { childId: child.id, installationId: e.siteIds[0] ?? '', type: 'new', creationKey: randomUUID() });
-  const owner = await signedIn(writer);
+  const owner = await signedInClient(t, writer);
   await owner.get(`/entreprise/mes/demandes/${id}/modifier?etape=documents`);
   assert.equal((await owner.postMultipart(`/entreprise/mes/demandes/${id}/documents`, { documentType: 'integration_plan' }, { name: 'file', filename: 'plan.pdf', content: pdf })).statusCode, 303);
   const [doc] = (await loadRequest(t.db, enterpriseCtx(writer), mesProgram, id)).documents;
@@ -84,7 +78,7 @@ describe('the provider’s flow through the pages', () => {
   test('search, create, fill (with errors kept), autosave, upload, sign, transmit', async () => {
     const signer = await mesUser(t.db, e, ['sign'], 'Directrice');
     const child = await createChild(t.db, [e.siteIds[0] ?? ''], { lastName: 'Parcours', firstName: 'Maëlle' });
-    const client = await signedIn(signer);
+    const client = await signedInClient(t, signer);
 
     const home = await client.get('/entreprise/mes');
     assert.equal(home.statusCode, 200);
@@ -191,7 +185,7 @@ describe('the provider’s flow through the pages', () => {
     const writer = await mesUser(t.db, e, ['enter'], 'Saisie');
     const child = await createChild(t.db, [e.siteIds[0] ?? '']);
     const { requestId } = await createMesRequest(t.db, enterpriseCtx(writer), e.enterpriseId, { childId: child.id, installationId: e.siteIds[0] ?? '', type: 'new', creationKey: randomUUID() });
-    const client = await signedIn(writer);
+    const client = await signedInClient(t, writer);
     const page = await client.get(`/entreprise/mes/demandes/${requestId}/modifier?etape=verification`);
     assert.equal(page.statusCode, 200);
     assert.ok(page.body.includes('vous ne possédez pas les accès pour signer la demande'));
@@ -201,7 +195,7 @@ describe('the provider’s flow through the pages', () => {
   test('a child without the AIEH at the site: the page says why and what to do, and offers no type', async () => {
     const writer = await mesUser(t.db, e, ['enter'], 'Sansaieh');
     const child = await createChild(t.db, [e.siteIds[0] ?? ''], { allowanceAt: [] });
-    const client = await signedIn(writer);
+    const client = await signedInClient(t, writer);
     const page = await client.get(`/entreprise/mes/creer/${child.id}`);
     assert.equal(page.statusCode, 200);
     assert.ok(page.body.includes('Vous ne pouvez pas créer de demande pour cet enfant dans cette installation'));
@@ -216,7 +210,7 @@ describe('the provider’s flow through the pages', () => {
     const writer = await mesUser(t.db, e, ['enter'], 'Effaceuse');
     const child = await createChild(t.db, [e.siteIds[0] ?? '']);
     const { requestId } = await createMesRequest(t.db, enterpriseCtx(writer), e.enterpriseId, { childId: child.id, installationId: e.siteIds[0] ?? '', type: 'new', creationKey: randomUUID() });
-    const client = await signedIn(writer);
+    const client = await signedInClient(t, writer);
     const confirm = await client.get(`/entreprise/mes/demandes/${requestId}/supprimer`);
     assert.equal(confirm.statusCode, 200);
     assert.equal((await t.db.select().from(request).where(eq(request.id, requestId))).length, 1, 'nothing deleted by showing the page');
@@ -309,9 +303,9 @@ describe('authorization on every /entreprise/mes route', () => {
 
     type Actor = { name: string; client: () => Promise<TestClient>; anonymous?: boolean; otherEnterprise?: boolean };
     const actors: Actor[] = [
-      { name: 'another enterprise’s user with every MES right', client: () => signedIn(userOfB), otherEnterprise: true },
-      { name: 'a user of the enterprise without MES rights', client: () => signedIn(noRights) },
-      { name: 'a citizen', client: () => signedIn(citizen) },
+      { name: 'another enterprise’s user with every MES right', client: () => signedInClient(t, userOfB), otherEnterprise: true },
+      { name: 'a user of the enterprise without MES rights', client: () => signedInClient(t, noRights) },
+      { name: 'a citizen', client: () => signedInClient(t, citizen) },
       { name: 'an anonymous visitor', client: async () => t.client(), anonymous: true },
     ];
     const bodies: { label: string; body: string }[] = [];

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { translate, type MessageKey } from '../../platform/i18n/index.js';
-import { createTestAccount, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
-import { buildTestApp, type TestApp, type TestClient } from '../../platform/testing/app.js';
+import { createTestAccount, signedInClient, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
+import { buildTestApp, type TestApp } from '../../platform/testing/app.js';
 import { todayInQuebec } from '../childcare/service.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { admitFromReserve } from './admissions.js';
@@ -22,11 +22,6 @@ const today = todayInQuebec();
 const fr = (key: MessageKey, params?: Record<string, string | number>) => translate('fr', key, params).replace(/’/g, '&#x27;').replace(/'/g, '&#x27;');
 const has = (body: string, key: MessageKey, params?: Record<string, string | number>) => body.includes(translate('fr', key, params)) || body.includes(fr(key, params));
 
-async function signedIn(who: TestAccount): Promise<TestClient> {
-  const c = t.client();
-  assert.equal((await signInAs(c, who)).statusCode, 303);
-  return c;
-}
 
 describe('admitting through the pages', () => {
   test('from the réserve: the link on the child’s file, a field error, the admission; the parent sees it and keeps the other choices', async () => {
@@ -35,7 +30,7 @@ describe('admitting through the pages', () => {
     const { parent, child, choice } = await childInReserve(t.db, cpe.siteId);
     await chooseService(t.db, citizenCtx(parent), child.id, other.siteId, { desiredStart: addMonths(today, 3), days: ['mon'], periods: ['full_time'], acceptsPartial: false, acceptsSubstitute: false });
 
-    const provider = await signedIn(cpe.reserveUser);
+    const provider = await signedInClient(t, cpe.reserveUser);
     const file = await provider.get(`/entreprise/reserves/${cpe.siteId}/enfants/${choice.id}`);
     const formUrl = `/entreprise/reserves/${cpe.siteId}/enfants/${choice.id}/admettre`;
     assert.ok(file.body.includes(`href="${formUrl}"`));
@@ -51,7 +46,7 @@ describe('admitting through the pages', () => {
     const list = await provider.follow(done);
     assert.ok(has(list.body, 'portal.admission.done') && list.body.includes(child.registrationNumber));
 
-    const family = await signedIn(parent);
+    const family = await signedInClient(t, parent);
     const page = await family.get('/famille');
     assert.ok(has(page.body, 'portal.family.admission.question', { count: 1 }), 'the family is asked about its other choice');
     const [row] = await t.db.select().from(admission).where(eq(admission.childId, child.id));
@@ -73,7 +68,7 @@ describe('admitting through the pages', () => {
     for (const e of entries.slice(0, 6)) await admitFromReserve(t.db, ctxOf(rsge.reserveUser), rsge.siteId, e.choice.id, { plannedStart: addMonths(today, 1), override: false, overrideReason: '' }, { publicUrl: t.config.publicUrl });
     const last = entries[6];
     assert.ok(last);
-    const provider = await signedIn(rsge.reserveUser);
+    const provider = await signedInClient(t, rsge.reserveUser);
     const url = `/entreprise/reserves/${rsge.siteId}/enfants/${last.choice.id}/admettre`;
     await provider.get(url);
     const full = await provider.post(url, { plannedStart: addMonths(today, 1) });
@@ -87,7 +82,7 @@ describe('admitting through the pages', () => {
     const cpe = await publishedProvider(t.db, 'cpe');
     const other = await publishedProvider(t.db, 'cpe');
     const { child } = await childInReserve(t.db, other.siteId);
-    const provider = await signedIn(cpe.reserveUser);
+    const provider = await signedInClient(t, cpe.reserveUser);
     const search = `/entreprise/admissions/${cpe.siteId}/numero`;
     assert.equal((await provider.get(search)).statusCode, 200);
     const wrong = await provider.post(search, { registrationNumber: 'P-2222-3333-44' });
@@ -127,13 +122,13 @@ describe('the RSGE’s authorization of its BC, through the pages', () => {
   test('the RSGE grants it; its BC then finds the réserve in its list and the admissions page', async () => {
     const rsge = await publishedProvider(t.db, 'home_provider');
     const bc = await coordinatingOfficeOf(t.db, rsge);
-    const own = await signedIn(rsge.reserveUser);
+    const own = await signedInClient(t, rsge.reserveUser);
     const page = await own.get(`/entreprise/reserves/${rsge.siteId}/bc`);
     assert.ok(page.statusCode === 200 && has(page.body, 'portal.bc.notGranted'));
     const granted = await own.post(`/entreprise/reserves/${rsge.siteId}/bc`, { autoriser: 'oui' });
     assert.equal(granted.statusCode, 303);
     assert.ok(has((await own.follow(granted)).body, 'portal.bc.granted'));
-    const office = await signedIn(bc.reserveUser);
+    const office = await signedInClient(t, bc.reserveUser);
     assert.ok((await office.get('/entreprise/reserves')).body.includes(`/entreprise/admissions/${rsge.siteId}`));
     assert.equal((await office.get(`/entreprise/admissions/${rsge.siteId}`)).statusCode, 200);
     assert.equal((await office.get(`/entreprise/reserves/${rsge.siteId}/bc`)).statusCode, 403, 'only the RSGE decides');
@@ -193,7 +188,7 @@ describe('authorization on every admission route', () => {
       }
     }
     assert.equal((await t.db.select().from(admission).where(eq(admission.installationId, rsge.siteId))).length, 1, 'nothing was admitted by them');
-    const own = await signedIn(parent);
+    const own = await signedInClient(t, parent);
     assert.equal((await own.get(`/famille/admissions/${row.id}/retirer`)).statusCode, 200, 'the parent’s own');
   });
 });

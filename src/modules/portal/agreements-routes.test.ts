@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { translate, type MessageKey } from '../../platform/i18n/index.js';
-import { createTestAccount, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
-import { buildTestApp, type TestApp, type TestClient } from '../../platform/testing/app.js';
+import { translate } from '../../platform/i18n/index.js';
+import { createTestAccount, pageShows, signedInClient, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
+import { buildTestApp, type TestApp } from '../../platform/testing/app.js';
 import { todayInQuebec } from '../childcare/service.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { admitFromReserve } from './admissions.js';
@@ -26,16 +26,7 @@ const start = { plannedStart: addMonths(today, 1), override: false, overrideReas
 const terms = { startDate: addMonths(today, 1), days: ['mon', 'wed'], periods: ['full_time'], contribution: 'reduced', dailyRate: '', signedOn: today };
 /** The form as a browser sends it, one box checked in each group (the service tests check several). */
 const typed = { startDate: terms.startDate, days: 'mon', periods: 'full_time', contribution: 'reduced', dailyRate: '', signedOn: today };
-const shown = (body: string, key: MessageKey, params?: Record<string, string | number>) => {
-  const text = translate('fr', key, params);
-  return body.includes(text) || body.includes(text.replace(/’/g, '&#x27;'));
-};
 
-async function signedIn(who: TestAccount): Promise<TestClient> {
-  const c = t.client();
-  assert.equal((await signInAs(c, who)).statusCode, 303);
-  return c;
-}
 
 describe('service agreements through the pages', () => {
   test('the BC records an RSGE child’s agreement from the RSGE’s page, changes it, ends it after its confirmation page; the PDF downloads; the parent sees it', async () => {
@@ -45,7 +36,7 @@ describe('service agreements through the pages', () => {
     const row = await admitFromReserve(t.db, ctxOf(rsge.reserveUser), rsge.siteId, family.choice.id, start, settings());
     await confirmAdmission(t.db, ctxOf(bc.reserveUser), row.id, settings());
 
-    const office = await signedIn(bc.reserveUser);
+    const office = await signedInClient(t, bc.reserveUser);
     assert.ok((await office.get('/entreprise')).body.includes('href="/entreprise/ententes"'));
     const rsgePage = await office.get(`/entreprise/bc/rsge/${rsge.siteId}`);
     assert.ok(rsgePage.body.includes(`href="/entreprise/ententes/nouvelle/${row.id}"`));
@@ -53,17 +44,17 @@ describe('service agreements through the pages', () => {
     assert.equal((await office.get(formUrl)).statusCode, 200);
     const bad = await office.post(formUrl, { ...typed, contribution: 'other_rate', dailyRate: '' });
     assert.equal(bad.statusCode, 400);
-    assert.ok(shown(bad.body, 'portal.agreement.dailyRate.required'));
+    assert.ok(pageShows(bad.body, 'portal.agreement.dailyRate.required'));
     assert.ok(bad.body.includes('value="other_rate" checked'), 'what was typed is kept');
     const recorded = await office.post(formUrl, typed);
     assert.equal(recorded.statusCode, 303);
     const detail = await office.follow(recorded);
-    assert.ok(shown(detail.body, 'portal.agreement.recorded'));
+    assert.ok(pageShows(detail.body, 'portal.agreement.recorded'));
     const [agreement] = await t.db.select().from(serviceAgreement).where(eq(serviceAgreement.admissionId, row.id));
     assert.ok(agreement);
     const twice = await office.post(formUrl, typed);
     assert.equal(twice.statusCode, 409);
-    assert.ok(shown(twice.body, 'portal.agreement.error.alreadyRecorded'));
+    assert.ok(pageShows(twice.body, 'portal.agreement.error.alreadyRecorded'));
 
     const changeUrl = `/entreprise/ententes/${agreement.id}/modifier`;
     assert.ok((await office.get(changeUrl)).body.includes('name="version" value="1"'));
@@ -72,7 +63,7 @@ describe('service agreements through the pages', () => {
     assert.ok((await office.follow(changed)).body.includes('Le mardi plutôt'));
     const stale = await office.post(changeUrl, { ...typed, days: 'fri', version: '1', changeReason: 'Ancien onglet' });
     assert.equal(stale.statusCode, 409);
-    assert.ok(shown(stale.body, 'portal.agreement.error.stale') && stale.body.includes('name="version" value="2"'), 'the form is drawn again from the current version');
+    assert.ok(pageShows(stale.body, 'portal.agreement.error.stale') && stale.body.includes('name="version" value="2"'), 'the form is drawn again from the current version');
 
     const pdf = await office.get(`/entreprise/ententes/${agreement.id}/pdf`);
     assert.equal(pdf.statusCode, 200);
@@ -81,22 +72,22 @@ describe('service agreements through the pages', () => {
 
     const endUrl = `/entreprise/ententes/${agreement.id}/cessation`;
     const confirmPage = await office.get(endUrl);
-    assert.ok(shown(confirmPage.body, 'portal.agreement.end.warning'), 'the cessation asks first and says it cannot be undone');
+    assert.ok(pageShows(confirmPage.body, 'portal.agreement.end.warning'), 'the cessation asks first and says it cannot be undone');
     const ended = await office.post(endUrl, { endDate: addMonths(today, 6), reason: 'school', details: '', version: '2' });
     assert.equal(ended.statusCode, 303);
-    assert.ok(shown((await office.follow(ended)).body, 'portal.agreement.ended'));
+    assert.ok(pageShows((await office.follow(ended)).body, 'portal.agreement.ended'));
     const again = await office.post(endUrl, { endDate: addMonths(today, 6), reason: 'school', details: '', version: '2' });
     assert.equal(again.statusCode, 409);
-    assert.ok(shown(again.body, 'portal.agreement.error.ended'));
+    assert.ok(pageShows(again.body, 'portal.agreement.error.ended'));
     const endedList = await office.get('/entreprise/ententes?etat=terminee&enfant=%C3%A9lo');
     assert.ok(endedList.body.includes(`/entreprise/ententes/${agreement.id}`));
     const badFilter = await office.get('/entreprise/ententes?debutDu=demain');
     assert.equal(badFilter.statusCode, 200);
-    assert.ok(shown(badFilter.body, 'portal.agreement.list.badFilter'));
+    assert.ok(pageShows(badFilter.body, 'portal.agreement.list.badFilter'));
 
-    const parent = await signedIn(family.parent);
+    const parent = await signedInClient(t, family.parent);
     const space = await parent.get('/famille');
-    assert.ok(shown(space.body, 'portal.agreement.family.ended', { date: addMonths(today, 6), reason: translate('fr', 'portal.agreement.endReason.school') }));
+    assert.ok(pageShows(space.body, 'portal.agreement.family.ended', { date: addMonths(today, 6), reason: translate('fr', 'portal.agreement.endReason.school') }));
   });
 });
 
@@ -159,7 +150,7 @@ describe('authorization on every agreement route', () => {
     const admitted = await admitFromReserve(t.db, ctxOf(rsge.reserveUser), rsge.siteId, child.choice.id, start, settings());
     await confirmAdmission(t.db, ctxOf(bc.reserveUser), admitted.id, settings());
     const rsgeAgreement = await recordAgreement(t.db, ctxOf(bc.reserveUser), admitted.id, terms, settings());
-    const own = await signedIn(rsge.reserveUser);
+    const own = await signedInClient(t, rsge.reserveUser);
     const read = await own.get(`/entreprise/ententes/${rsgeAgreement.id}`);
     assert.equal(read.statusCode, 200);
     assert.ok(!read.body.includes('/modifier') && !read.body.includes('/cessation'), 'no change or cessation link for the RSGE');

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { translate, type MessageKey } from '../../platform/i18n/index.js';
-import { createTestAccount, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
-import { buildTestApp, type TestApp, type TestClient } from '../../platform/testing/app.js';
+import { createTestAccount, pageShows, signedInClient, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
+import { buildTestApp, type TestApp } from '../../platform/testing/app.js';
 import { todayInQuebec } from '../childcare/service.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { admitFromReserve } from './admissions.js';
@@ -20,16 +19,7 @@ after(async () => t?.close());
 
 const today = todayInQuebec();
 const start = { plannedStart: addMonths(today, 1), override: false, overrideReason: '' };
-const shown = (body: string, key: MessageKey, params?: Record<string, string | number>) => {
-  const text = translate('fr', key, params);
-  return body.includes(text) || body.includes(text.replace(/’/g, '&#x27;'));
-};
 
-async function signedIn(who: TestAccount): Promise<TestClient> {
-  const c = t.client();
-  assert.equal((await signInAs(c, who)).statusCode, 303);
-  return c;
-}
 
 describe('the BC’s workspace through the pages', () => {
   test('from the workspace link to the list, the reminder after its confirmation page, and an admission confirmed once', async () => {
@@ -38,7 +28,7 @@ describe('the BC’s workspace through the pages', () => {
     const { child, choice } = await childInReserve(t.db, rsge.siteId, { firstName: 'Maëlle' });
     const row = await admitFromReserve(t.db, ctxOf(rsge.reserveUser), rsge.siteId, choice.id, start, { publicUrl: t.config.publicUrl });
 
-    const office = await signedIn(bc.reserveUser);
+    const office = await signedInClient(t, bc.reserveUser);
     assert.ok((await office.get('/entreprise')).body.includes('href="/entreprise/bc"'));
     const list = await office.get('/entreprise/bc');
     assert.equal(list.statusCode, 200);
@@ -47,13 +37,13 @@ describe('the BC’s workspace through the pages', () => {
     assert.ok(search.body.includes(child.registrationNumber));
     const done = await office.post(`/entreprise/bc/admissions/${row.id}/confirmer`, {});
     assert.equal(done.statusCode, 303);
-    assert.ok(shown((await office.follow(done)).body, 'portal.bcSpace.confirm.done'));
+    assert.ok(pageShows((await office.follow(done)).body, 'portal.bcSpace.confirm.done'));
     const [confirmed] = await t.db.select().from(admission).where(eq(admission.id, row.id));
     assert.equal(confirmed?.state, 'confirmed');
     await office.get('/entreprise/bc/admissions');
     const twice = await office.post(`/entreprise/bc/admissions/${row.id}/confirmer`, {});
     assert.equal(twice.statusCode, 409);
-    assert.ok(shown(twice.body, 'portal.bc.error.notToConfirm'));
+    assert.ok(pageShows(twice.body, 'portal.bc.error.notToConfirm'));
     assert.ok((await office.get(`/entreprise/bc/rsge/${rsge.siteId}`)).body.includes(child.registrationNumber));
 
     // The Registre: a field error, the record saved; a suspension recorded, shown in the history.
@@ -62,7 +52,7 @@ describe('the BC’s workspace through the pages', () => {
     const record = { name: 'Julie Tremblay', address: '12, rue des Pins', municipality: 'Rimouski', postalCode: 'G5L 2B3', email: '', phone: '', placesTotal: '6', placesUnder18Months: '2' };
     const badRecord = await office.post(recordUrl, { ...record, postalCode: '12345' });
     assert.equal(badRecord.statusCode, 400);
-    assert.ok(shown(badRecord.body, 'portal.registry.postalCode.invalid') && badRecord.body.includes('value="12345"'));
+    assert.ok(pageShows(badRecord.body, 'portal.registry.postalCode.invalid') && badRecord.body.includes('value="12345"'));
     assert.equal((await office.post(recordUrl, record)).statusCode, 303);
     const statusUrl = `/entreprise/bc/rsge/${rsge.siteId}/reconnaissance`;
     await office.get(statusUrl);
@@ -70,14 +60,14 @@ describe('the BC’s workspace through the pages', () => {
     const suspended = await office.post(statusUrl, { status: 'suspended', effectiveDate: today, plannedReturn: inDays(40), showDaysBefore: '14', reason: 'Congé de maternité' });
     assert.equal(suspended.statusCode, 303);
     const rsgePage = await office.follow(suspended);
-    assert.ok(shown(rsgePage.body, 'portal.registry.recognition.saved') && rsgePage.body.includes('Congé de maternité'));
+    assert.ok(pageShows(rsgePage.body, 'portal.registry.recognition.saved') && rsgePage.body.includes('Congé de maternité'));
     assert.equal((await t.client().get(`/services/${rsge.siteId}`)).statusCode, 404, 'its public page is gone while suspended');
 
     const confirm = await office.get('/entreprise/bc/rappel');
     assert.equal(confirm.statusCode, 200, 'the reminder asks first');
     const reminded = await office.post('/entreprise/bc/rappel', {});
     assert.equal(reminded.statusCode, 303);
-    assert.ok(shown((await office.follow(reminded)).body, 'portal.bcSpace.remind.done', { mailed: 0, withoutAddress: 0, alreadyToday: 0 }));
+    assert.ok(pageShows((await office.follow(reminded)).body, 'portal.bcSpace.remind.done', { mailed: 0, withoutAddress: 0, alreadyToday: 0 }));
   });
 });
 

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { LANG_COOKIE_NAME } from '../../platform/http/navigation.js';
 import { translate } from '../../platform/i18n/index.js';
-import { createTestAccount, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
+import { createTestAccount, signedInClient, type TestAccount } from '../../platform/testing/accounts.js';
 import { buildTestApp, type TestApp, type TestClient } from '../../platform/testing/app.js';
 import { todayInQuebec } from '../childcare/service.js';
 import { addMonths, registerChild } from './families.js';
@@ -21,18 +21,13 @@ before(async () => {
   t = await buildTestApp();
   provider = await publishedProvider(t.db, 'cpe');
   sheetUser = await portalUser(t.db, provider, ['manage_sheet'], 'Fiche');
-  sheetClient = await signedIn(sheetUser);
+  sheetClient = await signedInClient(t, sheetUser);
 });
 after(async () => t?.close());
 
 const fr = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) => translate('fr', key, params);
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-async function signedIn(who: TestAccount): Promise<TestClient> {
-  const client = t.client();
-  assert.equal((await signInAs(client, who)).statusCode, 303);
-  return client;
-}
 
 async function criterion(code: string): Promise<{ id: string; labelFr: string; labelEn: string }> {
   const [row] = await t.db.select().from(priorityCriterion).where(eq(priorityCriterion.code, code));
@@ -74,7 +69,7 @@ describe('the provider publishes its criteria; parents declare them; the réserv
     // The parent declares « sibling » on the choice form, then changes it to « staff ».
     const parent = await createTestAccount(t.db, 'citizen');
     const child = await registerChild(t.db, citizenCtx(parent), { firstName: 'Zoé', lastName: 'Gagnon', birthDate: addMonths(todayInQuebec(), -20) });
-    const parentClient = await signedIn(parent);
+    const parentClient = await signedInClient(t, parent);
     const choiceForm = await parentClient.get(`/services/${provider.siteId}/inscrire`);
     assert.ok(choiceForm.body.includes(fr('portal.criteria.choice')) && choiceForm.body.includes(`value="${sibling.id}"`) && choiceForm.body.includes(staff.labelFr));
     const chosen = await parentClient.post(`/services/${provider.siteId}/inscrire`, { childId: child.id, desiredStart: inDays(60), days: 'mon', periods: 'full_time', criteria: sibling.id });
@@ -87,7 +82,7 @@ describe('the provider publishes its criteria; parents declare them; the réserv
     assert.equal((await parentClient.post(`/famille/choix/${choice.id}`, { desiredStart: inDays(60), days: 'mon', periods: 'full_time', criteria: staff.id })).statusCode, 303);
     assert.deepEqual((await t.db.select().from(choiceCriterion).where(eq(choiceCriterion.choiceId, choice.id))).map((d) => d.criterionId), [staff.id]);
 
-    const reserveClient = await signedIn(provider.reserveUser);
+    const reserveClient = await signedInClient(t, provider.reserveUser);
     const reserve = await reserveClient.get(`/entreprise/reserves/${provider.siteId}`);
     assert.equal(reserve.statusCode, 200);
     assert.ok(reserve.body.includes(fr('portal.criteria.current')) && reserve.body.includes(`<th scope="col">${fr('portal.criteria.reserve')}</th>`));
@@ -111,7 +106,7 @@ describe('the ministry’s list, for its agents', () => {
   test('a Famille agent adds and retires a criterion; every route refuses other agents, citizens and enterprise users', async () => {
     assert.deepEqual(new Set(t.app.routeList.filter((r) => r.includes('/agent/criteres'))), new Set(criteriaAgentRoutes));
     const agent = await createTestAccount(t.db, 'agent', { agentRoles: [{ role: 'famille', directorateCode: '11' }] });
-    const client = await signedIn(agent);
+    const client = await signedInClient(t, agent);
     assert.ok((await client.get('/agent')).body.includes('href="/agent/criteres"'));
     const page = await client.get('/agent/criteres');
     assert.equal(page.statusCode, 200);
@@ -126,7 +121,7 @@ describe('the ministry’s list, for its agents', () => {
     const adoption = await criterion('adoption');
 
     const registry = await createTestAccount(t.db, 'agent', { agentRoles: [{ role: 'registry', directorateCode: null }] });
-    const refused: TestClient[] = [await signedIn(registry), await signedIn(await createTestAccount(t.db, 'citizen')), sheetClient];
+    const refused: TestClient[] = [await signedInClient(t, registry), await signedInClient(t, await createTestAccount(t.db, 'citizen')), sheetClient];
     const routes = [
       { method: 'GET', url: '/agent/criteres' },
       { method: 'POST', url: '/agent/criteres' },

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { translate, type MessageKey } from '../../platform/i18n/index.js';
-import { createTestAccount, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
-import { buildTestApp, type TestApp, type TestClient } from '../../platform/testing/app.js';
+import { createTestAccount, pageShows, signedInClient, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
+import { buildTestApp, type TestApp } from '../../platform/testing/app.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { samplePdf } from '../mes/test-support.js';
 import { contactParent } from './messaging.js';
@@ -18,41 +17,32 @@ before(async () => {
 after(async () => t?.close());
 
 const settings = () => ({ publicUrl: t.config.publicUrl, fileStore: t.app.files });
-const shown = (body: string, key: MessageKey, params?: Record<string, string | number>) => {
-  const text = translate('fr', key, params);
-  return body.includes(text) || body.includes(text.replace(/’/g, '&#x27;'));
-};
 const noFile = { name: 'attachment', filename: '', content: Buffer.alloc(0) };
 
-async function signedIn(who: TestAccount): Promise<TestClient> {
-  const c = t.client();
-  assert.equal((await signInAs(c, who)).statusCode, 303);
-  return c;
-}
 
 describe('messaging through the pages', () => {
   test('the provider contacts the parent from the réserve; the parent sees the unread count, reads, replies with a PDF; a non-PDF is refused and the text kept', async () => {
     const cpe = await publishedProvider(t.db, 'cpe');
     const family = await childInReserve(t.db, cpe.siteId, { firstName: 'Zoé' });
-    const provider = await signedIn(cpe.reserveUser);
+    const provider = await signedInClient(t, cpe.reserveUser);
     const file = await provider.get(`/entreprise/reserves/${cpe.siteId}/enfants/${family.choice.id}`);
     const contactUrl = `/entreprise/messages/reserve/${cpe.siteId}/${family.choice.id}`;
     assert.ok(file.body.includes(`href="${contactUrl}"`));
     assert.equal((await provider.get(contactUrl)).statusCode, 200);
     const empty = await provider.post(contactUrl, { subject: 'Place disponible', body: '' });
     assert.equal(empty.statusCode, 400);
-    assert.ok(shown(empty.body, 'portal.message.body.required') && empty.body.includes('value="Place disponible"'));
+    assert.ok(pageShows(empty.body, 'portal.message.body.required') && empty.body.includes('value="Place disponible"'));
     const sent = await provider.post(contactUrl, { subject: 'Place disponible', body: 'Pouvez-vous nous appeler?' });
     assert.equal(sent.statusCode, 303);
     const [thread] = await t.db.select().from(messageThread).where(eq(messageThread.choiceId, family.choice.id));
     assert.ok(thread);
 
-    const parent = await signedIn(family.parent);
+    const parent = await signedInClient(t, family.parent);
     const space = await parent.get('/famille');
-    assert.ok(shown(space.body, 'portal.message.linkUnread', { count: 1 }));
+    assert.ok(pageShows(space.body, 'portal.message.linkUnread', { count: 1 }));
     const read = await parent.get(`/messages/${thread.id}`);
     assert.ok(read.body.includes('Pouvez-vous nous appeler?'));
-    assert.ok(shown((await parent.get('/famille')).body, 'portal.message.title'), 'read once opened');
+    assert.ok(pageShows((await parent.get('/famille')).body, 'portal.message.title'), 'read once opened');
 
     const notPdf = await parent.postMultipart(`/messages/${thread.id}`, { body: 'Voici le document' }, { name: 'attachment', filename: 'photo.pdf', content: Buffer.from('GIF89a not a pdf') });
     assert.equal(notPdf.statusCode, 400);
@@ -66,7 +56,7 @@ describe('messaging through the pages', () => {
     assert.equal(plain.statusCode, 303);
 
     const workspace = await provider.get('/entreprise');
-    assert.ok(shown(workspace.body, 'portal.message.linkUnread', { count: 2 }));
+    assert.ok(pageShows(workspace.body, 'portal.message.linkUnread', { count: 2 }));
     const pdf = await provider.get(`/messages/${thread.id}/pieces/${withFile.id}`);
     assert.equal(pdf.statusCode, 200);
     assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');

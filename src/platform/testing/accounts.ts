@@ -5,7 +5,8 @@ import { transaction, type Db } from '../db/index.js';
 import { assignAgentRole, type AgentAssignment } from '../../modules/identity/agents.js';
 import { createAccount, type Account } from '../../modules/identity/service.js';
 import { currentTotp, newTotpSecret } from '../../modules/identity/totp.js';
-import { TEST_SECRET, type TestClient } from './app.js';
+import { translate, type MessageKey } from '../i18n/index.js';
+import { TEST_SECRET, type TestApp, type TestClient } from './app.js';
 
 export type TestAccount = { account: Account; identifier: string; password: string; totpSecret: string | null };
 
@@ -57,6 +58,20 @@ export async function signInAs(client: TestClient, who: TestAccount) {
     response = await client.post('/connexion/mfa', { code: currentTotp(who.totpSecret) });
   }
   return response;
+}
+
+/** A client of the app signed in as `who` (the test fails if the sign-in does not end on its redirect). */
+export async function signedInClient(t: Pick<TestApp, 'client'>, who: TestAccount): Promise<TestClient> {
+  const client = t.client();
+  const response = await signInAs(client, who);
+  if (response.statusCode !== 303) throw new Error(`sign-in of ${who.identifier} answered ${response.statusCode}`);
+  return client;
+}
+
+/** The French message (with its parameters) is on the page, its apostrophes as the HTML escapes them or not. */
+export function pageShows(body: string, key: MessageKey, params?: Record<string, string | number>): boolean {
+  const text = translate('fr', key, params);
+  return body.includes(text) || body.includes(text.replace(/’/g, '&#x27;'));
 }
 
 /** One sign-in attempt with a password, from the sign-in page (its CSRF token), as a person makes it. */
