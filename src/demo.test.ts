@@ -74,7 +74,7 @@ describe('demo data', () => {
     assert.equal(checked, 6, 'four rights for the RSE, two for the user');
   });
 
-  test('the demo family of parent@guichet.test has a child in the réserve of CPE Soleil’s Rosemont installation, which CPE0001 sees', async () => {
+  test('the demo family of parent@guichet.test has a child in the réserve of CPE Soleil’s Rosemont installation, which CPE0001 sees; a message and an agreement', async () => {
     const parent = t.client();
     assert.equal((await signInAs(parent, await demoLogin('parent@guichet.test'))).statusCode, 303);
     const family = await parent.get('/famille');
@@ -89,6 +89,11 @@ describe('demo data', () => {
     const rosemont = (await Promise.all(links.map((link) => cpe.get(link)))).map((r) => r.body).find((body) => body.includes('Chloé Démo')) ?? '';
     assert.ok(rosemont.includes('Critères publiés'), 'the réserve lists its published criteria');
     assert.ok(rosemont.indexOf('Chloé Démo') < rosemont.indexOf('Félix Démo') && rosemont.includes('Félix Démo'), 'the réserve follows the criteria first');
+    // The CPE wrote to Félix's parent; Léa is admitted with her service agreement.
+    assert.ok(family.body.includes('Messagerie (1 non lu(s))'), 'the unread message');
+    assert.ok((await parent.get('/messages')).body.includes('Une place pour Félix'));
+    assert.ok(family.body.includes('Entente active depuis'), 'the agreement in the parent’s space');
+    assert.ok((await cpe.get('/entreprise/ententes')).body.includes('Léa Démo'), 'the CPE’s list of agreements');
   });
 
   test('an agent finds a deferred enrolment under verification and an e-service enrolment in processing', async () => {

@@ -74,7 +74,7 @@ export async function loadDemoDataIfEmpty(db: Db, config: Config, files: FileSto
         mandataryCtx: registry.ctx.mandataryWrite,
         agentCtx: await demoAccountCtx(tx, 'agente@guichet.test'),
       });
-      await seedPortalDemo(tx, rseCtx, soleil.neq, await demoAccountCtx(tx, 'parent@guichet.test'));
+      await seedPortalDemo(tx, rseCtx, soleil.neq, await demoAccountCtx(tx, 'parent@guichet.test'), { publicUrl: config.publicUrl });
       await seedMapSheetsDemo(tx);
       return logins;
     });

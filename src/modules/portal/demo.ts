@@ -3,7 +3,10 @@ import type { Ctx } from '../../platform/context.js';
 import type { Db } from '../../platform/db/index.js';
 import { demoMapSites } from '../childcare/demo-map.js';
 import { installation } from '../childcare/schema.js';
+import { admitFromReserve } from './admissions.js';
+import { recordAgreement } from './agreements.js';
 import { publishCriteria } from './criteria.js';
+import { contactParent } from './messaging.js';
 import { priorityCriterion, serviceSheet } from './schema.js';
 import { sitesHeldBy, todayInQuebec } from '../childcare/service.js';
 import { addGuardian, addMonths, chooseService, registerChild } from './families.js';
@@ -69,9 +72,11 @@ async function criterionId(tx: Db, code: string): Promise<string> {
  * parent with its contact details and two children in the réserve of CPE Soleil's Rosemont
  * installation, which CPE0001 (holding « Gérer la réserve et les admissions ») sees at
  * /entreprise/reserves. Chloé (14 months) lives in the territory, criterion 3: she comes before
- * Félix, who meets none, although he wants an earlier date.
+ * Félix, who meets none, although he wants an earlier date. The CPE has written to Félix's
+ * parent (« Messagerie », one unread message); their eldest, Léa, is admitted at Rosemont with her
+ * service agreement recorded (« Ententes de services »).
  */
-export async function seedPortalDemo(tx: Db, rseCtx: Ctx, enterpriseNeq: string, parentCtx: Ctx, now: Date = new Date()): Promise<void> {
+export async function seedPortalDemo(tx: Db, rseCtx: Ctx, enterpriseNeq: string, parentCtx: Ctx, demoMail: { publicUrl: string }, now: Date = new Date()): Promise<void> {
   let rosemont: string | null = null;
   for (const site of await sitesHeldBy(tx, enterpriseNeq)) {
     const demo = demoSheets[site.number];
@@ -91,7 +96,12 @@ export async function seedPortalDemo(tx: Db, rseCtx: Ctx, enterpriseNeq: string,
   const territory = await criterionId(tx, 'territory');
   await chooseService(tx, parentCtx, child.id, rosemont, { desiredStart: addMonths(today, 3), days: weekdaysOnly, periods: ['full_time'], acceptsPartial: true, acceptsSubstitute: false, criteria: [territory] }, now);
   const brother = await registerChild(tx, parentCtx, { firstName: 'Félix', lastName: 'Démo', birthDate: addMonths(today, -30) }, now);
-  await chooseService(tx, parentCtx, brother.id, rosemont, { desiredStart: addMonths(today, 1), days: weekdaysOnly, periods: ['full_time'], acceptsPartial: false, acceptsSubstitute: false }, now);
+  const felix = await chooseService(tx, parentCtx, brother.id, rosemont, { desiredStart: addMonths(today, 1), days: weekdaysOnly, periods: ['full_time'], acceptsPartial: false, acceptsSubstitute: false }, now);
+  await contactParent(tx, rseCtx, demoMail, rosemont, felix.id, { subject: 'Une place pour Félix', body: 'Bonjour, une place pourrait se libérer en juin. Pouvez-vous nous confirmer les jours souhaités?' }, now);
+  const eldest = await registerChild(tx, parentCtx, { firstName: 'Léa', lastName: 'Démo', birthDate: addMonths(today, -40) }, now);
+  const lea = await chooseService(tx, parentCtx, eldest.id, rosemont, { desiredStart: addMonths(today, 1), days: weekdaysOnly, periods: ['full_time'], acceptsPartial: false, acceptsSubstitute: false }, now);
+  const admitted = await admitFromReserve(tx, rseCtx, rosemont, lea.id, { plannedStart: addMonths(today, 1), override: false, overrideReason: '' }, demoMail, now);
+  await recordAgreement(tx, rseCtx, admitted.id, { startDate: addMonths(today, 1), days: ['mon', 'tue', 'wed', 'thu'], periods: ['full_time'], contribution: 'reduced', dailyRate: '', signedOn: today }, demoMail, now);
 }
 
 /**

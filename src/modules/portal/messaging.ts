@@ -35,6 +35,8 @@ export const MESSAGE_MAX = 5000;
 export const ATTACHMENT_MAX_BYTES = 4 * 1024 * 1024;
 
 export type MessagingSettings = { publicUrl: string; fileStore: FileStore };
+/** What a message without an attachment needs: the address its mail links to. */
+type MailSettings = Pick<MessagingSettings, 'publicUrl'>;
 
 // ---------------------------------------------------------------------------------------------
 // Who sees which thread: one rule
@@ -285,14 +287,14 @@ async function recipientsOf(tx: Db, thread: Thread, author: Actor): Promise<Reci
 }
 
 /** « Vous avez un nouveau message »: the mail says where to read it, never what it says. */
-async function mailNewMessage(tx: Db, thread: Thread, author: Actor, settings: MessagingSettings): Promise<void> {
+async function mailNewMessage(tx: Db, thread: Thread, author: Actor, settings: MailSettings): Promise<void> {
   for (const to of await recipientsOf(tx, thread, author)) {
     await enqueueMail(tx, composeMail(to.lang, to.email, { subject: 'portal.mail.message.subject', paragraphs: ['portal.mail.message.body'], link: { label: 'portal.mail.message.link', url: `${settings.publicUrl}/messages/${thread.id}` } }, {}));
   }
 }
 
 /** Inserts a message, dates the thread, audits, and mails the other side, in the caller's transaction. */
-async function addMessage(tx: Db, ctx: Ctx, thread: Thread, body: string, fileId: string | null, settings: MessagingSettings, now: Date): Promise<Message> {
+async function addMessage(tx: Db, ctx: Ctx, thread: Thread, body: string, fileId: string | null, settings: MailSettings, now: Date): Promise<Message> {
   if (!isSignedIn(ctx.actor)) throw new ForbiddenError();
   const [row] = await tx.insert(message).values({ threadId: thread.id, authorId: ctx.actor.accountId, body, fileId, createdAt: now, updatedAt: now }).returning();
   if (!row) throw new Error('the message was not inserted');
@@ -315,7 +317,7 @@ async function writableThread(db: Db, ctx: Ctx, threadId: string): Promise<Threa
 }
 
 /** A reply in a thread, without an attachment. */
-export async function reply(db: Db, ctx: Ctx, settings: MessagingSettings, threadId: string, input: MessageInput, now: Date = new Date()): Promise<Message> {
+export async function reply(db: Db, ctx: Ctx, settings: MailSettings, threadId: string, input: MessageInput, now: Date = new Date()): Promise<Message> {
   const thread = await writableThread(db, ctx, threadId);
   const { body } = validateMessage(input, false);
   return transaction(db, (tx) => addMessage(tx, ctx, thread, body, null, settings, now));
@@ -343,7 +345,7 @@ export async function replyWithAttachment(db: Db, ctx: Ctx, settings: MessagingS
  * the message, and the entry marked `contacted` if it was waiting — one transaction, with the
  * family's mail.
  */
-export async function contactParent(db: Db, ctx: Ctx, settings: MessagingSettings, siteId: string, choiceId: string, input: MessageInput, now: Date = new Date()): Promise<Thread> {
+export async function contactParent(db: Db, ctx: Ctx, settings: MailSettings, siteId: string, choiceId: string, input: MessageInput, now: Date = new Date()): Promise<Thread> {
   const site = await siteById(db, siteId);
   if (!site) throw new ForbiddenError();
   await authorize(db, ctx.actor, messagingActions.contactParent, { site });
@@ -363,7 +365,7 @@ export async function contactParent(db: Db, ctx: Ctx, settings: MessagingSetting
 }
 
 /** A new thread between an RSGE and its BC, started by either. */
-export async function writeBcRsge(db: Db, ctx: Ctx, settings: MessagingSettings, siteId: string, input: MessageInput, now: Date = new Date()): Promise<Thread> {
+export async function writeBcRsge(db: Db, ctx: Ctx, settings: MailSettings, siteId: string, input: MessageInput, now: Date = new Date()): Promise<Thread> {
   const site = await siteById(db, siteId);
   if (!site) throw new ForbiddenError();
   await authorize(db, ctx.actor, messagingActions.writeBcRsge, { site });
@@ -379,7 +381,7 @@ export async function writeBcRsge(db: Db, ctx: Ctx, settings: MessagingSettings,
 }
 
 /** A ministry announcement to every provider of a kind. */
-export async function announce(db: Db, ctx: Ctx, settings: MessagingSettings, audience: string, input: MessageInput, now: Date = new Date()): Promise<Thread> {
+export async function announce(db: Db, ctx: Ctx, settings: MailSettings, audience: string, input: MessageInput, now: Date = new Date()): Promise<Thread> {
   await authorize(db, ctx.actor, messagingActions.announce, undefined);
   if (!isSignedIn(ctx.actor)) throw new ForbiddenError();
   const createdBy = ctx.actor.accountId;
