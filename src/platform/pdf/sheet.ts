@@ -3,7 +3,7 @@ import type { Lang } from '../i18n/index.js';
 import { toWinAnsi, wrapText } from './text.js';
 
 /**
- * A Letter page cursor for the portal's form-like PDFs (the MES form, the service agreement):
+ * A Letter page cursor for the form-like PDFs (the enrolment forms, the MES form, the service agreement):
  * a blue band, headings, label–value rows and lines to sign by hand, in the standard fonts.
  */
 
@@ -43,14 +43,16 @@ export class Sheet {
     this.y = PAGE_HEIGHT - 72;
   }
 
-  text(text: string, options: { bold?: boolean; size?: number; tone?: 'muted' | 'accent'; after?: number } = {}): void {
+  /** `indent`: points from the left margin (a list's items). */
+  text(text: string, options: { bold?: boolean; size?: number; tone?: 'muted' | 'accent'; indent?: number; after?: number } = {}): void {
     const size = options.size ?? 10.5;
     const font = options.bold ? this.bold : this.regular;
-    const lines = wrapText(toWinAnsi(text), font, size, PAGE_WIDTH - MARGIN * 2);
+    const x = MARGIN + (options.indent ?? 0);
+    const lines = wrapText(toWinAnsi(text), font, size, PAGE_WIDTH - MARGIN - x);
     this.room(lines.length * size * 1.32);
     for (const line of lines) {
       this.y -= size * 1.32;
-      this.page.drawText(line, { x: MARGIN, y: this.y + size * 0.3, size, font, color: options.tone === 'muted' ? MUTED : options.tone === 'accent' ? BLUE : TEXT });
+      this.page.drawText(line, { x, y: this.y + size * 0.3, size, font, color: options.tone === 'muted' ? MUTED : options.tone === 'accent' ? BLUE : TEXT });
     }
     this.y -= options.after ?? 4;
   }
@@ -66,7 +68,8 @@ export class Sheet {
   row(label: string, value: string): void {
     const size = 10.5;
     const labelLines = wrapText(toWinAnsi(label), this.regular, 9.5, LABEL_WIDTH);
-    const valueLines = value.split('\n').flatMap((part) => wrapText(toWinAnsi(part || ' '), this.bold, size, PAGE_WIDTH - MARGIN * 2 - LABEL_WIDTH - 10));
+    // An empty value shows a dash; a value's own line breaks are kept.
+    const valueLines = (value || '—').split('\n').flatMap((part) => wrapText(toWinAnsi(part || ' '), this.bold, size, PAGE_WIDTH - MARGIN * 2 - LABEL_WIDTH - 10));
     const height = Math.max(labelLines.length, valueLines.length) * size * 1.32 + 3;
     this.room(height);
     labelLines.forEach((line, i) => this.page.drawText(line, { x: MARGIN, y: this.y - (i + 1) * size * 1.32 + 3, size: 9.5, font: this.regular, color: MUTED }));
@@ -81,6 +84,12 @@ export class Sheet {
     this.page.drawText(toWinAnsi(label), { x: MARGIN, y: this.y + 3, size: 9.5, font: this.regular, color: MUTED });
     this.page.drawLine({ start: { x: MARGIN + LABEL_WIDTH + 10, y: this.y }, end: { x: PAGE_WIDTH - MARGIN, y: this.y }, thickness: 0.75, color: TEXT });
     this.y -= 4;
+  }
+
+  /** A small line at the foot of every page, once all are written (« page 2 of 3 »). */
+  footers(line: (page: number, pages: number) => string): void {
+    const pages = this.doc.getPages();
+    pages.forEach((page, index) => page.drawText(toWinAnsi(line(index + 1, pages.length)), { x: MARGIN, y: 38, size: 8.5, font: this.regular, color: MUTED }));
   }
 }
 
