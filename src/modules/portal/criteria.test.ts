@@ -4,15 +4,14 @@ import { and, eq } from 'drizzle-orm';
 import { auditEvent } from '../../platform/audit/schema.js';
 import type { Ctx } from '../../platform/context.js';
 import type { Database, Db } from '../../platform/db/index.js';
-import { FieldValidationError } from '../../platform/errors.js';
 import { createTestAccount } from '../../platform/testing/accounts.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
 import { todayInQuebec } from '../childcare/service.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { addCriterion, criteriaList, criteriaSettings, MAX_SITE_CRITERIA, publishCriteria, retireCriterion, type PriorityCriterion } from './criteria.js';
-import { addMonths, changeChoice, choiceOfFamily, choicesOfFamily, chooseService, exactRank, exportFamily, registerChild, reserveOf, verifyDeclaration, type ChoiceInput } from './families.js';
+import { addMonths, changeChoice, choiceOfFamily, choicesOfFamily, chooseService, exactRank, exportFamily, registerChild, reserveOf, verifyDeclaration } from './families.js';
 import { choiceCriterion, priorityCriterion, reserveChoice } from './schema.js';
-import { citizenCtx, portalUser, publishedProvider, refusal } from './test-support.js';
+import { agentCtx, citizenCtx, fieldErrors, portalUser, publishedProvider, refusal, wishes } from './test-support.js';
 
 let database: Database;
 let db: Db;
@@ -20,27 +19,14 @@ let agent: Ctx;
 before(async () => {
   database = await openTestDatabase();
   db = database.db;
-  const account = await createTestAccount(db, 'agent', { agentRoles: [{ role: 'famille', directorateCode: '11' }] });
-  agent = { actor: { type: 'account', accountId: account.account.id, accountKind: 'agent', displayName: 'Agente' }, lang: 'fr', requestId: null, ip: null };
+  agent = agentCtx(await createTestAccount(db, 'agent', { agentRoles: [{ role: 'famille', directorateCode: '11' }] }));
 });
 after(async () => database?.close());
 
 const today = todayInQuebec();
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-function wishes(values: Partial<ChoiceInput> = {}): ChoiceInput {
-  return { desiredStart: inDays(60), days: ['mon', 'tue', 'wed', 'thu', 'fri'], periods: ['full_time'], acceptsPartial: false, acceptsSubstitute: false, ...values };
-}
 
-async function fieldErrors(promise: Promise<unknown>): Promise<Record<string, string>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof FieldValidationError) return error.fields;
-    throw error;
-  }
-  assert.fail('no field error');
-}
 
 async function seeded(code: string): Promise<PriorityCriterion> {
   const [row] = await db.select().from(priorityCriterion).where(eq(priorityCriterion.code, code));
@@ -88,7 +74,7 @@ describe('the ministry’s list', () => {
     assert.deepEqual(events.map((e) => e.action).sort(), ['portal.criteria.added', 'portal.criteria.retired']);
 
     const registry = await createTestAccount(db, 'agent', { agentRoles: [{ role: 'registry', directorateCode: null }] });
-    const registryCtx: Ctx = { actor: { type: 'account', accountId: registry.account.id, accountKind: 'agent', displayName: 'Registre' }, lang: 'fr', requestId: null, ip: null };
+    const registryCtx = agentCtx(registry);
     const provider = await publishedProvider(db);
     for (const ctx of [registryCtx, citizenCtx(await createTestAccount(db, 'citizen')), await sheetCtx(provider)]) {
       assert.equal((await refusal(criteriaList(db, ctx))).status, 403);

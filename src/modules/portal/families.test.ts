@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { auditEvent } from '../../platform/audit/schema.js';
 import { systemCtx, type Ctx } from '../../platform/context.js';
 import type { Database, Db } from '../../platform/db/index.js';
-import { FieldValidationError, ForbiddenError } from '../../platform/errors.js';
+import { ForbiddenError } from '../../platform/errors.js';
 import { outboxMail } from '../../platform/outbox/schema.js';
 import { createTestAccount } from '../../platform/testing/accounts.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
@@ -28,11 +28,10 @@ import {
   reserveOf,
   runInterestReminders,
   withdrawChoice,
-  type ChoiceInput,
 } from './families.js';
 import { family, familyChild, reserveChoice } from './schema.js';
 import { ordinal } from './views/families.js';
-import { citizenCtx, createProvider, portalUser, publishedProvider } from './test-support.js';
+import { citizenCtx, createProvider, fieldErrors, portalUser, publishedProvider, wishes } from './test-support.js';
 
 let database: Database;
 let db: Db;
@@ -45,19 +44,7 @@ after(async () => database?.close());
 const today = todayInQuebec();
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-function wishes(values: Partial<ChoiceInput> = {}): ChoiceInput {
-  return { desiredStart: inDays(60), days: ['mon', 'tue', 'wed', 'thu', 'fri'], periods: ['full_time'], acceptsPartial: false, acceptsSubstitute: false, ...values };
-}
 
-async function fieldErrors(promise: Promise<unknown>): Promise<Record<string, string>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof FieldValidationError) return error.fields;
-    throw error;
-  }
-  assert.fail('no field error');
-}
 
 async function newParent(): Promise<Ctx> {
   return citizenCtx(await createTestAccount(db, 'citizen'));

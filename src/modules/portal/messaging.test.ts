@@ -4,17 +4,17 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { anonymous, type Ctx } from '../../platform/context.js';
+import { anonymous } from '../../platform/context.js';
 import type { Database, Db } from '../../platform/db/index.js';
 import { FieldValidationError, ForbiddenError } from '../../platform/errors.js';
 import { localFileStore } from '../../platform/files/store.js';
 import { outboxMail } from '../../platform/outbox/schema.js';
-import { createTestAccount, type TestAccount } from '../../platform/testing/accounts.js';
+import { createTestAccount } from '../../platform/testing/accounts.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { announce, contactParent, inbox, reply, threadOf, unreadCount, writeBcRsge, type MessagingSettings } from './messaging.js';
 import { message, reserveChoice } from './schema.js';
-import { childInReserve, citizenCtx, coordinatingOfficeOf, publishedProvider, refusal } from './test-support.js';
+import { agentCtx, childInReserve, citizenCtx, coordinatingOfficeOf, publishedProvider, refusal } from './test-support.js';
 
 let database: Database;
 let db: Db;
@@ -28,9 +28,6 @@ after(async () => database?.close());
 
 const secret = 'Le code de la porte est 4521';
 
-function agentCtx(who: TestAccount): Ctx {
-  return { actor: { type: 'account', accountId: who.account.id, accountKind: 'agent', displayName: who.account.displayName }, lang: 'fr', requestId: null, ip: null };
-}
 
 async function mailsTo(email: string | null): Promise<{ subject: string; text: string }[]> {
   if (!email) return [];

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { AppError } from '../../platform/errors.js';
+import { AppError, FieldValidationError } from '../../platform/errors.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import type { Ctx } from '../../platform/context.js';
 import { createTestAccount, type TestAccount } from '../../platform/testing/accounts.js';
@@ -14,7 +14,7 @@ import { saveRights, transmitEnrolment } from '../access/service.js';
 import type { RightKind } from '../access/catalogue.js';
 import { siteById, todayInQuebec, upsertChildcareService, upsertSite, type ChildcareServiceKind } from '../childcare/service.js';
 import { addTestMember, createTestEnterprise, ctxOf, type TestEnterprise } from '../enterprises/members-test-support.js';
-import { addGuardian, addMonths, chooseService, registerChild, type FamilyChild, type ReserveChoice } from './families.js';
+import { addGuardian, addMonths, chooseService, registerChild, type ChoiceInput, type FamilyChild, type ReserveChoice } from './families.js';
 import { openSheet, publishSheet, saveSheet } from './service.js';
 
 export type ProviderKind = 'home_provider' | Exclude<ChildcareServiceKind, 'coordinating_office'>;
@@ -74,6 +74,27 @@ export async function portalUser(db: Db, e: TestEnterprise, rights: RightKind[],
 /** A citizen's context, as the session would give it. */
 export function citizenCtx(who: TestAccount, lang: 'fr' | 'en' = 'fr'): Ctx {
   return { actor: { type: 'account', accountId: who.account.id, accountKind: 'citizen', displayName: who.account.displayName }, lang, requestId: null, ip: null };
+}
+
+/** A ministry agent's context (its roles are the account's, see createTestAccount's agentRoles). */
+export function agentCtx(who: TestAccount): Ctx {
+  return { actor: { type: 'account', accountId: who.account.id, accountKind: 'agent', displayName: who.account.displayName }, lang: 'fr', requestId: null, ip: null };
+}
+
+/** A parent's wishes for a réserve entry: weekdays, full time, in 60 days unless told. */
+export function wishes(values: Partial<ChoiceInput> = {}): ChoiceInput {
+  return { desiredStart: new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10), days: ['mon', 'tue', 'wed', 'thu', 'fri'], periods: ['full_time'], acceptsPartial: false, acceptsSubstitute: false, ...values };
+}
+
+/** The field errors a call is refused with; fails the test when it is not refused so. */
+export async function fieldErrors(promise: Promise<unknown>): Promise<Record<string, string>> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof FieldValidationError) return error.fields;
+    throw error;
+  }
+  assert.fail('no field error');
 }
 
 /** A provider whose sheet is published (parents may choose it), with a user holding « Gérer la réserve et les admissions ». */
