@@ -122,7 +122,7 @@ function unreadOf(accountId: string) {
  * entries; the sites and audiences the enterprise is linked to; every announcement for an agent);
  * the rule above keeps those it allows, so the list cannot show more than the thread page would.
  */
-export async function inbox(db: Db, ctx: Ctx, limit = 100): Promise<ThreadSummary[]> {
+export async function inbox(db: Db, ctx: Ctx, options: { onlyUnread?: boolean; limit?: number } = {}): Promise<ThreadSummary[]> {
   await authorize(db, ctx.actor, messagingActions.inbox, undefined);
   if (!isSignedIn(ctx.actor)) return [];
   const me = ctx.actor.accountId;
@@ -141,9 +141,9 @@ export async function inbox(db: Db, ctx: Ctx, limit = 100): Promise<ThreadSummar
   const rows = await db
     .select({ thread: messageThread, unread: unreadOf(me), siteName: sql<string | null>`(select i.name from installation i where i.id = message_thread.installation_id)`, child: sql<string | null>`(select fc.first_name || ' ' || fc.last_name from reserve_choice c join family_child fc on fc.id = c.child_id where c.id = message_thread.choice_id)` })
     .from(messageThread)
-    .where(candidates)
+    .where(options.onlyUnread ? and(candidates, sql`${unreadOf(me)} > 0`) : candidates)
     .orderBy(desc(messageThread.lastMessageAt))
-    .limit(limit);
+    .limit(options.limit ?? 100);
   const allowed: ThreadSummary[] = [];
   for (const row of rows) {
     if ((await threadAccess(db, ctx.actor, row.thread)) === 'none') continue;
@@ -152,9 +152,12 @@ export async function inbox(db: Db, ctx: Ctx, limit = 100): Promise<ThreadSummar
   return allowed;
 }
 
-/** The number of unread messages, for the links to the inbox. */
+/**
+ * The number of unread messages, for the links to the inbox (the workspace and the family page
+ * show it on every visit): only the threads with unread messages go through the rule.
+ */
 export async function unreadCount(db: Db, ctx: Ctx): Promise<number> {
-  return (await inbox(db, ctx)).reduce((sum, t) => sum + t.unread, 0);
+  return (await inbox(db, ctx, { onlyUnread: true })).reduce((sum, t) => sum + t.unread, 0);
 }
 
 export type MessageView = { message: Message; author: string; mine: boolean; attachment: { name: string; size: number } | null };
