@@ -14,6 +14,7 @@ import { registerMetricsRoute } from './platform/metrics/routes.js';
 import fastifyStatic from '@fastify/static';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
+import './messages.js';
 import type { Database } from './platform/db/index.js';
 import { anonymous, type Ctx } from './platform/context.js';
 import { isLang, negotiateLanguage, type Lang } from './platform/i18n/index.js';
