@@ -12,9 +12,9 @@ import { portalEn, portalFr } from './modules/portal/messages.js';
 import { requestsEn, requestsFr } from './modules/requests/messages.js';
 
 /**
- * Every message catalogue, registered when this file is first imported: by app.ts, by the test
- * runner (`--import`, so a test that translates without building the app has them all) and by
- * the commands that translate. Its type names every catalogue a module declared
+ * Every message catalogue, registered when this file is first imported: by app.ts, by src/test-setup.ts
+ * (the test runner imports it first, so a test that translates without building the app has them
+ * all) and by any command that translates. Its type names every catalogue a module declared
  * (platform/i18n/catalogue.ts): one missing here fails the type check.
  */
 export const catalogues: CatalogueSet = {
