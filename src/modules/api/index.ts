@@ -1,10 +1,8 @@
 /**
- * What other modules use of the API for providers' management software: its scopes. Another
- * module imports them from here, never api's other files (README of platform: module boundaries).
+ * The REST API for providers' management software. No other module uses it; this file names its
+ * message catalogue (platform/i18n/catalogue.ts).
  */
 import type { apiFr } from './messages.js';
-
-export type { ApiScope } from './scopes.js';
 
 declare module '../../platform/i18n/catalogue.js' {
   interface Catalogues {

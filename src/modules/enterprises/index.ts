@@ -3,7 +3,7 @@
  * their RSE, the enterprise a signed-in person acts for. Another module imports these from here,
  * never enterprises' other files (README of platform: module boundaries).
  */
-export { applyRegistryRecords, formatImportError } from './import.js';
+export { applyRegistryRecords, formatImportError, normalizePostalCode } from './import.js';
 export {
   activeMemberOf,
   activeRseOf,

@@ -11,7 +11,7 @@ import { childcareService, installation } from '../childcare/schema.js';
 import { siteById, type RecognitionStatus, type Site } from '../childcare/service.js';
 import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
-import type { ApiScope } from '../api/scopes.js';
+import type { ApiScope } from './scopes.js';
 import type { FamilyChild } from './families.js';
 import { admission, familyChild, rsgeReminder, serviceAgreement } from './schema.js';
 import { clientEnterprise, portalEnterprise, siteFor } from './service.js';

@@ -14,7 +14,7 @@ import { accountSummaries } from '../identity/service.js';
 import { family, familyChild, familyGuardian, reserveChoice } from './schema.js';
 import { criteriaOfSite, declareCriteria, declaredCodes, declaredCriteria, setVerification, type Declaration, type PublishedCriterion, type Verification } from './criteria.js';
 import { actsAsAuthorizedBc, delegatedAmong } from './delegation.js';
-import type { ApiScope } from '../api/scopes.js';
+import type { ApiScope } from './scopes.js';
 import { carePeriods, clientEnterprise, holderNeqOf, portalEnterprise, publishedSheet, siteFor, weekdays, type CarePeriod, type Weekday } from './service.js';
 
 export type Family = typeof family.$inferSelect;

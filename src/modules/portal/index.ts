@@ -21,6 +21,7 @@ export {
 } from './agreements.js';
 export { admissionsToConfirm, confirmAdmission } from './bc.js';
 export { reserveOf, reserveSites, type FamilyChild } from './families.js';
+export { apiScopes, isApiScope, type ApiScope } from './scopes.js';
 export { unreadCount } from './messaging.js';
 export { carePeriods, weekdays } from './service.js';
 export { InboxLink } from './views/messaging.js';

@@ -8,7 +8,7 @@ import type { MessageKey } from '../../platform/i18n/index.js';
 import { heldRights } from '../access/service.js';
 import { isHiddenFromPublic, siteById, sitesHeldBy, todayInQuebec, type ChildcareServiceKind, type Site } from '../childcare/service.js';
 import { enterpriseOf, membershipOf } from '../enterprises/members.js';
-import type { ApiScope } from '../api/scopes.js';
+import type { ApiScope } from './scopes.js';
 import { serviceSheet } from './schema.js';
 
 export type ServiceSheet = typeof serviceSheet.$inferSelect;
