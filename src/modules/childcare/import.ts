@@ -3,7 +3,7 @@ import { recordAudit } from '../../platform/audit/service.js';
 import type { Ctx } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { decodeCsvBytes, normalizePostalCode, parseCsv } from '../enterprises/import.js';
-import { isIsoDate, todayInQuebec } from './dates.js';
+import { isIsoDate, todayInQuebec } from '../../platform/time/index.js';
 import { normalizeChildNumber } from './identifiers.js';
 import { child, childcareService, childcareServiceKind, installation, regionalDirectorate, siteKind } from './schema.js';
 import {
