@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authorize } from '../../platform/authz.js';
 import { FieldValidationError, ForbiddenError } from '../../platform/errors.js';
+import { signedIn } from '../../platform/http/guards.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { parseForm, requiredText } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
@@ -89,12 +90,6 @@ export function registerDesignations(app: FastifyInstance): void {
   const fileParams = z.object({ id: z.uuid() });
   const agentCrumbs = (v: ViewContext) => [{ href: '/agent/registre', label: v.t('designation.queue.title') }];
 
-  function signInFirst(request: FastifyRequest, reply: FastifyReply): boolean {
-    if (request.ctx.actor.type === 'account') return false;
-    void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
-    return true;
-  }
-
   // --- Designation and replacement forms --------------------------------------------------------
   async function showForm(request: FastifyRequest, reply: FastifyReply, programCode: string, mode: FormMode, form: FormState, status = 200, notice?: string) {
     const context = await designationFormContext(db, request.ctx, programCode);
@@ -120,13 +115,13 @@ export function registerDesignations(app: FastifyInstance): void {
     const replacement = mode === 'remplacement';
 
     r.get(`/aide/:program/${mode}`, { schema: { params: programParams, querystring: z.object({ transmis: z.literal('1').optional() }) } }, async (request, reply) => {
-      if (signInFirst(request, reply)) return reply;
+      signedIn(request);
       const notice = request.query.transmis ? viewContext(request, reply).t('designation.sent') : undefined;
       return showForm(request, reply, request.params.program, mode, emptyForm, 200, notice);
     });
 
     r.post(`/aide/:program/${mode}`, { schema: { params: programParams } }, async (request, reply) => {
-      if (signInFirst(request, reply)) return reply;
+      signedIn(request);
       await authorize(db, request.ctx.actor, designationActions.submit, undefined);
       const { program } = request.params;
       const form = parseForm(designationBody, request.body);
@@ -147,7 +142,7 @@ export function registerDesignations(app: FastifyInstance): void {
     });
 
     r.post(`/aide/:program/${mode}/confirmer`, { schema: { params: programParams } }, async (request, reply) => {
-      if (signInFirst(request, reply)) return reply;
+      signedIn(request);
       await authorize(db, request.ctx.actor, designationActions.submit, undefined);
       const { program } = request.params;
       const form = parseForm(designationBody, request.body);
@@ -188,7 +183,7 @@ export function registerDesignations(app: FastifyInstance): void {
   }
 
   r.get('/aide/:program/adjoints', { schema: { params: programParams, querystring: z.object({ fait: z.enum(['nomme', 'retire']).optional() }) } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const v = viewContext(request, reply);
     const { fait } = request.query;
     const notice = fait === 'retire' ? v.t('designation.deputies.removed') : fait === 'nomme' ? v.t('designation.deputies.named') : undefined;
@@ -197,7 +192,7 @@ export function registerDesignations(app: FastifyInstance): void {
 
   const deputyForm = z.object({ userCode: requiredText('designation.userCode.required', 20) });
   r.post('/aide/:program/adjoints', { schema: { params: programParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const scope = await managerScope(request, reply, request.params.program);
     if (!scope) return reply;
     const form = parseForm(deputyForm, request.body);
@@ -213,7 +208,7 @@ export function registerDesignations(app: FastifyInstance): void {
   });
 
   r.get('/aide/:program/adjoints/:id/retirer', { schema: { params: deputyParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const scope = await managerScope(request, reply, request.params.program);
     if (!scope) return reply;
     const deputy = await deputyOf(db, request.ctx, scope.program.code, scope.organization.id, request.params.id);
@@ -222,7 +217,7 @@ export function registerDesignations(app: FastifyInstance): void {
   });
 
   r.post('/aide/:program/adjoints/:id/retirer', { schema: { params: deputyParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const scope = await managerScope(request, reply, request.params.program);
     if (!scope) return reply;
     parseForm(z.object({}), request.body);
@@ -232,14 +227,14 @@ export function registerDesignations(app: FastifyInstance): void {
 
   // --- The support desk -------------------------------------------------------------------------
   r.get('/agent/registre', async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const queue = await designationQueue(db, request.ctx);
     const v = viewContext(request, reply);
     return sendPage(reply, v, { title: v.t('designation.queue.title') }, <SupportQueuePage v={v} pending={queue.pending} decided={queue.decided} />);
   });
 
   r.get('/agent/registre/utilisateur', { schema: { querystring: z.object({ code: z.string().max(50).optional() }) } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     await authorize(db, request.ctx.actor, designationActions.viewUserRegistry, undefined);
     const v = viewContext(request, reply);
     const code = request.query.code;
@@ -263,13 +258,13 @@ export function registerDesignations(app: FastifyInstance): void {
   }
 
   r.get('/agent/registre/:id', { schema: { params: fileParams, querystring: z.object({ fait: z.literal('1').optional() }) } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const notice = request.query.fait ? viewContext(request, reply).t('designation.file.decided') : undefined;
     return showFile(request, reply, request.params.id, emptyForm, 200, notice);
   });
 
   r.post('/agent/registre/:id/approuver', { schema: { params: fileParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     parseForm(z.object({}), request.body);
     await decideDesignation(db, request.ctx, settings, request.params.id, { outcome: 'approve' });
     app.outbox.nudge();
@@ -278,7 +273,7 @@ export function registerDesignations(app: FastifyInstance): void {
 
   const refuseForm = z.object({ reason: requiredText('designation.file.reason.required', 2000) });
   r.post('/agent/registre/:id/refuser', { schema: { params: fileParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     await authorize(db, request.ctx.actor, designationActions.decide, undefined);
     const form = parseForm(refuseForm, request.body);
     if (!form.ok) return showFile(request, reply, request.params.id, form, 400);

@@ -8,7 +8,7 @@ import { outboxMail } from '../../platform/outbox/schema.js';
 import { createTestAccount, type TestAccount } from '../../platform/testing/accounts.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
 import { translator } from '../../platform/i18n/index.js';
-import { todayInQuebec } from '../childcare/dates.js';
+import { todayInQuebec } from '../../platform/time/index.js';
 import { deactivateMember } from '../enterprises/members.js';
 import { addTestMember, ctxOf } from '../enterprises/members-test-support.js';
 import {

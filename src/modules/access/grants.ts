@@ -7,7 +7,7 @@ import { ConflictError, FieldValidationError, ForbiddenError, NotFoundError } fr
 import { isLang, translate, type MessageKey } from '../../platform/i18n/index.js';
 import { composeMail } from '../../platform/outbox/compose.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
-import { isIsoDate, todayInQuebec } from '../childcare/dates.js';
+import { isIsoDate, todayInQuebec } from '../../platform/time/index.js';
 import { USER_CODE_PATTERN } from '../identity/service.js';
 import {
   accessibleOrganizations,

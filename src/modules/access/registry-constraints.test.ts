@@ -8,7 +8,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { pgErrorCode, type Database } from '../../platform/db/index.js';
 import { createTestAccount, type TestAccount } from '../../platform/testing/accounts.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
-import { todayInQuebec } from '../childcare/dates.js';
+import { todayInQuebec } from '../../platform/time/index.js';
 import { addTestMember, createTestEnterprise } from '../enterprises/members-test-support.js';
 import { enterpriseMember } from '../enterprises/schema.js';
 import { createMamhEnterprise, createTestFirm, createTestOrganization, grantTestProfile, mandateFirm, TEST_PROGRAM } from './registry-test-support.js';

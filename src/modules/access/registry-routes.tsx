@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authorize } from '../../platform/authz.js';
 import { FieldValidationError } from '../../platform/errors.js';
+import { signedIn } from '../../platform/http/guards.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { parseForm, requiredText, type FormValues } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
@@ -35,7 +36,7 @@ import { profiles, registryPrograms, type RegistryProgram } from './registry.js'
 import { HubPage, MyAccessPage, programName, ProgramsPage } from './views/registry.js';
 import { ChangePage, ConfirmPage, HistoryPage, MandatesPage, RegisterPage, withdrawMessage } from './views/registry-register.js';
 import { StaffPage } from './views/registry-staff.js';
-import { QUEBEC_TIME_ZONE } from '../../platform/i18n/format.js';
+import { formatQuebecTimestamp } from '../../platform/time/index.js';
 
 /** Every route of this file: the refusal tests try each of them. */
 export const registryRoutes = [
@@ -82,8 +83,6 @@ export function csvCell(value: string): string {
   return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-const csvTimes = new Intl.DateTimeFormat('sv-SE', { timeZone: QUEBEC_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-
 /** The register as CSV: UTF-8 with a byte-order mark (spreadsheets read the accents), one line per grant, Quebec times. */
 export function registerCsv(t: Translate, entries: RegisterEntry[]): string {
   const header = [
@@ -106,9 +105,9 @@ export function registerCsv(t: Translate, entries: RegisterEntry[]): string {
         t(`registry.profile.${e.profile}`),
         e.servicePointName ? `${e.servicePointName} (${e.firmName ?? ''})` : '',
         e.grantedByName,
-        csvTimes.format(e.grantedAt),
+        formatQuebecTimestamp(e.grantedAt),
         e.endedByName ?? '',
-        e.endedAt ? csvTimes.format(e.endedAt) : '',
+        e.endedAt ? formatQuebecTimestamp(e.endedAt) : '',
         e.endReason ? t(`registry.endReason.${e.endReason}`) : '',
       ]
         .map(csvCell)
@@ -122,13 +121,6 @@ export function registerRegistry(app: FastifyInstance): void {
   const settings: RegistrySettings = { publicUrl: app.config.publicUrl };
   const db = app.db;
   const r = app.withTypeProvider<ZodTypeProvider>();
-
-  /** Anonymous visitors sign in first; everyone else is checked by the service functions. */
-  function signInFirst(request: FastifyRequest, reply: FastifyReply): boolean {
-    if (request.ctx.actor.type === 'account') return false;
-    void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
-    return true;
-  }
 
   function hubCrumbs(v: ViewContext, program: RegistryProgram) {
     return [
@@ -153,7 +145,7 @@ export function registerRegistry(app: FastifyInstance): void {
 
   // --- Programs and hub -----------------------------------------------------------------------
   r.get('/aide', async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     await authorize(db, request.ctx.actor, registryActions.viewOwnAccess, undefined);
     const programs = await registryPrograms(db);
     const v = viewContext(request, reply);
@@ -161,14 +153,14 @@ export function registerRegistry(app: FastifyInstance): void {
   });
 
   r.get('/aide/:program', { schema: { params: programParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const own = await ownAccess(db, request.ctx, request.params.program);
     const v = viewContext(request, reply);
     return sendPage(reply, v, { title: programName(v, own.program), breadcrumbs: [{ href: '/aide', label: v.t('registry.programs.title') }] }, <HubPage v={v} own={own} />);
   });
 
   r.get('/aide/:program/mes-acces', { schema: { params: programParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const own = await ownAccess(db, request.ctx, request.params.program);
     const v = viewContext(request, reply);
     return sendPage(reply, v, { title: v.t('registry.mine.title', { program: programName(v, own.program) }), breadcrumbs: hubCrumbs(v, own.program) }, <MyAccessPage v={v} own={own} />);
@@ -187,14 +179,14 @@ export function registerRegistry(app: FastifyInstance): void {
   const doneMessages = { accorde: 'registry.grant.done', modifie: 'registry.change.done', retire: 'registry.withdraw.done' } as const;
 
   r.get('/aide/:program/registre', { schema: { params: programParams, querystring: pageQuery } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const { fait, page } = request.query;
     const notice = fait ? viewContext(request, reply).t(doneMessages[fait]) : undefined;
     return showRegister(request, reply, request.params.program, page ?? 1, emptyForm, 200, notice);
   });
 
   r.post('/aide/:program/registre/profils', { schema: { params: programParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const { program } = request.params;
     const form = parseForm(grantForm, request.body);
     if (!form.ok) return showRegister(request, reply, program, 1, form, 400);
@@ -210,7 +202,7 @@ export function registerRegistry(app: FastifyInstance): void {
   });
 
   r.get('/aide/:program/registre/historique', { schema: { params: programParams, querystring: pageQuery } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const program = await programOrNotFound(db, request.params.program);
     const history = await registerHistory(db, request.ctx, program.code, request.query.page ?? 1);
     const v = viewContext(request, reply);
@@ -220,7 +212,7 @@ export function registerRegistry(app: FastifyInstance): void {
   });
 
   r.get('/aide/:program/registre.csv', { schema: { params: programParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const program = await programOrNotFound(db, request.params.program);
     const { organization, entries } = await exportRegister(db, request.ctx, program.code);
     const v = viewContext(request, reply);
@@ -242,12 +234,12 @@ export function registerRegistry(app: FastifyInstance): void {
   }
 
   r.get('/aide/:program/registre/profils/:grantId', { schema: { params: grantParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     return showChange(request, reply, request.params.program, request.params.grantId, emptyForm);
   });
 
   r.post('/aide/:program/registre/profils/:grantId', { schema: { params: grantParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const { program, grantId } = request.params;
     const form = parseForm(changeForm, request.body);
     if (!form.ok) return showChange(request, reply, program, grantId, form, 400);
@@ -263,7 +255,7 @@ export function registerRegistry(app: FastifyInstance): void {
   });
 
   r.get('/aide/:program/registre/profils/:grantId/retrait', { schema: { params: grantParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const program = await programOrNotFound(db, request.params.program);
     const { organization, entry } = await registerEntryOf(db, request.ctx, program.code, request.params.grantId);
     const v = viewContext(request, reply);
@@ -279,7 +271,7 @@ export function registerRegistry(app: FastifyInstance): void {
   });
 
   r.post('/aide/:program/registre/profils/:grantId/retrait', { schema: { params: grantParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     parseForm(z.object({}), request.body);
     const { program, grantId } = request.params;
     await withdrawProfile(db, request.ctx, settings, program, grantId);
@@ -322,7 +314,7 @@ export function registerRegistry(app: FastifyInstance): void {
     profils: z.coerce.number().int().min(0).optional(),
   });
   r.get('/aide/:program/registre/mandats', { schema: { params: programParams, querystring: mandatesQuery } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const { neq, fait, profils } = request.query;
     const t = viewContext(request, reply).t;
     const notice = fait === 'mandate' ? t('registry.mandates.done') : fait === 'revoque' ? t('registry.revoke.done', { count: profils ?? 0 }) : undefined;
@@ -330,7 +322,7 @@ export function registerRegistry(app: FastifyInstance): void {
   });
 
   r.post('/aide/:program/registre/mandats', { schema: { params: programParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const { program } = request.params;
     const form = parseForm(mandateForm, request.body);
     if (!form.ok) return showMandates(request, reply, program, form.values.neq ?? '', form, 400);
@@ -346,7 +338,7 @@ export function registerRegistry(app: FastifyInstance): void {
   });
 
   r.get('/aide/:program/registre/mandats/:mandateId/revocation', { schema: { params: mandateParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const program = await programOrNotFound(db, request.params.program);
     const { organization, mandate, profiles } = await mandateOf(db, request.ctx, program.code, request.params.mandateId);
     const v = viewContext(request, reply);
@@ -362,7 +354,7 @@ export function registerRegistry(app: FastifyInstance): void {
   });
 
   r.post('/aide/:program/registre/mandats/:mandateId/revocation', { schema: { params: mandateParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     parseForm(z.object({}), request.body);
     const { program, mandateId } = request.params;
     const ended = await revokeMandate(db, request.ctx, settings, program, mandateId);
@@ -386,7 +378,7 @@ export function registerRegistry(app: FastifyInstance): void {
     profils: z.coerce.number().int().min(0).optional(),
   });
   r.get('/aide/:program/point-de-service', { schema: { params: programParams, querystring: staffQuery } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const { point, fait, profils } = request.query;
     const t = viewContext(request, reply).t;
     const notice = fait === 'associe' ? t('registry.staff.done') : fait === 'dissocie' ? t('registry.detach.done', { count: profils ?? 0 }) : undefined;
@@ -394,7 +386,7 @@ export function registerRegistry(app: FastifyInstance): void {
   });
 
   r.post('/aide/:program/point-de-service/personnel', { schema: { params: programParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const { program } = request.params;
     const form = parseForm(attachForm, request.body);
     if (!form.ok) return showStaff(request, reply, program, z.uuid().safeParse(form.values.point).data, form, 400);
@@ -409,7 +401,7 @@ export function registerRegistry(app: FastifyInstance): void {
   });
 
   r.get('/aide/:program/point-de-service/personnel/:staffId/detachement', { schema: { params: staffParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const program = await programOrNotFound(db, request.params.program);
     const { point, entry, profiles } = await staffEntryOf(db, request.ctx, program.code, request.params.staffId);
     const v = viewContext(request, reply);
@@ -426,7 +418,7 @@ export function registerRegistry(app: FastifyInstance): void {
   });
 
   r.post('/aide/:program/point-de-service/personnel/:staffId/detachement', { schema: { params: staffParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     parseForm(z.object({}), request.body);
     const { program, staffId } = request.params;
     const { servicePointId, ended } = await detachStaff(db, request.ctx, settings, program, staffId);

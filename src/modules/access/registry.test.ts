@@ -5,7 +5,7 @@ import type { Actor } from '../../platform/context.js';
 import { pgErrorCode, type Database, type Db } from '../../platform/db/index.js';
 import { createTestAccount, type TestAccount } from '../../platform/testing/accounts.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
-import { todayInQuebec } from '../childcare/dates.js';
+import { todayInQuebec } from '../../platform/time/index.js';
 import { deactivateMember } from '../enterprises/members.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { accessibleOrganizations, effectiveAccess, holdsFunction, holdsProfile, localManager, localManagerOrDeputy, mandataryManagerOf } from './registry.js';

@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { isSignedIn, type Rule } from '../../platform/authz.js';
 import { queryRows, type Db } from '../../platform/db/index.js';
-import { todayInQuebec } from '../childcare/dates.js';
+import { todayInQuebec } from '../../platform/time/index.js';
 import { agentWithRole } from '../identity/agents.js';
 import { USER_CODE_PATTERN } from '../identity/service.js';
 import { mandataryManager, organizationFunction, registryProgram, registryProfile } from './schema.js';

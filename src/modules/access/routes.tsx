@@ -3,11 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authorize } from '../../platform/authz.js';
 import { AppError, NotFoundError } from '../../platform/errors.js';
+import { signedIn } from '../../platform/http/guards.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { parseForm, requiredText } from '../../platform/http/forms.js';
 import { sendPage, viewContext } from '../../platform/http/render.js';
 import { enterpriseOf } from '../enterprises/members.js';
-import { actorEnterpriseId } from '../enterprises/members-routes.js';
+import { actorEnterpriseId } from '../enterprises/members.js';
 import { eservices, isGrantable, ministries, ministryNumberPattern, rightKinds, type Eservice, type Ministry, type RightKind, type RightRef } from './catalogue.js';
 import {
   accessActions,
@@ -87,19 +88,12 @@ export function registerAccess(app: FastifyInstance): void {
   const enterpriseCrumbs = (v: ReturnType<typeof viewContext>) => [{ href: '/entreprise/services-en-ligne', label: v.t('eservices.title') }];
   const agentCrumbs = (v: ReturnType<typeof viewContext>) => [{ href: '/agent/services-en-ligne', label: v.t('eservices.queue.title') }];
 
-  function signInFirst(request: FastifyRequest, reply: FastifyReply): boolean {
-    if (request.ctx.actor.type === 'account') return false;
-    void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
-    return true;
-  }
-
   // --- The enterprise's enrolments (RSE) -----------------------------------------------------
   r.get(
     '/entreprise/services-en-ligne',
     { schema: { querystring: z.object({ transmis: z.enum(ministries).optional(), etat: z.enum(['active', 'processing']).optional() }) } },
     async (request, reply) => {
-      const enterpriseId = await actorEnterpriseId(request, reply);
-      if (!enterpriseId) return reply;
+      const enterpriseId = await actorEnterpriseId(request);
       const views = await enterpriseEnrolments(db, request.ctx, enterpriseId);
       const v = viewContext(request, reply);
       const { transmis, etat } = request.query;
@@ -118,8 +112,7 @@ export function registerAccess(app: FastifyInstance): void {
   }
 
   r.get('/entreprise/services-en-ligne/:ministry', { schema: { params: ministryParams } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     return showForm(request, reply, enterpriseId, request.params.ministry, emptyForm);
   });
 
@@ -134,16 +127,14 @@ export function registerAccess(app: FastifyInstance): void {
   }
 
   r.post('/entreprise/services-en-ligne/:ministry', { schema: { params: ministryParams } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const form = parseForm(enrolmentForm, request.body);
     if (!form.ok) return showForm(request, reply, enterpriseId, request.params.ministry, form, 400);
     return showReview(request, reply, enterpriseId, request.params.ministry, { ministryNumber: form.data.ministryNumber, otherInformation: form.data.otherInformation ?? '' }, emptyForm);
   });
 
   r.post('/entreprise/services-en-ligne/:ministry/transmettre', { schema: { params: ministryParams } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const { ministry } = request.params;
     const form = parseForm(transmitForm, request.body);
     if (!form.ok) {
@@ -163,7 +154,7 @@ export function registerAccess(app: FastifyInstance): void {
 
   // --- Ministry agents ------------------------------------------------------------------------
   r.get('/agent/services-en-ligne', { schema: { querystring: z.object({ etat: z.enum(['processing', 'active', 'refused']).optional() }) } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const state = request.query.etat ?? 'processing';
     const entries = await enrolmentQueue(db, request.ctx, { state });
     const v = viewContext(request, reply);
@@ -180,13 +171,13 @@ export function registerAccess(app: FastifyInstance): void {
   }
 
   r.get('/agent/services-en-ligne/:id', { schema: { params: fileParams, querystring: z.object({ fait: z.literal('1').optional() }) } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const notice = request.query.fait ? viewContext(request, reply).t('eservices.file.decided') : undefined;
     return showFile(request, reply, request.params.id, emptyForm, 200, notice);
   });
 
   r.post('/agent/services-en-ligne/:id/accepter', { schema: { params: fileParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     parseForm(z.object({}), request.body);
     await decideEnrolment(db, request.ctx, settings, request.params.id, { outcome: 'accept' });
     app.outbox.nudge();
@@ -195,7 +186,7 @@ export function registerAccess(app: FastifyInstance): void {
 
   const refuseForm = z.object({ reason: requiredText('eservices.file.reason.required', 2000) });
   r.post('/agent/services-en-ligne/:id/refuser', { schema: { params: fileParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const form = parseForm(refuseForm, request.body);
     if (!form.ok) return showFile(request, reply, request.params.id, form, 400);
     await decideEnrolment(db, request.ctx, settings, request.params.id, { outcome: 'refuse', reason: form.data.reason });
@@ -211,8 +202,7 @@ export function registerAccess(app: FastifyInstance): void {
     retires: z.coerce.number().int().min(0).optional(),
   });
   r.get('/entreprise/droits', { schema: { querystring: rightsQuery } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const { service, page, accordes, retires } = request.query;
     const matrix = await rightsMatrix(db, request.ctx, enterpriseId, { eservice: service, page });
     const v = viewContext(request, reply);
@@ -221,8 +211,7 @@ export function registerAccess(app: FastifyInstance): void {
   });
 
   r.post('/entreprise/droits', async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     await authorize(db, request.ctx.actor, accessActions.manageRights, { enterpriseId });
     const submitted = submittedRights(request.body);
     const saved = await saveRights(db, request.ctx, enterpriseId, submitted.desired, submitted.eservice);
@@ -230,8 +219,7 @@ export function registerAccess(app: FastifyInstance): void {
   });
 
   r.get('/entreprise/mes-droits', { schema: { querystring: z.object({ fait: z.literal('rse').optional() }) } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    await actorEnterpriseId(request);
     const own = await myRights(db, request.ctx);
     const v = viewContext(request, reply);
     const notice = request.query.fait === 'rse' ? v.t('rights.mine.nowUser') : undefined;

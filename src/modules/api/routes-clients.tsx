@@ -5,7 +5,7 @@ import { FieldValidationError } from '../../platform/errors.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext } from '../../platform/http/render.js';
-import { actorEnterpriseId } from '../enterprises/members-routes.js';
+import { actorEnterpriseId } from '../enterprises/members.js';
 import { clientOf, listClients, registerClient, revokeClient } from './service.js';
 import { ClientRegisteredPage, ClientsPage, RevokePage } from './views/clients.js';
 
@@ -25,16 +25,14 @@ export function registerApiClients(app: FastifyInstance): void {
   }
 
   r.get('/entreprise/api', { schema: { querystring: z.object({ fait: z.literal('revoque').optional() }) } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const revoked = request.query.fait === 'revoque';
     return showList(request, reply, enterpriseId, emptyForm, 200, revoked ? viewContext(request, reply).t('api.clients.revoked') : undefined);
   });
 
   const registerForm = z.object({ name: z.string(), scopes: z.array(z.string()).default([]) });
   r.post('/entreprise/api', async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const form = parseForm(registerForm, request.body);
     if (!form.ok) return showList(request, reply, enterpriseId, form, 400);
     try {
@@ -48,8 +46,7 @@ export function registerApiClients(app: FastifyInstance): void {
   });
 
   r.get('/entreprise/api/:clientId/revoquer', { schema: { params: clientParams } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const { clientId } = request.params;
     const client = await clientOf(db, request.ctx, enterpriseId, clientId);
     const v = viewContext(request, reply);
@@ -57,8 +54,7 @@ export function registerApiClients(app: FastifyInstance): void {
   });
 
   r.post('/entreprise/api/:clientId/revoquer', { schema: { params: clientParams } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const { clientId } = request.params;
     parseForm(z.object({}), request.body);
     await revokeClient(db, request.ctx, enterpriseId, clientId);

@@ -1,28 +1,10 @@
-import { QUEBEC_TIME_ZONE } from '../../platform/i18n/format.js';
-
 /**
  * Dates of the childcare records: ISO calendar dates (`YYYY-MM-DD`) in Quebec time, and the
  * ministry's reference year (April 1 to March 31, named by the year it starts).
  */
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A real calendar date written `YYYY-MM-DD` (2025-02-29 is not one). */
-export function isIsoDate(value: string): boolean {
-  const match = ISO_DATE.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
-/** Quebec follows Eastern time; a day changes at midnight there, not at midnight UTC. */
-const quebecDate = new Intl.DateTimeFormat('en-CA', { timeZone: QUEBEC_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** The calendar date in Quebec at this instant, `YYYY-MM-DD`. */
-export function todayInQuebec(now: Date = new Date()): string {
-  return quebecDate.format(now);
-}
+// The request engine's files read these from here; platform/time is their home.
+export { isIsoDate, todayInQuebec } from '../../platform/time/index.js';
 
 /** The reference year of a date (`YYYY-MM-DD`): 2021 runs from 2021-04-01 to 2022-03-31. */
 export function referenceYearOf(date: string): number {

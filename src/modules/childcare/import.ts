@@ -4,7 +4,7 @@ import type { Ctx } from '../../platform/context.js';
 import { decodeCsvBytes, parseCsv } from '../../platform/csv/parse.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { normalizePostalCode } from '../enterprises/index.js';
-import { isIsoDate, todayInQuebec } from './dates.js';
+import { isIsoDate, todayInQuebec } from '../../platform/time/index.js';
 import { normalizeChildNumber } from './identifiers.js';
 import { child, childcareService, childcareServiceKind, installation, regionalDirectorate, siteKind } from './schema.js';
 import {

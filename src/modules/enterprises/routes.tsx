@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { signedIn } from '../../platform/http/guards.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { emailField, parseForm, requiredText } from '../../platform/http/forms.js';
 import { sendPage, sendPdf, viewContext } from '../../platform/http/render.js';
@@ -143,7 +144,7 @@ export function registerEnterprises(app: FastifyInstance): void {
 
   // --- Letters -----------------------------------------------------------------------------
   r.get('/agent/lettres', async (request, reply) => {
-    if (request.ctx.actor.type !== 'account') return reply.redirect(`/connexion?retour=${encodeURIComponent('/agent/lettres')}`, 303);
+    signedIn(request, '/agent/lettres');
     const letters = await listLetters(db, request.ctx, settings, { reveal: false });
     const v = viewContext(request, reply);
     return sendPage(reply, v, { title: v.t('letters.title') }, <LettersPage v={v} letters={letters} />);

@@ -3,6 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ConflictError } from '../../platform/errors.js';
 import { UploadRejected } from '../../platform/files/service.js';
+import { signedIn } from '../../platform/http/guards.js';
+import { requestPath } from '../../platform/http/navigation.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { parseForm, requiredText } from '../../platform/http/forms.js';
 import { sendPage, sendPdf, viewContext } from '../../platform/http/render.js';
@@ -70,12 +72,6 @@ export function registerVerification(app: FastifyInstance): void {
   const maxBytes = app.config.UPLOAD_MAX_BYTES;
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  /** A visitor who is not signed in is sent to sign in first; then the service decides. */
-  function signedIn(request: FastifyRequest, reply: FastifyReply): boolean {
-    if (request.ctx.actor.type === 'account') return true;
-    void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url.split('?')[0] ?? '/')}`, 303);
-    return false;
-  }
 
   function sendDocument(reply: FastifyReply, opened: OpenedDocument) {
     return sendPdf(reply, `${opened.enrolmentNumber}-${opened.kind}.pdf`, opened.body, opened.file.size);
@@ -95,20 +91,20 @@ export function registerVerification(app: FastifyInstance): void {
 
   const doneNotices = { envoye: 'verification.upload.done', supprime: 'verification.document.deleted', soumis: 'verification.submit.done' } as const;
   r.get('/entreprise/inscription', { schema: { querystring: z.object({ fait: z.enum(['envoye', 'supprime', 'soumis']).optional() }) } }, async (request, reply) => {
-    if (!signedIn(request, reply)) return reply;
+    signedIn(request, requestPath(request.url));
     const done = request.query.fait;
     return showOwn(request, reply, 200, emptyForm, done ? { kind: 'success', key: doneNotices[done] } : undefined);
   });
 
   r.get('/entreprise/inscription/formulaires.pdf', async (request, reply) => {
-    if (!signedIn(request, reply)) return reply;
+    signedIn(request, requestPath(request.url));
     const file = await enrolmentFileForForms(db, request.ctx);
     const pdf = await enrolmentFormsPdf(file, request.ctx.lang);
     return sendPdf(reply, `formulaires-${file.enrolment.number}.pdf`, pdf);
   });
 
   r.post('/entreprise/inscription/documents', async (request, reply) => {
-    if (!signedIn(request, reply)) return reply;
+    signedIn(request, requestPath(request.url));
     const own = await ownEnrolmentFile(db, request.ctx);
     if (!own) return showOwn(request, reply);
     if (!request.isMultipart()) throw new AppError(400, 'error.badRequest');
@@ -136,12 +132,12 @@ export function registerVerification(app: FastifyInstance): void {
 
   const documentParams = z.object({ documentId: z.uuid() });
   r.get('/entreprise/inscription/documents/:documentId', { schema: { params: documentParams } }, async (request, reply) => {
-    if (!signedIn(request, reply)) return reply;
+    signedIn(request, requestPath(request.url));
     return sendDocument(reply, await openEnrolmentDocument(db, request.ctx, store, request.params.documentId));
   });
 
   r.post('/entreprise/inscription/documents/:documentId/supprimer', { schema: { params: documentParams } }, async (request, reply) => {
-    if (!signedIn(request, reply)) return reply;
+    signedIn(request, requestPath(request.url));
     parseForm(z.object({}), request.body);
     const own = await ownEnrolmentFile(db, request.ctx);
     if (!own) return showOwn(request, reply);
@@ -150,7 +146,7 @@ export function registerVerification(app: FastifyInstance): void {
   });
 
   r.post('/entreprise/inscription/soumettre', async (request, reply) => {
-    if (!signedIn(request, reply)) return reply;
+    signedIn(request, requestPath(request.url));
     parseForm(z.object({}), request.body);
     const own = await ownEnrolmentFile(db, request.ctx);
     if (!own) return showOwn(request, reply);
@@ -167,7 +163,7 @@ export function registerVerification(app: FastifyInstance): void {
     avant: z.string().regex(queueCursorPattern).optional(),
   });
   r.get('/agent/inscriptions', { schema: { querystring: queueQuery } }, async (request, reply) => {
-    if (!signedIn(request, reply)) return reply;
+    signedIn(request, requestPath(request.url));
     // By default the files waiting for an agent; "tous" shows every state.
     const etat = request.query.etat ?? 'under_verification';
     const filters = { legalType: request.query.type || undefined, state: etat === 'tous' ? undefined : etat, from: queuePosition(request.query) };
@@ -188,12 +184,12 @@ export function registerVerification(app: FastifyInstance): void {
   }
 
   r.get('/agent/inscriptions/:id', { schema: { params: idParams } }, async (request, reply) => {
-    if (!signedIn(request, reply)) return reply;
+    signedIn(request, requestPath(request.url));
     return showAgent(request, reply, request.params.id);
   });
 
   r.get('/agent/inscriptions/:id/documents/:documentId', { schema: { params: idParams.extend(documentParams.shape) } }, async (request, reply) => {
-    if (!signedIn(request, reply)) return reply;
+    signedIn(request, requestPath(request.url));
     const opened = await openEnrolmentDocument(db, request.ctx, store, request.params.documentId);
     if (opened.enrolmentId !== request.params.id) throw new AppError(404, 'error.notFound');
     return sendDocument(reply, opened);
@@ -212,14 +208,14 @@ export function registerVerification(app: FastifyInstance): void {
   }
 
   r.post('/agent/inscriptions/:id/activer', { schema: { params: idParams } }, async (request, reply) => {
-    if (!signedIn(request, reply)) return reply;
+    signedIn(request, requestPath(request.url));
     parseForm(z.object({}), request.body);
     return decide(request, reply, request.params.id, { kind: 'activate' });
   });
 
   const askForm = z.object({ message: requiredText('verification.askMore.required', 2000) });
   r.post('/agent/inscriptions/:id/demander', { schema: { params: idParams } }, async (request, reply) => {
-    if (!signedIn(request, reply)) return reply;
+    signedIn(request, requestPath(request.url));
     const form = parseForm(askForm, request.body);
     if (!form.ok) {
       await enrolmentFileForAgent(db, request.ctx, request.params.id);
@@ -230,7 +226,7 @@ export function registerVerification(app: FastifyInstance): void {
 
   const refuseForm = z.object({ reason: requiredText('verification.refuse.required', 2000) });
   r.post('/agent/inscriptions/:id/refuser', { schema: { params: idParams } }, async (request, reply) => {
-    if (!signedIn(request, reply)) return reply;
+    signedIn(request, requestPath(request.url));
     const form = parseForm(refuseForm, request.body);
     if (!form.ok) {
       await enrolmentFileForAgent(db, request.ctx, request.params.id);

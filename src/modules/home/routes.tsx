@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sendPage, viewContext } from '../../platform/http/render.js';
-import { ForbiddenError } from '../../platform/errors.js';
+import { signedInAs } from '../../platform/http/guards.js';
 import { agentAssignments } from '../identity/agents.js';
 import { AccessibilityPage, AgentHomePage, HomePage, PrivacyPage } from './views/pages.js';
 
@@ -10,9 +10,7 @@ export function registerHome(app: FastifyInstance): void {
     return sendPage(reply, v, { title: v.t('home.title') }, <HomePage v={v} />);
   });
   app.get('/agent', async (request, reply) => {
-    const actor = request.ctx.actor;
-    if (actor.type !== 'account') return reply.redirect('/connexion?retour=%2Fagent', 303);
-    if (actor.accountKind !== 'agent') throw new ForbiddenError();
+    const actor = signedInAs(request, 'agent', '/agent');
     const v = viewContext(request, reply);
     const roles = [...new Set((await agentAssignments(app.db, actor.accountId)).map((a) => a.role))];
     return sendPage(reply, v, { title: v.t('agentHome.title') }, <AgentHomePage v={v} roles={roles} />);

@@ -5,7 +5,7 @@ import { auditEvent } from '../../platform/audit/schema.js';
 import { GENESIS_HASH, hashEvent, verifyAuditChain } from '../../platform/audit/service.js';
 import { buildTestApp, type TestApp, type TestClient } from '../../platform/testing/app.js';
 import { createTestAccount, signInAs, type TestAccount } from '../../platform/testing/accounts.js';
-import { quebecMidnight } from './routes.js';
+import { quebecMidnight } from '../../platform/time/index.js';
 import { assertHasText, assertRedirect, auditEventsFor, enrolFromPage } from './test-support.js';
 
 let t: TestApp;

@@ -9,7 +9,8 @@ import { parseForm, emailField, requiredText } from '../../platform/http/forms.j
 import { safeReturnPath } from '../../platform/http/navigation.js';
 import { sendPage, viewContext } from '../../platform/http/render.js';
 import { FieldValidationError } from '../../platform/errors.js';
-import { formatDateTime, QUEBEC_TIME_ZONE } from '../../platform/i18n/format.js';
+import { formatDateTime } from '../../platform/i18n/format.js';
+import { quebecMidnight } from '../../platform/time/index.js';
 import {
   activeSessionCount,
   changePassword,
@@ -55,21 +56,6 @@ const stagePath: Record<SessionStage, string> = {
 function fieldErrors(error: unknown): FormState['errors'] {
   if (error instanceof FieldValidationError) return error.fields;
   throw error;
-}
-
-/**
- * Midnight starting a calendar day (plus `addDays`) in Quebec, as the dates on the pages are read:
- * UTC-4 in summer, UTC-5 in winter. Clocks change at 2 a.m., so the offset in force at the UTC
- * midnight of that day is the one in force at its local midnight.
- */
-export function quebecMidnight(day: string, addDays = 0): Date {
-  const utc = new Date(`${day}T00:00:00Z`);
-  utc.setUTCDate(utc.getUTCDate() + addDays);
-  const zone = new Intl.DateTimeFormat('en-CA', { timeZone: QUEBEC_TIME_ZONE, timeZoneName: 'longOffset' })
-    .formatToParts(utc)
-    .find((part) => part.type === 'timeZoneName')?.value;
-  const offset = zone?.replace('GMT', '') || '+00:00';
-  return new Date(`${utc.toISOString().slice(0, 10)}T00:00:00${offset}`);
 }
 
 export async function registerIdentity(app: FastifyInstance): Promise<void> {

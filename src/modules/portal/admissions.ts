@@ -7,7 +7,7 @@ import { ConflictError, FieldValidationError, ForbiddenError, type FieldErrors }
 import type { MessageKey } from '../../platform/i18n/index.js';
 import { composeMail } from '../../platform/outbox/compose.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
-import { isIsoDate } from '../childcare/dates.js';
+import { isIsoDate } from '../../platform/time/index.js';
 import { siteById, todayInQuebec, type Site } from '../childcare/service.js';
 import { addMonths, familyActions, familyContacts, familyRecipients, inReserve, MAX_START_YEARS, siteNameFor, type AgeGroup, type FamilyChild, type Guardian, type ReserveChoice } from './families.js';
 import { admission, family, familyChild, reserveChoice, serviceAgreement } from './schema.js';

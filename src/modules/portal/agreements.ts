@@ -5,7 +5,7 @@ import type { Ctx } from '../../platform/context.js';
 import { pgErrorCode, queryRows, transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, FieldValidationError, ForbiddenError, type FieldErrors } from '../../platform/errors.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
-import { isIsoDate } from '../childcare/dates.js';
+import { isIsoDate } from '../../platform/time/index.js';
 import { siteById, todayInQuebec, type Site } from '../childcare/service.js';
 import { mailFamily, type Admission, type AdmissionSettings } from './admissions.js';
 import { addMonths, familyActions, MAX_START_YEARS, type FamilyChild } from './families.js';

@@ -7,7 +7,7 @@ import { AppError, ForbiddenError, FieldValidationError } from '../../platform/e
 import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
-import { actorEnterpriseId } from '../enterprises/members-routes.js';
+import { actorEnterpriseId } from '../enterprises/members.js';
 import {
   admissionForm,
   admissionsOf,
@@ -85,12 +85,12 @@ export function registerAdmissions(app: FastifyInstance): void {
   }
 
   r.get('/entreprise/reserves/:siteId/enfants/:choiceId/admettre', { schema: { params: choiceParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     return showReserveForm(request, reply, request.params.siteId, request.params.choiceId, { values: {}, errors: {} }, null, 200);
   });
 
   r.post('/entreprise/reserves/:siteId/enfants/:choiceId/admettre', { schema: { params: choiceParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const { siteId, choiceId } = request.params;
     const form = parseForm(admissionFormSchema, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
@@ -112,8 +112,7 @@ export function registerAdmissions(app: FastifyInstance): void {
   const siteParams = z.object({ siteId: z.uuid() });
 
   r.get('/entreprise/admissions/:siteId', { schema: { params: siteParams, querystring: z.object({ fait: z.literal('admis').optional() }) } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const { site, rows, places } = await admissionsOf(db, request.ctx, request.params.siteId);
     const enterprise = await enterpriseOf(db, enterpriseId);
     const canDelegate = site.kind === 'home_provider' && holderNeqOf(site) === enterprise?.neq;
@@ -130,13 +129,13 @@ export function registerAdmissions(app: FastifyInstance): void {
   }
 
   r.get('/entreprise/admissions/:siteId/numero', { schema: { params: siteParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     return showNumberSearch(request, reply, request.params.siteId, { values: {}, errors: {} }, 200);
   });
 
   // The number is posted: it stays out of addresses, logs and browser history.
   r.post('/entreprise/admissions/:siteId/numero', { schema: { params: siteParams }, config: guessLimit }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const form = parseForm(admissionFormSchema, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     const { siteId } = request.params;
@@ -152,7 +151,7 @@ export function registerAdmissions(app: FastifyInstance): void {
   });
 
   r.post('/entreprise/admissions/:siteId/numero/admettre', { schema: { params: siteParams }, config: guessLimit }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const form = parseForm(admissionFormSchema, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     const { siteId } = request.params;
@@ -174,14 +173,14 @@ export function registerAdmissions(app: FastifyInstance): void {
 
   // --- The RSGE's authorization of its BC ----------------------------------------------------------
   r.get('/entreprise/reserves/:siteId/bc', { schema: { params: siteParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const { site, delegated } = await delegationOf(db, request.ctx, request.params.siteId);
     const v = viewContext(request, reply);
     return page(request, reply, v.t('portal.bc.title'), <DelegationPage v={v} site={site} delegated={delegated} />, site.id);
   });
 
   r.post('/entreprise/reserves/:siteId/bc', { schema: { params: siteParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const form = parseForm(z.object({ autoriser: z.enum(['oui', 'non']) }), request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     await setDelegation(db, request.ctx, request.params.siteId, form.data.autoriser === 'oui');
@@ -192,14 +191,14 @@ export function registerAdmissions(app: FastifyInstance): void {
   const admissionParams = z.object({ admissionId: z.uuid() });
 
   r.post('/famille/admissions/:admissionId/garder', { schema: { params: admissionParams } }, async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     parseForm(z.object({}), request.body);
     await decideOtherChoices(db, request.ctx, request.params.admissionId, 'kept');
     return reply.redirect('/famille?fait=choixGardes', 303);
   });
 
   r.get('/famille/admissions/:admissionId/retirer', { schema: { params: admissionParams } }, async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const admission = (await admissionsOfFamily(db, request.ctx)).find((a) => a.admission.id === request.params.admissionId);
     if (!admission) throw new ForbiddenError();
     const v = viewContext(request, reply);
@@ -210,7 +209,7 @@ export function registerAdmissions(app: FastifyInstance): void {
   });
 
   r.post('/famille/admissions/:admissionId/retirer', { schema: { params: admissionParams } }, async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     parseForm(z.object({}), request.body);
     await decideOtherChoices(db, request.ctx, request.params.admissionId, 'withdrawn');
     return reply.redirect('/famille?fait=choixRetires', 303);

@@ -6,9 +6,9 @@ import { AppError, FieldValidationError, ForbiddenError } from '../../platform/e
 import type { FormState } from '../../platform/http/components.js';
 import { parseForm, type FormValues } from '../../platform/http/forms.js';
 import { sendPage, sendPdf, viewContext } from '../../platform/http/render.js';
-import { isIsoDate } from '../childcare/dates.js';
+import { isIsoDate } from '../../platform/time/index.js';
 import { todayInQuebec } from '../childcare/service.js';
-import { actorEnterpriseId } from '../enterprises/members-routes.js';
+import { actorEnterpriseId } from '../enterprises/members.js';
 import { agreementPdf } from './agreement-pdf.js';
 import { agreementFormFor, agreementOf, agreementSites, agreementsOf, changeAgreement, endAgreement, recordAgreement, type AgreementView, type TermsInput } from './agreements.js';
 import { AgreementListPage, AgreementPage, AGREEMENTS_HREF, ChangeAgreementPage, EndAgreementPage, RecordAgreementPage, type AgreementListQuery, type AgreementNotice } from './views/agreements.js';
@@ -73,8 +73,7 @@ export function registerAgreements(app: FastifyInstance): void {
   const conflictMessage = (request: FastifyRequest, reply: FastifyReply, error: unknown): string | null => (error instanceof AppError && error.status === 409 ? viewContext(request, reply).t(error.messageKey, error.params) : null);
 
   r.get(AGREEMENTS_HREF, { schema: { querystring: listQuery } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const q = request.query;
     const sites = await agreementSites(db, request.ctx, enterpriseId);
     const siteId = sites.some((s) => s.id === q.milieu) ? q.milieu : undefined;
@@ -97,14 +96,14 @@ export function registerAgreements(app: FastifyInstance): void {
   }
 
   r.get(`${AGREEMENTS_HREF}/nouvelle/:admissionId`, { schema: { params: admissionParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const { admission } = await agreementFormFor(db, request.ctx, request.params.admissionId);
     const values = { startDate: admission.plannedStart, days: 'mon,tue,wed,thu,fri', periods: 'full_time', contribution: 'reduced', signedOn: todayInQuebec() };
     return showRecord(request, reply, request.params.admissionId, { values, errors: {} }, null);
   });
 
   r.post(`${AGREEMENTS_HREF}/nouvelle/:admissionId`, { schema: { params: admissionParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const form = parseForm(termsForm, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     try {
@@ -122,7 +121,7 @@ export function registerAgreements(app: FastifyInstance): void {
   const agreementParams = z.object({ agreementId: z.uuid() });
 
   r.get(`${AGREEMENTS_HREF}/:agreementId`, { schema: { params: agreementParams, querystring: noticeQuery } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const view = await agreementOf(db, request.ctx, request.params.agreementId);
     const v = viewContext(request, reply);
     const notice: AgreementNotice | null = request.query.fait ?? null;
@@ -130,7 +129,7 @@ export function registerAgreements(app: FastifyInstance): void {
   });
 
   r.get(`${AGREEMENTS_HREF}/:agreementId/pdf`, { schema: { params: agreementParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const view = await agreementOf(db, request.ctx, request.params.agreementId);
     return sendPdf(reply, `entente-${view.child.registrationNumber}-v${view.agreement.version}.pdf`, await agreementPdf(view, request.ctx.lang));
   });
@@ -151,12 +150,12 @@ export function registerAgreements(app: FastifyInstance): void {
   }
 
   r.get(`${AGREEMENTS_HREF}/:agreementId/modifier`, { schema: { params: agreementParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     return showChange(request, reply, null, null);
   });
 
   r.post(`${AGREEMENTS_HREF}/:agreementId/modifier`, { schema: { params: agreementParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const form = parseForm(termsForm, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     try {
@@ -178,12 +177,12 @@ export function registerAgreements(app: FastifyInstance): void {
   }
 
   r.get(`${AGREEMENTS_HREF}/:agreementId/cessation`, { schema: { params: agreementParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     return showEnd(request, reply, { values: { endDate: todayInQuebec() }, errors: {} }, null);
   });
 
   r.post(`${AGREEMENTS_HREF}/:agreementId/cessation`, { schema: { params: agreementParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const form = parseForm(cessationForm, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     const d = form.data;

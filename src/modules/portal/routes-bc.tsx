@@ -7,7 +7,7 @@ import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
 import { recognitionHistory, todayInQuebec } from '../childcare/service.js';
-import { actorEnterpriseId } from '../enterprises/members-routes.js';
+import { actorEnterpriseId } from '../enterprises/members.js';
 import { admissionsToConfirm, childrenOfRsge, confirmAdmission, dueBackSoon, remindNotAdhered, rsgeOfBc, type ReminderResult } from './bc.js';
 import { allowedChanges, changeRecognition, rsgeRecord, updateRsgeRecord } from './rsge-registry.js';
 import { BC_HREF, BcRsgePage, ConfirmAdmissionsPage, RecognitionFormPage, RecordFormPage, ReminderConfirmPage, RsgePage } from './views/bc.js';
@@ -44,8 +44,7 @@ export function registerBc(app: FastifyInstance): void {
   };
 
   r.get(BC_HREF, { schema: { querystring: listQuery } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const [rows, dueBack] = await Promise.all([rsgeOfBc(db, request.ctx, enterpriseId), dueBackSoon(db, request.ctx, enterpriseId, todayInQuebec())]);
     const q = request.query;
     const reminded: ReminderResult | null = q.envoyes === undefined ? null : { mailed: q.envoyes, withoutAddress: q.sansAdresse ?? 0, alreadyToday: q.deja ?? 0 };
@@ -54,16 +53,14 @@ export function registerBc(app: FastifyInstance): void {
   });
 
   r.get(`${BC_HREF}/rappel`, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const rows = await rsgeOfBc(db, request.ctx, enterpriseId);
     const v = viewContext(request, reply);
     return page(request, reply, v.t('portal.bcSpace.remind.title'), <ReminderConfirmPage v={v} count={rows.filter((row) => !row.adhered).length} />, true);
   });
 
   r.post(`${BC_HREF}/rappel`, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     parseForm(z.object({}), request.body);
     const result = await remindNotAdhered(db, request.ctx, enterpriseId, settings);
     app.outbox.nudge();
@@ -71,8 +68,7 @@ export function registerBc(app: FastifyInstance): void {
   });
 
   r.get(`${BC_HREF}/admissions`, { schema: { querystring: confirmQuery } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const rsge = await rsgeOfBc(db, request.ctx, enterpriseId);
     const siteId = rsge.some((row) => row.siteId === request.query.rsge) ? request.query.rsge : undefined;
     const { found, more } = await admissionsToConfirm(db, request.ctx, enterpriseId, { siteId, childName: request.query.enfant });
@@ -82,7 +78,7 @@ export function registerBc(app: FastifyInstance): void {
   });
 
   r.post(`${BC_HREF}/admissions/:admissionId/confirmer`, { schema: { params: z.object({ admissionId: z.uuid() }) } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const form = parseForm(z.object({}), request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     await confirmAdmission(db, request.ctx, request.params.admissionId, settings);
@@ -93,7 +89,7 @@ export function registerBc(app: FastifyInstance): void {
   const siteParams = z.object({ siteId: z.uuid() });
 
   r.get(`${BC_HREF}/rsge/:siteId`, { schema: { params: siteParams, querystring: z.object({ fait: z.enum(['dossier', 'reconnaissance']).optional() }) } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const { site, rows } = await childrenOfRsge(db, request.ctx, request.params.siteId);
     const history = await recognitionHistory(db, site.id);
     const v = viewContext(request, reply);
@@ -111,12 +107,12 @@ export function registerBc(app: FastifyInstance): void {
   }
 
   r.get(`${BC_HREF}/rsge/:siteId/dossier`, { schema: { params: siteParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     return showRecord(request, reply, request.params.siteId, null);
   });
 
   r.post(`${BC_HREF}/rsge/:siteId/dossier`, { schema: { params: siteParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const form = parseForm(recordForm.partial(), request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     const d = form.data;
@@ -138,12 +134,12 @@ export function registerBc(app: FastifyInstance): void {
   }
 
   r.get(`${BC_HREF}/rsge/:siteId/reconnaissance`, { schema: { params: siteParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     return showRecognition(request, reply, request.params.siteId, { values: { effectiveDate: todayInQuebec() }, errors: {} }, null);
   });
 
   r.post(`${BC_HREF}/rsge/:siteId/reconnaissance`, { schema: { params: siteParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const form = parseForm(recognitionForm, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     const d = form.data;

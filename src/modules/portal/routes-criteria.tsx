@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, FieldValidationError } from '../../platform/errors.js';
+import { signedIn } from '../../platform/http/guards.js';
 import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
-import { actorEnterpriseId } from '../enterprises/members-routes.js';
+import { actorEnterpriseId } from '../enterprises/members.js';
 import { addCriterion, criteriaList, criteriaSettings, publishCriteria, retireCriterion, type CriteriaSettings } from './criteria.js';
 import { criteriaValues, CriteriaListPage, CriteriaSettingsPage, positionFields } from './views/criteria.js';
 import { sheetHref } from './views/sheet.js';
@@ -40,12 +41,12 @@ export function registerCriteria(app: FastifyInstance): void {
   }
 
   r.get('/entreprise/fiches/:siteId/criteres', { schema: { params: siteParams, querystring: z.object({ fait: z.literal('1').optional() }) } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     return showSettings(request, reply, await criteriaSettings(db, request.ctx, request.params.siteId), null, request.query.fait === '1');
   });
 
   r.post('/entreprise/fiches/:siteId/criteres', { schema: { params: siteParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const { siteId } = request.params;
     // The right first (and the page to show again): a refused actor learns nothing from the form's checks.
     const settings = await criteriaSettings(db, request.ctx, siteId);
@@ -63,11 +64,6 @@ export function registerCriteria(app: FastifyInstance): void {
   });
 
   // --- The ministry's list (agents) --------------------------------------------------------------
-  function signInFirst(request: FastifyRequest, reply: FastifyReply): boolean {
-    if (request.ctx.actor.type === 'account') return false;
-    void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
-    return true;
-  }
 
   async function showList(request: FastifyRequest, reply: FastifyReply, form: FormState, notice: 'added' | 'retired' | undefined, status = 200) {
     const criteria = await criteriaList(db, request.ctx);
@@ -78,12 +74,12 @@ export function registerCriteria(app: FastifyInstance): void {
   }
 
   r.get('/agent/criteres', { schema: { querystring: listQuery } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     return showList(request, reply, { values: {}, errors: {} }, request.query.fait);
   });
 
   r.post('/agent/criteres', async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const form = parseForm(criterionForm, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     try {
@@ -96,7 +92,7 @@ export function registerCriteria(app: FastifyInstance): void {
   });
 
   r.post('/agent/criteres/:criterionId/retirer', { schema: { params: z.object({ criterionId: z.uuid() }) } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     parseForm(z.object({}), request.body);
     await retireCriterion(db, request.ctx, request.params.criterionId);
     return reply.redirect('/agent/criteres?fait=retired', 303);

@@ -3,11 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
 import { AppError, FieldValidationError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
+import type { SignedInActor } from '../../platform/context.js';
+import { signedInAs } from '../../platform/http/guards.js';
 import type { FormState } from '../../platform/http/components.js';
 import { parseForm, type FormValues } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
 import { siteById } from '../childcare/service.js';
-import { actorEnterpriseId } from '../enterprises/members-routes.js';
+import { actorEnterpriseId } from '../enterprises/members.js';
 import {
   addGuardian,
   ageGroups,
@@ -160,14 +162,8 @@ function reserveFilter(q: z.infer<typeof reserveQuery>): ReserveFilter | null {
  * Every parent route starts here: anonymous visitors go to sign-in, other accounts are refused;
  * the service functions then find the family from the actor, never from an id in the URL.
  */
-export function citizen(request: FastifyRequest, reply: FastifyReply): boolean {
-  const actor = request.ctx.actor;
-  if (actor.type !== 'account') {
-    void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
-    return false;
-  }
-  if (actor.accountKind !== 'citizen') throw new ForbiddenError();
-  return true;
+export function citizen(request: FastifyRequest): SignedInActor {
+  return signedInAs(request, 'citizen');
 }
 
 export function registerFamilies(app: FastifyInstance): void {
@@ -181,7 +177,7 @@ export function registerFamilies(app: FastifyInstance): void {
   };
 
   r.get('/famille', { schema: { querystring: doneQuery } }, async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const [file, choices, admissions, agreements, unread] = await Promise.all([familyFile(db, request.ctx), choicesOfFamily(db, request.ctx), admissionsOfFamily(db, request.ctx), agreementsOfFamily(db, request.ctx), unreadCount(db, request.ctx)]);
     const v = viewContext(request, reply);
     const admitted = (
@@ -200,13 +196,13 @@ export function registerFamilies(app: FastifyInstance): void {
   const guardianParams = z.object({ guardianId: z.uuid() });
 
   r.get('/famille/parents/nouveau', async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const v = viewContext(request, reply);
     return page(request, reply, v.t('portal.family.guardians.add'), <GuardianPage v={v} action="/famille/parents/nouveau" form={{ values: { role: 'parent' }, errors: {} }} />);
   });
 
   r.post('/famille/parents/nouveau', async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const form = parseForm(guardianForm, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     try {
@@ -220,7 +216,7 @@ export function registerFamilies(app: FastifyInstance): void {
   });
 
   r.get('/famille/parents/:guardianId', { schema: { params: guardianParams } }, async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const guardian = await guardianOf(db, request.ctx, request.params.guardianId);
     const v = viewContext(request, reply);
     const action = `/famille/parents/${guardian.id}`;
@@ -228,7 +224,7 @@ export function registerFamilies(app: FastifyInstance): void {
   });
 
   r.post('/famille/parents/:guardianId', { schema: { params: guardianParams } }, async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const form = parseForm(guardianForm, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     const { guardianId } = request.params;
@@ -246,13 +242,13 @@ export function registerFamilies(app: FastifyInstance): void {
   const childParams = z.object({ childId: z.uuid() });
 
   r.get('/famille/enfants/nouveau', async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const v = viewContext(request, reply);
     return page(request, reply, v.t('portal.child.title'), <ChildFormPage v={v} form={{ values: {}, errors: {} }} />);
   });
 
   r.post('/famille/enfants/nouveau', async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const form = parseForm(childForm, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     try {
@@ -266,7 +262,7 @@ export function registerFamilies(app: FastifyInstance): void {
   });
 
   r.get('/famille/enfants/:childId', { schema: { params: childParams, querystring: z.object({ nouveau: z.literal('1').optional() }) } }, async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const child = await childOfFamily(db, request.ctx, request.params.childId);
     const v = viewContext(request, reply);
     return page(request, reply, v.t('portal.child.confirmation'), <ChildConfirmationPage v={v} child={child} justRegistered={request.query.nouveau === '1'} />);
@@ -299,12 +295,12 @@ export function registerFamilies(app: FastifyInstance): void {
   }
 
   r.get('/services/:siteId/inscrire', { schema: { params: siteParams } }, async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     return showNewChoice(request, reply, request.params.siteId, { values: { days: 'mon,tue,wed,thu,fri', periods: 'full_time' }, errors: {} });
   });
 
   r.post('/services/:siteId/inscrire', { schema: { params: siteParams } }, async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const form = parseForm(choiceForm, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     const { siteId } = request.params;
@@ -320,7 +316,7 @@ export function registerFamilies(app: FastifyInstance): void {
   });
 
   r.get('/famille/choix/:choiceId', { schema: { params: choiceParams } }, async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const { choice, site, criteria, declared } = await choiceOfFamily(db, request.ctx, request.params.choiceId);
     const v = viewContext(request, reply);
     const form = { values: choiceValues(choice, declared), errors: {} };
@@ -328,7 +324,7 @@ export function registerFamilies(app: FastifyInstance): void {
   });
 
   r.post('/famille/choix/:choiceId', { schema: { params: choiceParams } }, async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const form = parseForm(choiceForm, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     const { choiceId } = request.params;
@@ -351,7 +347,7 @@ export function registerFamilies(app: FastifyInstance): void {
   });
 
   r.get('/famille/choix/:choiceId/retirer', { schema: { params: choiceParams } }, async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const { choice, child, site } = await choiceOfFamily(db, request.ctx, request.params.choiceId);
     const v = viewContext(request, reply);
     const text = v.t('portal.choice.withdraw.consequences', { child: `${child.firstName} ${child.lastName}`, service: siteLabel(v, site) });
@@ -359,20 +355,20 @@ export function registerFamilies(app: FastifyInstance): void {
   });
 
   r.post('/famille/choix/:choiceId/retirer', { schema: { params: choiceParams } }, async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     await withdrawChoice(db, request.ctx, request.params.choiceId);
     return reply.redirect('/famille?fait=retire', 303);
   });
 
   // --- Interest, data, deletion ---------------------------------------------------------------------
   r.post('/famille/interet', async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     await confirmInterest(db, request.ctx);
     return reply.redirect('/famille?fait=interet', 303);
   });
 
   r.get('/famille/donnees', async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const data = await exportFamily(db, request.ctx);
     return reply
       .header('content-type', 'application/json; charset=utf-8')
@@ -382,7 +378,7 @@ export function registerFamilies(app: FastifyInstance): void {
   });
 
   r.get('/famille/supprimer', async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     const file = await familyFile(db, request.ctx);
     if (!file.family) return reply.redirect('/famille', 303);
     const v = viewContext(request, reply);
@@ -390,7 +386,7 @@ export function registerFamilies(app: FastifyInstance): void {
   });
 
   r.post('/famille/supprimer', async (request, reply) => {
-    if (!citizen(request, reply)) return reply;
+    citizen(request);
     await deleteFamily(db, request.ctx);
     return reply.redirect('/famille?fait=supprime', 303);
   });
@@ -413,15 +409,14 @@ export function registerFamilies(app: FastifyInstance): void {
   ];
 
   r.get('/entreprise/reserves', async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const sites = await reserveSites(db, request.ctx, enterpriseId);
     const v = viewContext(request, reply);
     return sendPage(reply, v, { title: v.t('portal.reserves.title'), breadcrumbs: reserveCrumbs(v).slice(0, 1) }, <ReserveListPage v={v} sites={sites} />);
   });
 
   r.get('/entreprise/reserves/:siteId', { schema: { params: siteParams, querystring: reserveQuery } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const filter = reserveFilter(request.query);
     const result = await reserveOf(db, request.ctx, request.params.siteId, filter ?? {});
     const query: FormValues = filter ? Object.fromEntries(Object.entries(request.query).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
@@ -431,7 +426,7 @@ export function registerFamilies(app: FastifyInstance): void {
 
   const reserveChildParams = z.object({ siteId: z.uuid(), choiceId: z.uuid() });
   r.get('/entreprise/reserves/:siteId/enfants/:choiceId', { schema: { params: reserveChildParams, querystring: z.object({ fait: z.literal('1').optional() }) } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const file = await reserveChildFile(db, request.ctx, request.params.siteId, request.params.choiceId);
     const v = viewContext(request, reply);
     return sendPage(reply, v, { title: v.t('portal.reserve.file'), breadcrumbs: reserveCrumbs(v) }, <ReserveChildPage v={v} file={file} verified={request.query.fait === '1'} />);
@@ -439,7 +434,7 @@ export function registerFamilies(app: FastifyInstance): void {
 
   const verificationForm = z.object({ verification: z.string().optional() });
   r.post('/entreprise/reserves/:siteId/enfants/:choiceId/criteres/:criterionId', { schema: { params: reserveChildParams.extend({ criterionId: z.uuid() }) } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const { siteId, choiceId, criterionId } = request.params;
     const form = parseForm(verificationForm, request.body);
     // Only the two buttons' values: anything else is a body no page of ours sends.

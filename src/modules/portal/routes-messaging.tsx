@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { authorize } from '../../platform/authz.js';
 import { AppError, FieldValidationError } from '../../platform/errors.js';
 import { UploadRejected, type UploadSource } from '../../platform/files/service.js';
+import { signedIn } from '../../platform/http/guards.js';
 import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, sendPdf, viewContext } from '../../platform/http/render.js';
@@ -31,13 +32,6 @@ const newThreadForm = z.object({ audience: z.string(), subject: z.string(), body
 const threadParams = z.object({ threadId: z.uuid() });
 /** A new-thread page's title and lead, checked against the actor's right first. */
 type Lead = { title: MessageKey; lead: MessageKey; params: Record<string, string> };
-
-/** Every messaging page is for a signed-in person; the service decides which. */
-function signInFirst(request: FastifyRequest, reply: FastifyReply): boolean {
-  if (request.ctx.actor.type === 'account') return false;
-  void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
-  return true;
-}
 
 /** The reply's fields come before its file (the form's order): the text is known when the file streams. */
 async function readReply(request: FastifyRequest, send: (body: string, file: { stream: UploadSource; name: string } | null) => Promise<void>): Promise<void> {
@@ -69,7 +63,7 @@ export function registerMessaging(app: FastifyInstance): void {
   };
 
   r.get(MESSAGES_HREF, { schema: { querystring: z.object({ fait: z.literal('envoye').optional() }) } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const threads = await inbox(db, request.ctx);
     const v = viewContext(request, reply);
     return sendPage(reply, v, { title: v.t('portal.message.title') }, <InboxPage v={v} threads={threads} sent={request.query.fait === 'envoye'} />);
@@ -81,12 +75,12 @@ export function registerMessaging(app: FastifyInstance): void {
   }
 
   r.get(`${MESSAGES_HREF}/:threadId`, { schema: { params: threadParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     return showThread(request, reply, request.params.threadId, { values: {}, errors: {} }, null);
   });
 
   r.post(`${MESSAGES_HREF}/:threadId`, { schema: { params: threadParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     if (!request.isMultipart()) throw new AppError(400, 'error.badRequest');
     const { threadId } = request.params;
     let typed = '';
@@ -107,7 +101,7 @@ export function registerMessaging(app: FastifyInstance): void {
   });
 
   r.get(`${MESSAGES_HREF}/:threadId/pieces/:messageId`, { schema: { params: threadParams.extend({ messageId: z.uuid() }) } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const opened = await openAttachment(db, request.ctx, settings, request.params.threadId, request.params.messageId);
     return sendPdf(reply, opened.name, opened.body, opened.size);
   });
@@ -120,11 +114,11 @@ export function registerMessaging(app: FastifyInstance): void {
       return page(request, reply, v.t(title), <NewThreadPage v={v} action={request.url.split('?')[0] ?? path} lead={v.t(leadKey, leadParams)} form={form} withAudience={withAudience} />, status);
     };
     r.get(path, { schema: { params } }, async (request, reply) => {
-      if (signInFirst(request, reply)) return reply;
+      signedIn(request);
       return show(request, reply, request.params as P, { values: {}, errors: {} });
     });
     r.post(path, { schema: { params } }, async (request, reply) => {
-      if (signInFirst(request, reply)) return reply;
+      signedIn(request);
       const form = parseForm(newThreadForm, request.body);
       if (!form.ok) throw new AppError(400, 'error.badRequest');
       try {

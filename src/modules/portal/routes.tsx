@@ -6,7 +6,7 @@ import { AppError, FieldValidationError } from '../../platform/errors.js';
 import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
-import { actorEnterpriseId } from '../enterprises/members-routes.js';
+import { actorEnterpriseId } from '../enterprises/members.js';
 import { missingForPublication, openSheet, publishSheet, saveSheet, sheetsOfEnterprise, StaleSheetError, unpublishSheet, type SheetPage } from './service.js';
 import { registerAdmissions } from './routes-admissions.js';
 import { registerAgreements } from './routes-agreements.js';
@@ -76,8 +76,7 @@ export function registerPortal(app: FastifyInstance): void {
   // Each handler starts with actorEnterpriseId: anonymous visitors go to sign-in, accounts of no
   // enterprise are refused; the service functions then check « Gérer la fiche » on the site.
   r.get('/entreprise/fiches', async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return reply;
+    const enterpriseId = await actorEnterpriseId(request);
     const sheets = await sheetsOfEnterprise(db, request.ctx, enterpriseId);
     const v = viewContext(request, reply);
     return sendPage(reply, v, { title: v.t('portal.sheets.title'), breadcrumbs: crumbs(v).slice(0, 1) }, <SheetListPage v={v} sheets={sheets} />);
@@ -85,7 +84,7 @@ export function registerPortal(app: FastifyInstance): void {
 
   // The first visit is the adhesion (openSheet records it): a page a provider opens, as the seed says.
   r.get('/entreprise/fiches/:siteId', { schema: { params: siteParams, querystring: doneQuery } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const page = await openSheet(db, request.ctx, request.params.siteId);
     const done = request.query.fait;
     const notice: SheetNotice | undefined = done ? { kind: 'success', key: done === 'enregistree' && page.sheet.publishedAt ? 'portal.sheet.savedPublished' : doneNotices[done] } : undefined;
@@ -93,7 +92,7 @@ export function registerPortal(app: FastifyInstance): void {
   });
 
   r.post('/entreprise/fiches/:siteId', { schema: { params: siteParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const { siteId } = request.params;
     const form = parseForm(sheetForm, request.body);
     // Only a body no page of ours sends fails here (parseForm's structure pass throws first).
@@ -136,7 +135,7 @@ export function registerPortal(app: FastifyInstance): void {
     const title = what === 'publish' ? 'portal.publish.title' : 'portal.unpublish.title';
 
     r.get(path, { schema: { params: siteParams } }, async (request, reply) => {
-      if (!(await actorEnterpriseId(request, reply))) return reply;
+      await actorEnterpriseId(request);
       const page = await openSheet(db, request.ctx, request.params.siteId);
       const already = what === 'publish' ? page.sheet.publishedAt !== null : page.sheet.publishedAt === null;
       if (already) return reply.redirect(sheetHref(page.site.id), 303);
@@ -146,7 +145,7 @@ export function registerPortal(app: FastifyInstance): void {
     });
 
     r.post(path, { schema: { params: siteParams } }, async (request, reply) => {
-      if (!(await actorEnterpriseId(request, reply))) return reply;
+      await actorEnterpriseId(request);
       const { siteId } = request.params;
       if (what === 'publish') await publishSheet(db, request.ctx, siteId);
       else await unpublishSheet(db, request.ctx, siteId);

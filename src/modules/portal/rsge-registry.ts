@@ -3,7 +3,7 @@ import { isSignedIn } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, FieldValidationError, ForbiddenError, type FieldErrors } from '../../platform/errors.js';
-import { isIsoDate } from '../childcare/dates.js';
+import { isIsoDate } from '../../platform/time/index.js';
 import { recognitionHistory, recordRecognitionChange, todayInQuebec, updateHomeProviderRecord, type HomeProviderRecord, type RecognitionStatus, type Site } from '../childcare/service.js';
 import { bcActions } from './bc.js';
 import { addMonths } from './families.js';

@@ -242,3 +242,93 @@ export function SubmitButton({ children, kind = 'primary' }: { children: Compone
     </div>
   );
 }
+
+/** What a list says when it has nothing to show, in place of its table. */
+export function EmptyState({ children }: { children: ComponentChildren }) {
+  return <p>{children}</p>;
+}
+
+/** A column of a `DataTable`: its header, and what each row shows in it (the row's header cell when `rowHeader`). */
+export type Column<T> = { header: ComponentChildren; cell: (row: T) => ComponentChildren; rowHeader?: boolean };
+
+/**
+ * A list as a table with its caption and column headers (`scope` set for screen readers), or its
+ * empty state when there are no rows.
+ */
+export function DataTable<T>({
+  caption,
+  columns,
+  rows,
+  rowKey,
+  empty,
+  class: className,
+}: {
+  caption: ComponentChildren;
+  columns: Column<T>[];
+  rows: readonly T[];
+  rowKey: (row: T) => string | number;
+  empty: ComponentChildren;
+  class?: string;
+}) {
+  if (rows.length === 0) return <EmptyState>{empty}</EmptyState>;
+  return (
+    <table class={className}>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((column, index) => (
+            <th scope="col" key={index}>
+              {column.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={rowKey(row)}>
+            {columns.map((column, index) =>
+              column.rowHeader ? (
+                <th scope="row" key={index}>
+                  {column.cell(row)}
+                </th>
+              ) : (
+                <td key={index}>{column.cell(row)}</td>
+              ),
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export type PageLink = { href: string; label: string };
+
+/**
+ * The links to a list's previous and next pages, in a navigation landmark named `label`; nothing
+ * when there is a single page. `children` come before the links (e.g. « Page 2 of 5 »).
+ */
+export function Pager({ label, previous, next, children }: { label: string; previous: PageLink | null; next: PageLink | null; children?: ComponentChildren }) {
+  if (!previous && !next) return null;
+  return (
+    <nav aria-label={label}>
+      {children}
+      <ul class="pagination">
+        {previous ? (
+          <li>
+            <a href={previous.href} rel="prev">
+              {previous.label}
+            </a>
+          </li>
+        ) : null}
+        {next ? (
+          <li>
+            <a href={next.href} rel="next">
+              {next.label}
+            </a>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  );
+}

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/index.js';
-import type { SignedInActor } from '../context.js';
+import type { AccountKind, SignedInActor } from '../context.js';
 import { ForbiddenError } from '../errors.js';
 
 /**
@@ -29,6 +29,13 @@ export function redirectToSignIn(reply: FastifyReply, error: SignInRequired): Fa
 export function signedIn(request: FastifyRequest, returnPath: string = request.url): SignedInActor {
   const actor = request.ctx.actor;
   if (actor.type !== 'account') throw new SignInRequired(returnPath);
+  return actor;
+}
+
+/** The guard of pages for one kind of account (parents' pages, agents' pages): other accounts are refused. */
+export function signedInAs(request: FastifyRequest, kind: AccountKind, returnPath: string = request.url): SignedInActor {
+  const actor = signedIn(request, returnPath);
+  if (actor.accountKind !== kind) throw new ForbiddenError();
   return actor;
 }
 

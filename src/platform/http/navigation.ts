@@ -1,3 +1,8 @@
+/** The path of the page asked for, without its query. */
+export function requestPath(url: string): string {
+  return url.split('?')[0] ?? '/';
+}
+
 export const LANG_COOKIE_NAME = 'guichet_langue';
 
 /**

@@ -5,6 +5,7 @@ import type { Actor } from '../context.js';
 import { translator, type Lang, type Translate } from '../i18n/index.js';
 import { csrfToken } from './csrf.js';
 import { Layout, type Crumb } from './layout.js';
+import { requestPath } from './navigation.js';
 
 /** What every view needs of the request: language, labels, who is signed in, the CSRF token. */
 export type ViewContext = {
@@ -22,7 +23,7 @@ export function viewContext(request: FastifyRequest, reply: FastifyReply): ViewC
     lang: request.ctx.lang,
     t: translator(request.ctx.lang),
     actor: request.ctx.actor,
-    path: request.url.split('?')[0] ?? '/',
+    path: requestPath(request.url),
     csrf: csrfToken(config.secret, request, reply),
     showDevMailbox: request.server.devMailbox,
   };

@@ -1,7 +1,8 @@
+import { QUEBEC_TIME_ZONE } from '../time/index.js';
 import type { Lang } from './index.js';
 
-/** Quebec's civil time (Eastern): every date and time a person reads, and the day a rule counts, is in it. */
-export const QUEBEC_TIME_ZONE = 'America/Toronto';
+// The request engine's files read Quebec's zone and days from here; platform/time is their home.
+export { QUEBEC_TIME_ZONE, todayInQuebec as formatIsoDay } from '../time/index.js';
 
 // One formatter per language, made once: building an Intl.DateTimeFormat costs far more than
 // formatting with it, and a page of the agents' queue formats 50 dates.
@@ -23,11 +24,4 @@ const longDateFormats: Record<Lang, Intl.DateTimeFormat> = {
 /** « 22 juillet 2021 »: a day as read in Quebec, in the reader's language. */
 export function formatLongDate(lang: Lang, date: Date): string {
   return longDateFormats[lang].format(date);
-}
-
-const isoDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: QUEBEC_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** « 2021-07-29 »: the day in Quebec of an instant, as lists write it. */
-export function formatIsoDay(date: Date): string {
-  return isoDayFormat.format(date);
 }

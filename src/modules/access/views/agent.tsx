@@ -1,4 +1,4 @@
-import { ErrorSummary, Form, Notice, SelectField, SubmitButton, TextArea, type FormState } from '../../../platform/http/components.js';
+import { DataTable, ErrorSummary, Form, Notice, SelectField, SubmitButton, TextArea, type FormState } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
 import { formatDateTime } from '../../../platform/i18n/format.js';
 import type { EnrolmentFile, NumberCheck, QueueEntry } from '../service.js';
@@ -19,41 +19,33 @@ export function QueuePage({ v, entries, state }: { v: ViewContext; entries: Queu
         />
         <SubmitButton kind="secondary">{v.t('eservices.queue.show')}</SubmitButton>
       </form>
-      {entries.length === 0 ? (
-        <p>{v.t('eservices.queue.none')}</p>
-      ) : (
-        <table>
-          <caption>{v.t('eservices.queue.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{v.t('eservices.queue.enterprise')}</th>
-              <th scope="col">{v.t('eservices.queue.ministry')}</th>
-              <th scope="col">{v.t('eservices.queue.number')}</th>
-              <th scope="col">{v.t('eservices.queue.check')}</th>
-              <th scope="col">{v.t('eservices.state')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.id}>
-                <th scope="row">
-                  <a href={`/agent/services-en-ligne/${e.id}`} aria-label={v.t('eservices.queue.open', { name: e.legalName })}>
-                    {e.legalName}
-                  </a>
-                  <br />
-                  <small>
-                    {e.neq} — {v.t('eservices.transmittedAt', { date: formatDateTime(v.lang, e.transmittedAt) })}
-                  </small>
-                </th>
-                <td>{v.t(`eservices.ministry.${e.ministry}`)}</td>
-                <td>{e.ministryNumber}</td>
-                <td>{v.t(`eservices.check.${e.numberCheck as NumberCheck}`)}</td>
-                <td>{v.t(`eservices.state.${e.state}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        caption={v.t('eservices.queue.caption')}
+        empty={v.t('eservices.queue.none')}
+        rows={entries}
+        rowKey={(e) => e.id}
+        columns={[
+          {
+            header: v.t('eservices.queue.enterprise'),
+            rowHeader: true,
+            cell: (e) => (
+              <>
+                <a href={`/agent/services-en-ligne/${e.id}`} aria-label={v.t('eservices.queue.open', { name: e.legalName })}>
+                  {e.legalName}
+                </a>
+                <br />
+                <small>
+                  {e.neq} — {v.t('eservices.transmittedAt', { date: formatDateTime(v.lang, e.transmittedAt) })}
+                </small>
+              </>
+            ),
+          },
+          { header: v.t('eservices.queue.ministry'), cell: (e) => v.t(`eservices.ministry.${e.ministry}`) },
+          { header: v.t('eservices.queue.number'), cell: (e) => e.ministryNumber },
+          { header: v.t('eservices.queue.check'), cell: (e) => v.t(`eservices.check.${e.numberCheck as NumberCheck}`) },
+          { header: v.t('eservices.state'), cell: (e) => v.t(`eservices.state.${e.state}`) },
+        ]}
+      />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { ChoiceGroup, DateField, ErrorSummary, Form, Notice, SubmitButton, TextField, type FormState, type Option } from '../../../platform/http/components.js';
+import { ChoiceGroup, DateField, ErrorSummary, Form, Notice, Pager, SubmitButton, TextField, type FormState, type Option } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
 import { formatDateTime, formatLongDate } from '../../../platform/i18n/format.js';
 import { REGISTER_PAGE_SIZE, type CurrentRegister, type Firm, type MandateEntry, type RegisterEntry, type RegisterHistory } from '../grants.js';
@@ -72,27 +72,9 @@ function RegisterLinks({ v, program }: { v: ViewContext; program: string }) {
 }
 
 function Pages({ v, base, page, hasNext }: { v: ViewContext; base: string; page: number; hasNext: boolean }) {
-  if (page < 2 && !hasNext) return null;
-  return (
-    <nav aria-label={v.t('registry.register.pages')}>
-      <ul class="pagination">
-        {page > 1 ? (
-          <li>
-            <a href={page === 2 ? base : `${base}?page=${page - 1}`} rel="prev">
-              {v.t('registry.register.previous')}
-            </a>
-          </li>
-        ) : null}
-        {hasNext ? (
-          <li>
-            <a href={`${base}?page=${page + 1}`} rel="next">
-              {v.t('registry.register.next')}
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
-  );
+  const previous = page > 1 ? { href: page === 2 ? base : `${base}?page=${page - 1}`, label: v.t('registry.register.previous') } : null;
+  const next = hasNext ? { href: `${base}?page=${page + 1}`, label: v.t('registry.register.next') } : null;
+  return <Pager label={v.t('registry.register.pages')} previous={previous} next={next} />;
 }
 
 function servicePointCell(entry: RegisterEntry): string {

@@ -1,4 +1,4 @@
-import { Form, Notice, SubmitButton } from '../../../platform/http/components.js';
+import { Form, Notice, Pager, SubmitButton } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
 import type { Member } from '../../enterprises/members.js';
 import { eservices, rightKey, type Eservice, type RightRef } from '../catalogue.js';
@@ -34,27 +34,9 @@ function EserviceTabs({ v, matrix }: { v: ViewContext; matrix: RightsMatrix }) {
 }
 
 function UserPages({ v, matrix, eservice }: { v: ViewContext; matrix: RightsMatrix; eservice: Eservice }) {
-  if (matrix.pageCount < 2) return null;
-  return (
-    <nav aria-label={v.t('rights.pages')}>
-      <ul class="pagination">
-        {matrix.page > 1 ? (
-          <li>
-            <a href={rightsPageHref(eservice, matrix.page - 1)} rel="prev">
-              {v.t('rights.previous')}
-            </a>
-          </li>
-        ) : null}
-        {matrix.page < matrix.pageCount ? (
-          <li>
-            <a href={rightsPageHref(eservice, matrix.page + 1)} rel="next">
-              {v.t('rights.next')}
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
-  );
+  const previous = matrix.page > 1 ? { href: rightsPageHref(eservice, matrix.page - 1), label: v.t('rights.previous') } : null;
+  const next = matrix.page < matrix.pageCount ? { href: rightsPageHref(eservice, matrix.page + 1), label: v.t('rights.next') } : null;
+  return <Pager label={v.t('rights.pages')} previous={previous} next={next} />;
 }
 
 function MemberRow({ v, member, columns, granted, roleLabels }: { v: ViewContext; member: Member; columns: RightColumn[]; granted: Set<string>; roleLabels: Record<Member['role'], string> }) {

@@ -1,4 +1,4 @@
-import { ChoiceGroup, ErrorSummary, Form, Notice, SubmitButton, TextField, type FormState } from '../../../platform/http/components.js';
+import { ChoiceGroup, DataTable, ErrorSummary, Form, Notice, SubmitButton, TextField, type FormState } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
 import { formatDateTime } from '../../../platform/i18n/format.js';
 import { apiScopes, isApiScope } from '../scopes.js';
@@ -19,37 +19,22 @@ export function ClientsPage({ v, clients, form, notice }: { v: ViewContext; clie
       <p>
         <a href="/api/v1/docs">{v.t('api.clients.docsLink')}</a>
       </p>
-      {clients.length === 0 ? (
-        <p>{v.t('api.clients.none')}</p>
-      ) : (
-        <table>
-          <caption>{v.t('api.clients.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{v.t('api.clients.name')}</th>
-              <th scope="col">{v.t('api.clients.clientId')}</th>
-              <th scope="col">{v.t('api.clients.scopes')}</th>
-              <th scope="col">{v.t('api.clients.state')}</th>
-              <th scope="col">{v.t('api.clients.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {clients.map((c) => (
-              <tr key={c.id}>
-                <th scope="row">{c.name}</th>
-                <td>
-                  <code>{c.id}</code>
-                </td>
-                <td>{scopesOf(v, c.scopes)}</td>
-                <td>
-                  {c.revokedAt ? v.t('api.clients.revokedAt', { date: formatDateTime(v.lang, c.revokedAt) }) : v.t('api.clients.createdAt', { date: formatDateTime(v.lang, c.createdAt) })}
-                </td>
-                <td>{c.revokedAt ? null : <a href={`/entreprise/api/${c.id}/revoquer`}>{v.t('api.clients.revoke')}</a>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        caption={v.t('api.clients.caption')}
+        empty={v.t('api.clients.none')}
+        rows={clients}
+        rowKey={(c) => c.id}
+        columns={[
+          { header: v.t('api.clients.name'), rowHeader: true, cell: (c) => c.name },
+          { header: v.t('api.clients.clientId'), cell: (c) => <code>{c.id}</code> },
+          { header: v.t('api.clients.scopes'), cell: (c) => scopesOf(v, c.scopes) },
+          {
+            header: v.t('api.clients.state'),
+            cell: (c) => (c.revokedAt ? v.t('api.clients.revokedAt', { date: formatDateTime(v.lang, c.revokedAt) }) : v.t('api.clients.createdAt', { date: formatDateTime(v.lang, c.createdAt) })),
+          },
+          { header: v.t('api.clients.actions'), cell: (c) => (c.revokedAt ? null : <a href={`/entreprise/api/${c.id}/revoquer`}>{v.t('api.clients.revoke')}</a>) },
+        ]}
+      />
       <h2>{v.t('api.clients.register.title')}</h2>
       <ErrorSummary v={v} errors={form.errors} labels={labels} />
       <Form v={v} action="/entreprise/api">

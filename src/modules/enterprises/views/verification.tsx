@@ -1,4 +1,5 @@
-import { ErrorSummary, FileField, Form, Notice, SelectField, SubmitButton, TextArea, type FormState } from '../../../platform/http/components.js';
+import { ErrorSummary, FileField, Form, Notice, Pager, SelectField, SubmitButton, TextArea, type FormState } from '../../../platform/http/components.js';
+import { formatKeyset } from '../../../platform/http/cursor.js';
 import type { ViewContext } from '../../../platform/http/render.js';
 import { formatMebibytes } from '../../../platform/files/service.js';
 import { formatDateTime } from '../../../platform/i18n/format.js';
@@ -7,7 +8,6 @@ import { legalTypes } from '../rules.js';
 import {
   documentKinds,
   enrolmentStates,
-  formatQueueCursor,
   type DocumentView,
   type EnrolmentFile,
   type EventView,
@@ -228,8 +228,8 @@ function queueHref(filters: QueueFilters, position: { apres: QueueCursor } | { a
   const params = new URLSearchParams();
   if (filters.legalType) params.set('type', filters.legalType);
   params.set('etat', filters.state ?? 'tous');
-  if ('apres' in position) params.set('apres', formatQueueCursor(position.apres));
-  else params.set('avant', formatQueueCursor(position.avant));
+  if ('apres' in position) params.set('apres', formatKeyset(position.apres));
+  else params.set('avant', formatKeyset(position.avant));
   return `/agent/inscriptions?${params.toString()}`;
 }
 
@@ -300,26 +300,11 @@ export function QueuePageView({ v, queue, filters }: { v: ViewContext; queue: Qu
           </tbody>
         </table>
       )}
-      {queue.previous || queue.next ? (
-        <nav aria-label={v.t('verification.queue.pages')}>
-          <ul class="pagination">
-            {queue.previous ? (
-              <li>
-                <a href={queueHref(filters, { avant: queue.previous })} rel="prev">
-                  {v.t('verification.queue.previous')}
-                </a>
-              </li>
-            ) : null}
-            {queue.next ? (
-              <li>
-                <a href={queueHref(filters, { apres: queue.next })} rel="next">
-                  {v.t('verification.queue.next')}
-                </a>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <Pager
+        label={v.t('verification.queue.pages')}
+        previous={queue.previous ? { href: queueHref(filters, { avant: queue.previous }), label: v.t('verification.queue.previous') } : null}
+        next={queue.next ? { href: queueHref(filters, { apres: queue.next }), label: v.t('verification.queue.next') } : null}
+      />
     </>
   );
 }

@@ -1,5 +1,5 @@
 import type { AuditEventRow } from '../../../platform/audit/service.js';
-import { SelectField, SubmitButton, TextField, type FormState } from '../../../platform/http/components.js';
+import { DataTable, SelectField, SubmitButton, TextField, type FormState } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
 import { formatDateTime } from '../../../platform/i18n/format.js';
 
@@ -14,41 +14,21 @@ export function AuditPage({ v, events, actions, filters, limit }: { v: ViewConte
         <TextField v={v} form={filters} name="au" type="date" label={v.t('audit.filter.to')} />
         <SubmitButton kind="secondary">{v.t('audit.filter.submit')}</SubmitButton>
       </form>
-      {events.length === 0 ? (
-        <p>{v.t('audit.none')}</p>
-      ) : (
-        <table class="data-table">
-          <caption>{v.t('audit.caption', { count: events.length })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{v.t('audit.col.time')}</th>
-              <th scope="col">{v.t('audit.col.actor')}</th>
-              <th scope="col">{v.t('audit.col.action')}</th>
-              <th scope="col">{v.t('audit.col.subject')}</th>
-              <th scope="col">{v.t('audit.col.request')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.id}>
-                <td>{e.id}</td>
-                <td>{formatDateTime(v.lang, e.occurredAt)}</td>
-                <td>
-                  {e.actorKind}
-                  {e.actorId ? ` ${e.actorId}` : ''}
-                </td>
-                <td>{e.action}</td>
-                <td>{e.subjectType ? `${e.subjectType} ${e.subjectId ?? ''}` : ''}</td>
-                <td>
-                  {e.requestId ?? ''}
-                  {e.ip ? ` (${e.ip})` : ''}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        class="data-table"
+        caption={v.t('audit.caption', { count: events.length })}
+        empty={v.t('audit.none')}
+        rows={events}
+        rowKey={(e) => e.id}
+        columns={[
+          { header: '#', cell: (e) => e.id },
+          { header: v.t('audit.col.time'), cell: (e) => formatDateTime(v.lang, e.occurredAt) },
+          { header: v.t('audit.col.actor'), cell: (e) => `${e.actorKind}${e.actorId ? ` ${e.actorId}` : ''}` },
+          { header: v.t('audit.col.action'), cell: (e) => e.action },
+          { header: v.t('audit.col.subject'), cell: (e) => (e.subjectType ? `${e.subjectType} ${e.subjectId ?? ''}` : '') },
+          { header: v.t('audit.col.request'), cell: (e) => `${e.requestId ?? ''}${e.ip ? ` (${e.ip})` : ''}` },
+        ]}
+      />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { ChoiceGroup, ErrorSummary, SelectField, TextField, type FormState } from '../../../platform/http/components.js';
+import { ChoiceGroup, ErrorSummary, Pager, SelectField, TextField, type FormState } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
 import type { MessageKey } from '../../../platform/i18n/index.js';
 import { ageGroups, MAP_PAGE_SIZE, mapKinds, mapQueryString, type MapEntry, type MapQuery, type MapSearch } from '../map.js';
@@ -163,22 +163,11 @@ function ResultItem({ v, entry }: { v: ViewContext; entry: MapEntry }) {
 }
 
 function Pagination({ v, search, query }: { v: ViewContext; search: MapSearch; query: MapQuery }) {
-  if (search.pageCount <= 1) return null;
+  const previous = search.page > 1 ? { href: `/carte?${mapQueryString(query, search.page - 1)}`, label: v.t('portal.map.previous') } : null;
+  const next = search.page < search.pageCount ? { href: `/carte?${mapQueryString(query, search.page + 1)}`, label: v.t('portal.map.next') } : null;
   return (
-    <nav aria-label={v.t('portal.map.pagination')}>
+    <Pager label={v.t('portal.map.pagination')} previous={previous} next={next}>
       <p>{v.t('portal.map.page', { page: search.page, pages: search.pageCount })}</p>
-      <ul class="pagination">
-        {search.page > 1 ? (
-          <li>
-            <a href={`/carte?${mapQueryString(query, search.page - 1)}`}>{v.t('portal.map.previous')}</a>
-          </li>
-        ) : null}
-        {search.page < search.pageCount ? (
-          <li>
-            <a href={`/carte?${mapQueryString(query, search.page + 1)}`}>{v.t('portal.map.next')}</a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
+    </Pager>
   );
 }
