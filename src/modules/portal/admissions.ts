@@ -67,9 +67,9 @@ export async function placesOf(db: Db, site: Site): Promise<Places> {
   return { total: site.placesTotal, infants: site.placesUnder18Months, admitted: row?.admitted ?? 0, admittedInfants: row?.infants ?? 0 };
 }
 
-/** A site's places and the admissions in progress that take them, for whom may read them (`familyActions.readPlaces`). */
+/** A site's places and the admissions in progress that take them, for whom may read them (`siteActions.readPlaces`). */
 export async function placesOfSite(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; places: Places }> {
-  const site = await siteFor(db, ctx, siteId, familyActions.readPlaces);
+  const site = await siteFor(db, ctx, siteId, 'readPlaces');
   return { site, places: await placesOf(db, site) };
 }
 
@@ -114,7 +114,7 @@ export async function findByRegistrationNumber(db: Db, ctx: Ctx, siteId: string,
 }
 
 function admissionSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
-  return siteFor(db, ctx, siteId, familyActions.admit);
+  return siteFor(db, ctx, siteId, 'admit');
 }
 
 // ---------------------------------------------------------------------------------------------
