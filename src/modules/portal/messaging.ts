@@ -361,6 +361,11 @@ export async function announce(db: Db, ctx: Ctx, settings: MailSettings, audienc
   });
 }
 
+/** The form of a new announcement, for those who may announce. */
+export async function announceForm(db: Db, ctx: Ctx): Promise<void> {
+  await authorize(db, ctx.actor, messagingActions.announce, undefined);
+}
+
 /** The BC's RSGE and an RSGE's own site, for the new-thread form's title. */
 export function bcRsgeSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
   return siteFor(db, ctx, siteId, 'writeBcRsge');
