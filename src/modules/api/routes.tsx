@@ -5,6 +5,7 @@ import type { Ctx } from '../../platform/context.js';
 import type { Db } from '../../platform/db/index.js';
 import { AppError, FieldValidationError } from '../../platform/errors.js';
 import { translate, type MessageKey } from '../../platform/i18n/index.js';
+import { opaqueCursor } from '../../platform/http/cursor.js';
 import { sendPage, viewContext } from '../../platform/http/render.js';
 import { agreementOf, agreementsOf, changeAgreement, endAgreement, endReasons, recordAgreement, type Agreement as AgreementRowData, type AgreementVersion, type EndReason, type TermsInput } from '../portal/agreements.js';
 import { admissionsToConfirm, confirmAdmission } from '../portal/bc.js';
@@ -138,19 +139,18 @@ function agreementJson(row: { agreement: AgreementRowData; current: AgreementVer
 }
 
 /** The cursor names the last row of the page; opaque to the client (it only passes it back). */
+const pageCursor = opaqueCursor(z.object({ after: z.uuid() }));
+
 function encodeCursor(lastId: string): string {
-  return Buffer.from(JSON.stringify({ after: lastId })).toString('base64url');
+  return pageCursor.encode({ after: lastId });
 }
 
 function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
-  try {
-    const after = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown }).after;
-    if (typeof after === 'string' && z.uuid().safeParse(after).success) return after;
-  } catch {
-    // Not ours: refused below as any other cursor we did not give.
-  }
-  throw new AppError(400, 'api.problem.cursor');
+  const decoded = pageCursor.decode(cursor);
+  // Not one we gave: refused as a bad request.
+  if (!decoded) throw new AppError(400, 'api.problem.cursor');
+  return decoded.after;
 }
 
 function requestHash(request: FastifyRequest): string {

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ConflictError } from '../../platform/errors.js';
 import { UploadRejected } from '../../platform/files/service.js';
+import { keysetPattern, parseKeyset } from '../../platform/http/cursor.js';
 import { signedIn } from '../../platform/http/guards.js';
 import { requestPath } from '../../platform/http/navigation.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
@@ -21,8 +22,6 @@ import {
   enrolmentStates,
   openEnrolmentDocument,
   ownEnrolmentFile,
-  parseQueueCursor,
-  queueCursorPattern,
   submitForVerification,
   uploadEnrolmentDocument,
   verificationQueue,
@@ -55,9 +54,9 @@ function isDocumentKind(value: unknown): value is DocumentKind {
 
 /** The queue's page from its link: after a position (`apres`, next) or before it (`avant`, previous). */
 function queuePosition(query: { apres?: string | undefined; avant?: string | undefined }): QueueFilters['from'] {
-  const after = query.apres ? parseQueueCursor(query.apres) : null;
+  const after = query.apres ? parseKeyset(query.apres) : null;
   if (after) return { direction: 'after', cursor: after };
-  const before = query.avant ? parseQueueCursor(query.avant) : null;
+  const before = query.avant ? parseKeyset(query.avant) : null;
   return before ? { direction: 'before', cursor: before } : undefined;
 }
 
@@ -159,8 +158,8 @@ export function registerVerification(app: FastifyInstance): void {
   const queueQuery = z.object({
     type: z.union([z.literal(''), z.enum(legalTypes)]).optional(),
     etat: z.union([z.literal('tous'), z.enum(enrolmentStates)]).optional(),
-    apres: z.string().regex(queueCursorPattern).optional(),
-    avant: z.string().regex(queueCursorPattern).optional(),
+    apres: z.string().regex(keysetPattern).optional(),
+    avant: z.string().regex(keysetPattern).optional(),
   });
   r.get('/agent/inscriptions', { schema: { querystring: queueQuery } }, async (request, reply) => {
     signedIn(request, requestPath(request.url));

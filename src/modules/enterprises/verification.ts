@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Keyset } from '../../platform/http/cursor.js';
 import { recordAudit } from '../../platform/audit/service.js';
 import { agentWithRole } from '../identity/agents.js';
 import { action, authorize, can, isSignedIn, type Rule } from '../../platform/authz.js';
@@ -364,23 +365,8 @@ export async function decideEnrolment(db: Db, ctx: Ctx, settings: EnterpriseSett
 
 export const QUEUE_PAGE_SIZE = 50;
 
-/**
- * A position in the queue: an entry's creation time and id. The time is PostgreSQL's own text, to
- * the microsecond (a JavaScript Date keeps milliseconds, which would skip or repeat entries).
- */
-export type QueueCursor = { at: string; id: string };
-
-/** `2025-01-01T00:01:00.000000Z_<uuid>`, as the queue's links carry it. */
-export const queueCursorPattern = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-
-export function formatQueueCursor(cursor: QueueCursor): string {
-  return `${cursor.at}_${cursor.id}`;
-}
-
-export function parseQueueCursor(text: string): QueueCursor | null {
-  const match = queueCursorPattern.exec(text);
-  return match?.[1] && match[2] ? { at: match[1], id: match[2] } : null;
-}
+/** A position in the queue: an entry's creation time and id. */
+export type QueueCursor = Keyset;
 
 export type QueueFilters = {
   legalType?: LegalType | undefined;
