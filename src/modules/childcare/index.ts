@@ -6,6 +6,8 @@
 import type { childcareFr } from './messages.js';
 
 export { isIsoDate } from './dates.js';
+/** The sites' table, for the authorization predicates other modules write on a site's row (platform/README « authz »). */
+export { installation } from './schema.js';
 export { demoMapSites } from './demo-map.js';
 export {
   childForEnterprise,

@@ -12,7 +12,7 @@ import { addMonths, familyActions, MAX_START_YEARS, type FamilyChild } from './f
 import { admission, family, familyChild, serviceAgreement, serviceAgreementVersion } from './schema.js';
 import { carePeriods, clientEnterprise, parseDailyRate, portalEnterprise, siteFor, weekdays, type CarePeriod, type Weekday } from './service.js';
 import { siteActions, siteRules } from './site-actions.js';
-import { installation } from '../childcare/schema.js';
+import { installation } from '../childcare/index.js';
 
 /**
  * Service agreements (issue 8, item 5; seed 003: « Consigner les renseignements de l'entente de

@@ -5,7 +5,7 @@ import { check, filter, permittedActions, type Catalogue } from '../../platform/
 import type { Actor } from '../../platform/context.js';
 import type { Database, Db } from '../../platform/db/index.js';
 import { openTestDatabase } from '../../platform/testing/database.js';
-import { todayInQuebec } from '../childcare/service.js';
+import { todayInQuebec } from '../../platform/time/index.js';
 import { ctxOf } from '../enterprises/members-test-support.js';
 import { agreementActions, recordAgreement } from './agreements.js';
 import { admitFromReserve } from './admissions.js';
