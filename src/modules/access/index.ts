@@ -20,7 +20,7 @@ export {
   type OrganizationInfo,
   type Profile,
 } from './registry.js';
-export { heldRights, saveRights, transmitEnrolment } from './service.js';
+export { heldRights, holdsRightSql, saveRights, transmitEnrolment } from './service.js';
 
 declare module '../../platform/i18n/catalogue.js' {
   interface Catalogues {

@@ -6,14 +6,16 @@
 export { applyRegistryRecords, formatImportError, normalizePostalCode } from './import.js';
 export {
   activeMemberOf,
+  actorEnterpriseId,
   activeRseOf,
   enterpriseNames,
   enterpriseOf,
+  ifActiveSql,
   membersOf,
   membershipOf,
+  neqsOfSql,
   type EnterpriseInfo,
   type Member,
 } from './members.js';
-export { actorEnterpriseId } from './members-routes.js';
 export { upsertRegistryRecord, type RegistryRecord } from './registry.js';
 export { enrolActiveForDemo } from './service.js';

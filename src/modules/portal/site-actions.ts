@@ -1,10 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { catalogue, isClientWithScope, isSignedIn, rowColumn, type RowRule } from '../../platform/authz.js';
 import type { Actor } from '../../platform/context.js';
-import { holdsRightSql } from '../access/service.js';
-import type { ApiScope } from '../api/scopes.js';
+import { holdsRightSql } from '../access/index.js';
 import { installation } from '../childcare/schema.js';
-import { ifActiveSql, neqsOfSql } from '../enterprises/members.js';
+import { ifActiveSql, neqsOfSql } from '../enterprises/index.js';
+import type { ApiScope } from './scopes.js';
 
 /**
  * What the portal allows on a site (an installation or an RSGE), as SQL on the site's row: the
