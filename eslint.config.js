@@ -17,6 +17,12 @@ export default tseslint.config(
     },
   },
   {
+    // The dependency-cruiser configurations: CommonJS, as the tool loads them.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['public/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
   },

@@ -9,7 +9,7 @@ import { composeMail } from '../../platform/outbox/compose.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
 import { findHomeProviderByNumber, findServiceByPermit, normalizePermitNumber, type ChildcareService } from '../childcare/service.js';
 import { agentAssignments, agentWithRole } from '../identity/agents.js';
-import { activeMemberOf, activeRseOf, enterpriseNames, enterpriseOf, membershipOf, membersOf, type Member } from '../enterprises/members.js';
+import { activeMemberOf, activeMembershipSql, activeRseOf, enterpriseNames, enterpriseOf, membershipOf, membersOf, type Member } from '../enterprises/members.js';
 import { allRights, eservices, eservicesOf, isGrantable, ministries as ministryValues, ministryOf, rightKey, rightsOf, type Eservice, type Ministry, type RightKind, type RightRef } from './catalogue.js';
 import { eserviceEnrolment, eserviceEnrolmentEvent, eserviceRight } from './schema.js';
 
@@ -372,6 +372,13 @@ export async function myRights(db: Db, ctx: Ctx): Promise<OwnRights> {
  * member of that active enterprise and the enterprise is Actif in the e-service's ministry. One
  * query for the rights, whichever of them a rule asks for.
  */
+/** `heldRights`' rule as a sub-query, for other modules' authorization rules: the enterprise in which the account holds this right. */
+export function holdsRightSql(accountId: string, eservice: Eservice, right: RightKind): SQL {
+  return sql`select r.enterprise_id from eservice_right r
+    join eservice_enrolment ee on ee.enterprise_id = r.enterprise_id and ee.ministry = ${ministryOf[eservice]} and ee.state = 'active'
+    where r.account_id = ${accountId} and r.eservice = ${eservice} and r.right = ${right} and r.enterprise_id in (${activeMembershipSql(accountId)})`;
+}
+
 export async function heldRights(db: Db, accountId: string, enterpriseId: string, eservice: Eservice): Promise<RightKind[]> {
   const m = await membershipOf(db, accountId);
   if (!m?.active || !m.enterpriseActive || m.enterpriseId !== enterpriseId) return [];

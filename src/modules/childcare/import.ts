@@ -1,8 +1,9 @@
 import { inArray } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
 import type { Ctx } from '../../platform/context.js';
+import { decodeCsvBytes, parseCsv } from '../../platform/csv/parse.js';
 import { transaction, type Db } from '../../platform/db/index.js';
-import { decodeCsvBytes, normalizePostalCode, parseCsv } from '../enterprises/import.js';
+import { normalizePostalCode } from '../enterprises/index.js';
 import { isIsoDate, todayInQuebec } from '../../platform/time/index.js';
 import { normalizeChildNumber } from './identifiers.js';
 import { child, childcareService, childcareServiceKind, installation, regionalDirectorate, siteKind } from './schema.js';

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
 import { action, authorize, isSignedIn, type Rule } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
@@ -40,6 +40,23 @@ async function enterpriseIsActive(db: Db, enterpriseId: string): Promise<boolean
 export const actorEnterpriseId = enterpriseGuard(async (db, actor) =>
   actor.accountKind === 'enterprise' ? ((await membershipOf(db, actor.accountId))?.enterpriseId ?? null) : null,
 );
+
+/**
+ * For other modules' authorization rules (platform/README « authz »), as sub-queries: the
+ * enterprise the account is an active member of while the enterprise is active (`membershipOf`'s
+ * rule), the NEQs of some enterprises, and the enterprise itself when it is active.
+ */
+export function activeMembershipSql(accountId: string): SQL {
+  return sql`select m.enterprise_id from enterprise_member m join enrolment e on e.enterprise_id = m.enterprise_id and e.state = 'active' where m.account_id = ${accountId} and m.active`;
+}
+
+export function neqsOfSql(enterpriseIds: SQL): SQL {
+  return sql`select re.neq from registry_enterprise re where re.id in (${enterpriseIds})`;
+}
+
+export function ifActiveSql(enterpriseId: string): SQL {
+  return sql`select e.enterprise_id from enrolment e where e.enterprise_id = ${enterpriseId} and e.state = 'active'`;
+}
 
 /** The enterprise an enterprise account belongs to, its role there; null for other accounts. One query: every page asks. */
 export async function membershipOf(db: Db, accountId: string): Promise<Membership | null> {

@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import { isSignedIn, type Rule } from '../../platform/authz.js';
+import { and, eq, sql } from 'drizzle-orm';
+import { isSignedIn, type RowRule, type Rule } from '../../platform/authz.js';
 import type { Db } from '../../platform/db/index.js';
 import { agentAssignment } from './schema.js';
 
@@ -29,6 +29,14 @@ export function agentWithRole(role: AgentRole): Rule<unknown> {
       .where(and(eq(agentAssignment.accountId, actor.accountId), eq(agentAssignment.role, role)))
       .limit(1);
     return row !== undefined;
+  };
+}
+
+/** `agentWithRole` as a catalogue's rule (platform/README « authz »): true for any row when the agent holds the role. */
+export function agentWithRoleSql(role: AgentRole): RowRule {
+  return (actor) => {
+    if (!isSignedIn(actor) || actor.accountKind !== 'agent') return false;
+    return sql`exists (select 1 from agent_assignment aa where aa.account_id = ${actor.accountId} and aa.role = ${role})`;
   };
 }
 

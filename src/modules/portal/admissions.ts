@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { authorize, isSignedIn } from '../../platform/authz.js';
+import { authorize, isSignedIn, permittedActions } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { pgErrorCode, queryRows, transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, FieldValidationError, ForbiddenError, type FieldErrors } from '../../platform/errors.js';
@@ -12,6 +12,7 @@ import { siteById, todayInQuebec, type Site } from '../childcare/service.js';
 import { addMonths, familyActions, familyContacts, familyRecipients, inReserve, MAX_START_YEARS, siteNameFor, type AgeGroup, type FamilyChild, type Guardian, type ReserveChoice } from './families.js';
 import { admission, family, familyChild, reserveChoice, serviceAgreement } from './schema.js';
 import { siteFor } from './service.js';
+import { siteActions, type SiteAction } from './site-actions.js';
 
 /**
  * Admissions (issue 8, item 2; seed 003 « Admission d'un enfant »): a provider — or the BC of an
@@ -67,9 +68,9 @@ export async function placesOf(db: Db, site: Site): Promise<Places> {
   return { total: site.placesTotal, infants: site.placesUnder18Months, admitted: row?.admitted ?? 0, admittedInfants: row?.infants ?? 0 };
 }
 
-/** A site's places and the admissions in progress that take them, for whom may read them (`familyActions.readPlaces`). */
+/** A site's places and the admissions in progress that take them, for whom may read them (`siteActions.readPlaces`). */
 export async function placesOfSite(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; places: Places }> {
-  const site = await siteFor(db, ctx, siteId, familyActions.readPlaces);
+  const site = await siteFor(db, ctx, siteId, 'readPlaces');
   return { site, places: await placesOf(db, site) };
 }
 
@@ -114,7 +115,7 @@ export async function findByRegistrationNumber(db: Db, ctx: Ctx, siteId: string,
 }
 
 function admissionSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
-  return siteFor(db, ctx, siteId, familyActions.admit);
+  return siteFor(db, ctx, siteId, 'admit');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,7 +221,8 @@ export async function admissionForm(db: Db, ctx: Ctx, siteId: string, choiceId: 
 export type AdmissionRow = { admission: Admission; child: FamilyChild; agreementId: string | null };
 
 /** The site's admissions, in progress first, by planned start. */
-export async function admissionsOf(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; rows: AdmissionRow[]; places: Places }> {
+/** `permitted`: what else the actor may do on the site, for the page's links (delegating, recording agreements). */
+export async function admissionsOf(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; rows: AdmissionRow[]; places: Places; permitted: ReadonlySet<SiteAction> }> {
   const site = await admissionSite(db, ctx, siteId);
   const rows = await db
     .select({ admission, child: familyChild, agreementId: serviceAgreement.id })
@@ -229,7 +231,8 @@ export async function admissionsOf(db: Db, ctx: Ctx, siteId: string): Promise<{ 
     .leftJoin(serviceAgreement, eq(serviceAgreement.admissionId, admission.id))
     .where(eq(admission.installationId, site.id))
     .orderBy(sql`${admission.state} in ('admitted', 'confirmed') desc`, asc(admission.plannedStart), asc(admission.id));
-  return { site, rows, places: await placesOf(db, site) };
+  const permitted = (await permittedActions(db, siteActions, ctx.actor, [site.id])).get(site.id) ?? new Set<SiteAction>();
+  return { site, rows, places: await placesOf(db, site), permitted };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gte, ilike, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { action, authorize, isSignedIn, type Rule } from '../../platform/authz.js';
+import { action, authorize, authorizeOn, catalogue, filter as filterRows, isSignedIn, permittedActions, rowColumn, type Rule } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
-import { pgErrorCode, queryRows, transaction, type Db } from '../../platform/db/index.js';
+import { pgErrorCode, transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, FieldValidationError, ForbiddenError, type FieldErrors } from '../../platform/errors.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
 import { isIsoDate } from '../../platform/time/index.js';
@@ -10,7 +10,9 @@ import { siteById, todayInQuebec, type Site } from '../childcare/service.js';
 import { mailFamily, type Admission, type AdmissionSettings } from './admissions.js';
 import { addMonths, familyActions, MAX_START_YEARS, type FamilyChild } from './families.js';
 import { admission, family, familyChild, serviceAgreement, serviceAgreementVersion } from './schema.js';
-import { carePeriods, clientEnterprise, parseDailyRate, portalEnterprise, weekdays, type CarePeriod, type Weekday } from './service.js';
+import { carePeriods, clientEnterprise, parseDailyRate, portalEnterprise, siteFor, weekdays, type CarePeriod, type Weekday } from './service.js';
+import { siteActions, siteRules } from './site-actions.js';
+import { installation } from '../childcare/schema.js';
 
 /**
  * Service agreements (issue 8, item 5; seed 003: « Consigner les renseignements de l'entente de
@@ -40,40 +42,23 @@ type Terms = { startDate: string; days: Weekday[]; periods: CarePeriod[]; contri
 // ---------------------------------------------------------------------------------------------
 // Authorization
 
-type Enterprise = { id: string; neq: string } | null;
+const ofSite = siteRules(rowColumn(serviceAgreement.installationId));
 
 /**
- * Who records an agreement: for an RSGE, its BC (seed 003: the BC « consigne » the agreements, as
- * with CSG) — never the RSGE itself; for a CPE or a garderie, its own enterprise.
+ * An agreement follows its site's rules (site-actions.ts): who records agreements there — for an
+ * RSGE its BC (seed 003: the BC « consigne » the agreements, as with CSG), never the RSGE itself;
+ * for a CPE or a garderie its own enterprise — changes and ends it; they and the RSGE read it.
  */
-function recordsFor(enterprise: Enterprise, site: Site): boolean {
-  if (!enterprise) return false;
-  if (site.kind === 'home_provider') return site.serviceKind === 'coordinating_office' && site.enterpriseNeq === enterprise.neq;
-  return site.enterpriseNeq === enterprise.neq;
-}
+export const agreementActions = catalogue('service agreement', serviceAgreement, serviceAgreement.id, {
+  read: ofSite.readAgreements,
+  record: ofSite.recordAgreement,
+});
 
-/** An RSGE reads the agreements of its own children. */
-function isRsgeOf(enterprise: Enterprise, site: Site): boolean {
-  return enterprise !== null && site.kind === 'home_provider' && site.providerNeq === enterprise.neq;
-}
-
-/** People with « Gérer la réserve et les admissions ». */
-const recordsAgreementsOf: Rule<{ site: Site }> = async (actor, { site }, db) => recordsFor(await portalEnterprise(actor, db, 'manage_reserve'), site);
-const rsgeReadsOwn: Rule<{ site: Site }> = async (actor, { site }, db) => isRsgeOf(await portalEnterprise(actor, db, 'manage_reserve'), site);
 const listsOwnEnterprise: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await portalEnterprise(actor, db, 'manage_reserve'))?.id === resource.enterpriseId;
-
-/** The enterprise's management software (modules/api), within its token's scopes. */
-const clientRecordsAgreementsOf: Rule<{ site: Site }> = async (actor, { site }, db) => recordsFor(await clientEnterprise(actor, db, 'agreements:write'), site);
-const clientReadsAgreementsOf: Rule<{ site: Site }> = async (actor, { site }, db) => {
-  // The software that writes an agreement reads what it wrote back.
-  const enterprise = (await clientEnterprise(actor, db, 'agreements:read')) ?? (await clientEnterprise(actor, db, 'agreements:write'));
-  return recordsFor(enterprise, site) || isRsgeOf(enterprise, site);
-};
 const clientListsOwnEnterprise: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await clientEnterprise(actor, db, 'agreements:read'))?.id === resource.enterpriseId;
 
-export const agreementActions = {
-  record: action<{ site: Site }>('portal.agreement.record', recordsAgreementsOf, clientRecordsAgreementsOf),
-  read: action<{ site: Site }>('portal.agreement.read', recordsAgreementsOf, rsgeReadsOwn, clientReadsAgreementsOf),
+/** An enterprise's lists of agreements; what they show is `agreementActions.read`. */
+export const agreementListActions = {
   list: action<{ enterpriseId: string }>('portal.agreements', listsOwnEnterprise, clientListsOwnEnterprise),
 };
 
@@ -82,11 +67,6 @@ function authorAccount(ctx: Ctx): string {
   if (isSignedIn(ctx.actor)) return ctx.actor.accountId;
   if (ctx.actor.type === 'client') return ctx.actor.registeredBy;
   throw new ForbiddenError();
-}
-
-/** The enterprise whose lists are read: the person's, or the calling software's. */
-async function actorEnterprise(db: Db, ctx: Ctx): Promise<Enterprise> {
-  return ctx.actor.type === 'client' ? clientEnterprise(ctx.actor, db, 'agreements:read') : portalEnterprise(ctx.actor, db, 'manage_reserve');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,11 +133,10 @@ async function loadAgreement(db: Db, agreementId: string): Promise<AgreementView
 
 /** An agreement with its versions, newest first; another provider's is refused as an unknown one. */
 export async function agreementOf(db: Db, ctx: Ctx, agreementId: string): Promise<AgreementView & { canRecord: boolean }> {
-  const view = await loadAgreement(db, agreementId);
-  if (!view) throw new ForbiddenError();
-  await authorize(db, ctx.actor, agreementActions.read, { site: view.site });
-  const canRecord = await recordsAgreementsOf(ctx.actor, { site: view.site }, db);
-  return { ...view, canRecord };
+  const allowed = (await permittedActions(db, agreementActions, ctx.actor, [agreementId])).get(agreementId);
+  const view = allowed?.has('read') ? await loadAgreement(db, agreementId) : null;
+  if (!view || !allowed) throw new ForbiddenError();
+  return { ...view, canRecord: allowed.has('record') };
 }
 
 /** `afterAgreementId`: the page after this agreement, in the lists' order (the API's cursor). */
@@ -167,33 +146,20 @@ export type AgreementRow = { agreement: Agreement; child: Pick<FamilyChild, 'fir
 /** The lists show this many agreements at most and say when more match. */
 export const AGREEMENT_LIST_LIMIT = 200;
 
-/**
- * The sites whose agreements an enterprise sees: its installations, its own RSGE site, and the
- * RSGE its coordinating office recognizes.
- */
-function sitesSeenBy(neq: string): SQL {
-  return sql`select i.id, i.number, i.name from installation i join childcare_service cs on cs.id = i.service_id
-    where (i.kind = 'installation' and cs.enterprise_neq = ${neq})
-       or (i.kind = 'home_provider' and (i.provider_neq = ${neq} or (cs.kind = 'coordinating_office' and cs.enterprise_neq = ${neq})))`;
-}
-
-async function listingEnterprise(db: Db, ctx: Ctx, enterpriseId: string): Promise<{ neq: string }> {
-  await authorize(db, ctx.actor, agreementActions.list, { enterpriseId });
-  const enterprise = await actorEnterprise(db, ctx);
-  if (!enterprise) throw new ForbiddenError();
-  return enterprise;
-}
-
-/** The sites of the lists' filter, by name. */
+/** The sites of the lists' filter, by name: those whose agreements the actor reads (its installations, its own RSGE site, the RSGE its coordinating office recognizes). */
 export async function agreementSites(db: Db, ctx: Ctx, enterpriseId: string): Promise<{ id: string; number: string; name: string }[]> {
-  const { neq } = await listingEnterprise(db, ctx, enterpriseId);
-  return queryRows<{ id: string; number: string; name: string }>(db, sql`select * from (${sitesSeenBy(neq)}) s order by s.name, s.number`);
+  await authorize(db, ctx.actor, agreementListActions.list, { enterpriseId });
+  return db
+    .select({ id: installation.id, number: installation.number, name: installation.name })
+    .from(installation)
+    .where(filterRows(siteActions, ctx.actor, 'readAgreements'))
+    .orderBy(asc(installation.name), asc(installation.number));
 }
 
 /** Active or ended agreements of the enterprise's sites, filtered by site, child's name and start dates, by start date. */
 export async function agreementsOf(db: Db, ctx: Ctx, enterpriseId: string, filter: AgreementFilter, limit = AGREEMENT_LIST_LIMIT): Promise<{ rows: AgreementRow[]; more: boolean }> {
-  const { neq } = await listingEnterprise(db, ctx, enterpriseId);
-  const conditions: SQL[] = [sql`${serviceAgreement.installationId} in (select id from (${sitesSeenBy(neq)}) s)`, eq(serviceAgreement.state, filter.state)];
+  await authorize(db, ctx.actor, agreementListActions.list, { enterpriseId });
+  const conditions: SQL[] = [filterRows(agreementActions, ctx.actor, 'read'), eq(serviceAgreement.state, filter.state)];
   if (filter.siteId) conditions.push(eq(serviceAgreement.installationId, filter.siteId));
   const name = filter.childName?.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
   if (name) conditions.push(ilike(sql`${familyChild.firstName} || ' ' || ${familyChild.lastName}`, `%${name}%`));
@@ -244,9 +210,8 @@ export async function agreementsOfFamily(db: Db, ctx: Ctx): Promise<FamilyAgreem
 /** The admission an agreement is recorded for: in progress, and confirmed by the BC first at an RSGE. */
 export async function agreementFormFor(db: Db, ctx: Ctx, admissionId: string): Promise<{ site: Site; admission: Admission; child: FamilyChild }> {
   const [row] = await db.select({ admission, child: familyChild }).from(admission).innerJoin(familyChild, eq(familyChild.id, admission.childId)).where(eq(admission.id, admissionId));
-  const site = row ? await siteById(db, row.admission.installationId) : undefined;
-  if (!row || !site) throw new ForbiddenError();
-  await authorize(db, ctx.actor, agreementActions.record, { site });
+  if (!row) throw new ForbiddenError();
+  const site = await siteFor(db, ctx, row.admission.installationId, 'recordAgreement');
   return { site, ...row };
 }
 
@@ -294,9 +259,9 @@ export async function recordAgreement(db: Db, ctx: Ctx, admissionId: string, inp
 }
 
 async function recordableAgreement(db: Db, ctx: Ctx, agreementId: string): Promise<AgreementView> {
+  await authorizeOn(db, agreementActions, ctx.actor, 'record', agreementId);
   const view = await loadAgreement(db, agreementId);
   if (!view) throw new ForbiddenError();
-  await authorize(db, ctx.actor, agreementActions.record, { site: view.site });
   return view;
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { action, authorize, isSignedIn, type Action, type Rule } from '../../platform/authz.js';
+import { action, authorize, authorizeOn, isSignedIn, type Action, type Rule } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { queryRows, transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, ForbiddenError } from '../../platform/errors.js';
@@ -11,10 +11,11 @@ import { childcareService, installation } from '../childcare/schema.js';
 import { siteById, type RecognitionStatus, type Site } from '../childcare/service.js';
 import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
-import type { ApiScope } from '../api/scopes.js';
+import type { ApiScope } from './scopes.js';
 import type { FamilyChild } from './families.js';
 import { admission, familyChild, rsgeReminder, serviceAgreement } from './schema.js';
 import { clientEnterprise, portalEnterprise, siteFor } from './service.js';
+import { siteActions } from './site-actions.js';
 import { mailFamily, type Admission, type AdmissionRow } from './admissions.js';
 
 /**
@@ -35,12 +36,6 @@ const worksForBc: Rule<{ enterpriseId: string }> = async (actor, resource, db) =
   return enterprise?.id === resource.enterpriseId && (await holdsCoordinatingOffice(db, enterprise.neq));
 };
 
-/** The RSGE site is one this BC recognizes. */
-const isBcOf: Rule<{ site: Site }> = async (actor, resource, db) => {
-  const enterprise = await portalEnterprise(actor, db, 'manage_reserve');
-  return enterprise !== null && resource.site.kind === 'home_provider' && resource.site.serviceKind === 'coordinating_office' && resource.site.enterpriseNeq === enterprise.neq;
-};
-
 /** An API client of the BC's enterprise whose token holds the scope (modules/api). */
 function clientOfBc(scope: ApiScope): Rule<{ enterpriseId: string }> {
   return async (actor, resource, db) => {
@@ -49,22 +44,10 @@ function clientOfBc(scope: ApiScope): Rule<{ enterpriseId: string }> {
   };
 }
 
-function clientIsBcOf(scope: ApiScope): Rule<{ site: Site }> {
-  return async (actor, resource, db) => {
-    const enterprise = await clientEnterprise(actor, db, scope);
-    return enterprise !== null && resource.site.kind === 'home_provider' && resource.site.serviceKind === 'coordinating_office' && resource.site.enterpriseNeq === enterprise.neq;
-  };
-}
-
 export const bcActions = {
   workspace: action<{ enterpriseId: string }>('portal.bc.workspace', worksForBc),
   /** « Confirmer une admission »'s list: the BC's users, or its management software reading admissions. */
   admissionsToConfirm: action<{ enterpriseId: string }>('portal.bc.admissionsToConfirm', worksForBc, clientOfBc('admissions:read')),
-  confirmAdmission: action<{ site: Site }>('portal.bc.confirmAdmission', isBcOf, clientIsBcOf('admissions:write')),
-  /** The children admitted by one of the BC's RSGE (its users only). */
-  rsgeAdmissions: action<{ site: Site }>('portal.bc.rsgeAdmissions', isBcOf),
-  /** The Registre des RSGE: only the BC that recognizes the RSGE changes its record (rsge-registry.ts). */
-  keepRegistry: action<{ site: Site }>('portal.bc.keepRegistry', isBcOf),
 };
 
 async function bcNeq(db: Db, ctx: Ctx, enterpriseId: string, act: Action<{ enterpriseId: string }> = bcActions.workspace): Promise<string> {
@@ -225,7 +208,7 @@ export async function confirmAdmission(db: Db, ctx: Ctx, admissionId: string, se
   const site = row ? await siteById(db, row.installationId) : undefined;
   // An unknown admission is refused as another BC's.
   if (!row || !site) throw new ForbiddenError();
-  await authorize(db, ctx.actor, bcActions.confirmAdmission, { site });
+  await authorizeOn(db, siteActions, ctx.actor, 'confirmAdmission', site.id);
   await transaction(db, async (tx) => {
     const [moved] = await tx
       .update(admission)
@@ -243,7 +226,7 @@ export async function confirmAdmission(db: Db, ctx: Ctx, admissionId: string, se
 /** The children admitted (admission in progress) at one of the BC's RSGE. */
 export async function childrenOfRsge(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; rows: AdmissionRow[] }> {
   // The rule that the actor's enterprise is this RSGE's BC is also the workspace's: one check.
-  const site = await siteFor(db, ctx, siteId, bcActions.rsgeAdmissions);
+  const site = await siteFor(db, ctx, siteId, 'rsgeAdmissions');
   const rows = await db
     .select({ admission, child: familyChild, agreementId: serviceAgreement.id })
     .from(admission)

@@ -8,7 +8,7 @@ import type { Lang } from '../../platform/i18n/index.js';
 import type { Site } from '../childcare/service.js';
 import { agentWithRole } from '../identity/agents.js';
 import { choiceCriterion, priorityCriterion, reserveChoice, siteCriterion } from './schema.js';
-import { portalActions, siteFor } from './service.js';
+import { siteFor } from './service.js';
 
 export type PriorityCriterion = typeof priorityCriterion.$inferSelect;
 /** A criterion as a site publishes it: its place in the site's order (1 first). */
@@ -27,11 +27,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * The ministry's list is kept by the agents of the Ministère de la Famille (role `famille`, any
  * directorate: the list is national and short, and every directorate answers providers about it).
- * A site's published criteria follow « Gérer la fiche »: they are public, published with the sheet.
+ * A site's published criteria follow « Gérer la fiche » (`siteActions.manageSheet`): they are public, published with the sheet.
  */
 export const criteriaActions = {
   manageList: action<undefined>('portal.criteria.manageList', agentWithRole('famille')),
-  publish: portalActions.manageSheet,
 };
 
 export function criterionLabel(criterion: Pick<PriorityCriterion, 'labelFr' | 'labelEn'>, lang: Lang): string {
@@ -112,7 +111,7 @@ export type CriteriaSettings = { site: Site; published: PublishedCriterion[]; ch
 
 /** The provider's page: what the site publishes, and what it may choose (the active criteria, and those it already publishes). */
 export async function criteriaSettings(db: Db, ctx: Ctx, siteId: string): Promise<CriteriaSettings> {
-  const site = await siteFor(db, ctx, siteId, criteriaActions.publish);
+  const site = await siteFor(db, ctx, siteId, 'manageSheet');
   const published = await criteriaOfSite(db, site.id);
   const active = await db.select().from(priorityCriterion).where(isNull(priorityCriterion.retiredAt)).orderBy(asc(priorityCriterion.createdAt), asc(priorityCriterion.code));
   const retiredKept = published.filter((c) => c.retiredAt !== null);
@@ -126,7 +125,7 @@ export async function criteriaSettings(db: Db, ctx: Ctx, siteId: string): Promis
  * every entry's key is recomputed: the réserve and the ranks follow the new order at once.
  */
 export async function publishCriteria(db: Db, ctx: Ctx, siteId: string, criterionIds: string[]): Promise<PublishedCriterion[]> {
-  const site = await siteFor(db, ctx, siteId, criteriaActions.publish);
+  const site = await siteFor(db, ctx, siteId, 'manageSheet');
   if (criterionIds.length > MAX_SITE_CRITERIA) throw new FieldValidationError({ criteria: 'portal.criteria.tooMany' });
   if (new Set(criterionIds).size !== criterionIds.length) throw new FieldValidationError({ criteria: 'portal.criteria.duplicate' });
   // Not an id at all: unknown, before the database is asked (it would refuse the value as a uuid).

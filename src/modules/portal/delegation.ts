@@ -1,28 +1,18 @@
 import { eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { action, isSignedIn, type Rule } from '../../platform/authz.js';
+import { isSignedIn } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { ForbiddenError } from '../../platform/errors.js';
 import type { Site } from '../childcare/service.js';
 import { bcDelegation } from './schema.js';
-import { holderNeqOf, portalEnterprise, siteFor } from './service.js';
+import { siteFor } from './service.js';
 
 /**
  * An RSGE's authorization for its bureau coordonnateur (the enterprise holding the BC's permit,
  * `site.enterpriseNeq`) to manage its réserve and admit children in its place. Only the RSGE's own
- * users with « Gérer la réserve et les admissions » grant or withdraw it.
+ * users with « Gérer la réserve et les admissions » grant or withdraw it (`siteActions.manageDelegation`).
  */
-
-const managesOwnRsge: Rule<{ site: Site }> = async (actor, resource, db) => {
-  if (resource.site.kind !== 'home_provider') return false;
-  const enterprise = await portalEnterprise(actor, db, 'manage_reserve');
-  return enterprise !== null && holderNeqOf(resource.site) === enterprise.neq;
-};
-
-export const delegationActions = {
-  manageDelegation: action<{ site: Site }>('portal.bcDelegation', managesOwnRsge),
-};
 
 export async function isDelegated(db: Db, siteId: string): Promise<boolean> {
   const [row] = await db.select({ id: bcDelegation.installationId }).from(bcDelegation).where(eq(bcDelegation.installationId, siteId));
@@ -36,13 +26,8 @@ export async function delegatedAmong(db: Db, siteIds: string[]): Promise<Set<str
   return new Set(rows.map((r) => r.id));
 }
 
-/** The enterprise acts on the RSGE site as its BC, authorized by the RSGE. */
-export async function actsAsAuthorizedBc(db: Db, site: Site, enterpriseNeq: string): Promise<boolean> {
-  return site.kind === 'home_provider' && site.enterpriseNeq === enterpriseNeq && site.providerNeq !== enterpriseNeq && (await isDelegated(db, site.id));
-}
-
 function ownRsgeSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
-  return siteFor(db, ctx, siteId, delegationActions.manageDelegation);
+  return siteFor(db, ctx, siteId, 'manageDelegation');
 }
 
 export async function delegationOf(db: Db, ctx: Ctx, siteId: string): Promise<{ site: Site; delegated: boolean }> {

@@ -13,8 +13,7 @@ import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
 import { family, familyChild, familyGuardian, reserveChoice } from './schema.js';
 import { criteriaOfSite, declareCriteria, declaredCodes, declaredCriteria, setVerification, type Declaration, type PublishedCriterion, type Verification } from './criteria.js';
-import { actsAsAuthorizedBc, delegatedAmong } from './delegation.js';
-import type { ApiScope } from '../api/scopes.js';
+import { delegatedAmong } from './delegation.js';
 import { carePeriods, clientEnterprise, holderNeqOf, portalEnterprise, publishedSheet, siteFor, weekdays, type CarePeriod, type Weekday } from './service.js';
 
 export type Family = typeof family.$inferSelect;
@@ -74,22 +73,6 @@ export function siteNameFor(lang: Lang, site: Site): string {
 
 const citizen = accountOfKind('citizen');
 
-/**
- * The réserve of a site and its admissions: users with « Gérer la réserve et les admissions » of the
- * enterprise holding it (an RSGE's own), or of the RSGE's BC when the RSGE authorized it (delegation.ts).
- */
-async function managesReserve(db: Db, site: Site, enterprise: { neq: string } | null): Promise<boolean> {
-  if (!enterprise) return false;
-  return holderNeqOf(site) === enterprise.neq || (await actsAsAuthorizedBc(db, site, enterprise.neq));
-}
-
-const managesReserveOf: Rule<{ site: Site }> = async (actor, resource, db) => managesReserve(db, resource.site, await portalEnterprise(actor, db, 'manage_reserve'));
-
-/** The same sites for an API client of their enterprise whose token holds the scope (modules/api). */
-function clientManagesReserveOf(scope: ApiScope): Rule<{ site: Site }> {
-  return async (actor, resource, db) => managesReserve(db, resource.site, await clientEnterprise(actor, db, scope));
-}
-
 const managesReservesOf: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await portalEnterprise(actor, db, 'manage_reserve'))?.id === resource.enterpriseId;
 const clientReadsReservesOf: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await clientEnterprise(actor, db, 'reserve:read'))?.id === resource.enterpriseId;
 
@@ -97,11 +80,6 @@ export const familyActions = {
   /** A citizen acts only on its own family file: every function finds it from the actor, never from an id given. */
   ownFamily: action<undefined>('portal.family', citizen),
   listReserves: action<{ enterpriseId: string }>('portal.reserves', managesReservesOf, clientReadsReservesOf),
-  readReserve: action<{ site: Site }>('portal.reserve', managesReserveOf, clientManagesReserveOf('reserve:read')),
-  /** A site's places and the admissions that take them: who admits there, or a client reading admissions. */
-  readPlaces: action<{ site: Site }>('portal.places', managesReserveOf, clientManagesReserveOf('admissions:read')),
-  /** Admitting is part of managing the réserve (« Gérer la réserve et les admissions »). */
-  admit: action<{ site: Site }>('portal.admit', managesReserveOf),
   remindInterest: action<undefined>('portal.interestReminders', system),
 };
 
@@ -610,7 +588,7 @@ export type ReserveEntry = {
 export type ReservePage = { site: Site; criteria: PublishedCriterion[]; entries: ReserveEntry[]; total: number; offset: number; pageSize: number; maxOffset: number; more: boolean };
 
 function reserveSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
-  return siteFor(db, ctx, siteId, familyActions.readReserve);
+  return siteFor(db, ctx, siteId, 'readReserve');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { action, authorize, can, isSignedIn, signedIn, type Rule } from '../../platform/authz.js';
+import { action, authorize, authorizeOn, catalogue, filter, isSignedIn, permittedActions, rowColumn, signedIn, type RowRule } from '../../platform/authz.js';
 import type { Actor, Ctx } from '../../platform/context.js';
 import { queryRows, transaction, type Db } from '../../platform/db/index.js';
 import { FieldValidationError, ForbiddenError, NotFoundError, type FieldErrors } from '../../platform/errors.js';
@@ -11,12 +11,12 @@ import type { Lang } from '../../platform/i18n/index.js';
 import { composeMail } from '../../platform/outbox/compose.js';
 import { enqueueMail } from '../../platform/outbox/service.js';
 import { siteById, type Site } from '../childcare/service.js';
-import { agentWithRole } from '../identity/agents.js';
+import { agentWithRole, agentWithRoleSql } from '../identity/agents.js';
 import { accountSummaries } from '../identity/service.js';
-import { bcActions } from './bc.js';
-import { familyActions, familyRecipients, inReserve } from './families.js';
+import { familyRecipients, inReserve } from './families.js';
 import { family, familyChild, message, messageRead, messageThread, reserveChoice } from './schema.js';
-import { holderNeqOf, portalEnterprise } from './service.js';
+import { holderNeqOf, portalEnterprise, siteFor } from './service.js';
+import { portalNeqs, siteRules } from './site-actions.js';
 
 /**
  * The portal's messaging (issue 8, item 6; seed 003 « Une messagerie »): threads between a provider
@@ -39,21 +39,44 @@ export type MessagingSettings = { publicUrl: string; fileStore: FileStore };
 type MailSettings = Pick<MessagingSettings, 'publicUrl'>;
 
 // ---------------------------------------------------------------------------------------------
-// Who sees which thread: one rule
+// Who sees which thread: one rule, as SQL on the thread's row
 
-type Access = 'none' | 'read' | 'write';
+const thread = {
+  kind: rowColumn(messageThread.kind),
+  audience: rowColumn(messageThread.audience),
+  choiceId: rowColumn(messageThread.choiceId),
+  site: rowColumn(messageThread.installationId),
+};
 
-async function holdsSiteOfAudience(db: Db, neq: string, audience: Audience): Promise<boolean> {
-  const [row] = await queryRows<{ found: boolean }>(
-    db,
-    audience === 'home_provider'
-      ? sql`select exists (select 1 from installation where kind = 'home_provider' and provider_neq = ${neq}) as found`
-      : sql`select exists (select 1 from installation i join childcare_service cs on cs.id = i.service_id where i.kind = 'installation' and cs.kind = ${audience} and cs.enterprise_neq = ${neq}) as found`,
-  );
-  return row?.found === true;
+/** The rule, for the threads of this kind only. */
+function ofKind(kind: Thread['kind'], rule: RowRule): RowRule {
+  return (actor) => {
+    const condition = rule(actor);
+    return condition === false ? false : sql`(${thread.kind} = ${kind} and ${condition})`;
+  };
 }
 
-const famille = agentWithRole('famille');
+/** Users of an enterprise holding a site of the announcement's kind, with a portal right. */
+const audienceReads = ofKind('announcement', (actor) => {
+  const neqs = portalNeqs(actor, 'manage_sheet', 'manage_reserve');
+  if (neqs === false) return false;
+  return sql`exists (select 1 from installation i join childcare_service cs on cs.id = i.service_id
+    where (${thread.audience} = 'home_provider' and i.kind = 'home_provider' and i.provider_neq in (${neqs}))
+       or (${thread.audience} <> 'home_provider' and i.kind = 'installation' and cs.kind::text = ${thread.audience} and cs.enterprise_neq in (${neqs})))`;
+});
+
+const ministryAnnounces = ofKind('announcement', agentWithRoleSql('famille'));
+
+/** The family whose child the réserve entry is. */
+const familyOfEntry = ofKind('registration', (actor) => {
+  if (!isSignedIn(actor) || actor.accountKind !== 'citizen') return false;
+  return sql`${thread.choiceId} in (select c.id from reserve_choice c join family_child fc on fc.id = c.child_id join family f on f.id = fc.family_id where f.account_id = ${actor.accountId})`;
+});
+
+const ofSite = siteRules(thread.site);
+/** Those who manage the réserve (the rule of admitting: people, never a management software); the RSGE itself and its BC. */
+const managesEntry = ofSite.admit.map((rule) => ofKind('registration', rule));
+const rsgeOrBc = ofSite.writeBcRsge.map((rule) => ofKind('bc_rsge', rule));
 
 /**
  * - `registration`: the family whose child the réserve entry is, and whoever manages the site's
@@ -62,46 +85,14 @@ const famille = agentWithRole('famille');
  * - `announcement`: the ministry's agents (role famille) write; users of an enterprise holding a
  *   site of the audience's kind, with a portal right, read.
  */
-async function threadAccess(db: Db, actor: Actor, thread: Thread): Promise<Access> {
-  if (!isSignedIn(actor)) return 'none';
-  if (thread.kind === 'announcement') {
-    if (await famille(actor, undefined, db)) return 'write';
-    const enterprise = (await portalEnterprise(actor, db, 'manage_sheet')) ?? (await portalEnterprise(actor, db, 'manage_reserve'));
-    return enterprise && (await holdsSiteOfAudience(db, enterprise.neq, thread.audience as Audience)) ? 'read' : 'none';
-  }
-  const site = thread.installationId ? await siteById(db, thread.installationId) : undefined;
-  if (!site) return 'none';
-  if (thread.kind === 'registration') {
-    if (actor.accountKind === 'citizen') {
-      const [own] = await db
-        .select({ id: reserveChoice.id })
-        .from(reserveChoice)
-        .innerJoin(familyChild, eq(familyChild.id, reserveChoice.childId))
-        .innerJoin(family, eq(family.id, familyChild.familyId))
-        .where(and(eq(reserveChoice.id, thread.choiceId ?? ''), eq(family.accountId, actor.accountId)));
-      return own ? 'write' : 'none';
-    }
-    // Those who manage the réserve (the rule of admitting: people, never a management software).
-    return (await can(db, actor, familyActions.admit, { site })) ? 'write' : 'none';
-  }
-  return (await can(db, actor, messagingActions.writeBcRsge, { site })) ? 'write' : 'none';
-}
-
-/** The RSGE itself (its own users with « Gérer la réserve ») writes to its BC. */
-const isRsgeItself: Rule<{ site: Site }> = async (actor, { site }, db) => {
-  const enterprise = await portalEnterprise(actor, db, 'manage_reserve');
-  return enterprise !== null && site.kind === 'home_provider' && holderNeqOf(site) === enterprise.neq;
-};
+export const threadActions = catalogue('message thread', messageThread, messageThread.id, {
+  read: [familyOfEntry, ...managesEntry, ...rsgeOrBc, ministryAnnounces, audienceReads],
+  write: [familyOfEntry, ...managesEntry, ...rsgeOrBc, ministryAnnounces],
+});
 
 export const messagingActions = {
   inbox: action<undefined>('portal.messages', signedIn),
-  read: action<{ thread: Thread }>('portal.messages.read', async (actor, { thread }, db) => (await threadAccess(db, actor, thread)) !== 'none'),
-  write: action<{ thread: Thread }>('portal.messages.write', async (actor, { thread }, db) => (await threadAccess(db, actor, thread)) === 'write'),
-  /** The RSGE and its BC start a thread with each other (the BC's rule is the one of its RSGE's pages). */
-  writeBcRsge: action<{ site: Site }>('portal.messages.bcRsge', isRsgeItself, ...bcActions.rsgeAdmissions.rules),
-  /** « Contacter le parent » from the réserve: managing the réserve. */
-  contactParent: action<{ site: Site }>('portal.messages.contactParent', ...familyActions.admit.rules),
-  announce: action<undefined>('portal.messages.announce', famille),
+  announce: action<undefined>('portal.messages.announce', agentWithRole('famille')),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -117,45 +108,23 @@ function unreadOf(accountId: string) {
     and m.created_at > coalesce((select r.read_at from message_read r where r.thread_id = message_thread.id and r.account_id = ${accountId}), '-infinity'::timestamptz))`;
 }
 
-/**
- * The threads the actor may read, newest first. The query finds the candidates (the family's own
- * entries; the sites and audiences the enterprise is linked to; every announcement for an agent);
- * the rule above keeps those it allows, so the list cannot show more than the thread page would.
- */
+/** The threads the actor may read (`threadActions.read`, the rule of the thread page), newest first. */
 export async function inbox(db: Db, ctx: Ctx, options: { onlyUnread?: boolean; limit?: number } = {}): Promise<ThreadSummary[]> {
   await authorize(db, ctx.actor, messagingActions.inbox, undefined);
   if (!isSignedIn(ctx.actor)) return [];
   const me = ctx.actor.accountId;
-  let candidates: ReturnType<typeof sql>;
-  if (ctx.actor.accountKind === 'citizen') {
-    candidates = sql`${messageThread.choiceId} in (select c.id from reserve_choice c join family_child fc on fc.id = c.child_id join family f on f.id = fc.family_id where f.account_id = ${me})`;
-  } else if (ctx.actor.accountKind === 'agent') {
-    candidates = sql`${messageThread.kind} = 'announcement'`;
-  } else {
-    const enterprise = (await portalEnterprise(ctx.actor, db, 'manage_reserve')) ?? (await portalEnterprise(ctx.actor, db, 'manage_sheet'));
-    if (!enterprise) return [];
-    candidates = sql`(${messageThread.installationId} in (select i.id from installation i join childcare_service cs on cs.id = i.service_id
-                         where cs.enterprise_neq = ${enterprise.neq} or i.provider_neq = ${enterprise.neq})
-                      or ${messageThread.kind} = 'announcement')`;
-  }
+  const readable = filter(threadActions, ctx.actor, 'read');
   const rows = await db
     .select({ thread: messageThread, unread: unreadOf(me), siteName: sql<string | null>`(select i.name from installation i where i.id = message_thread.installation_id)`, child: sql<string | null>`(select fc.first_name || ' ' || fc.last_name from reserve_choice c join family_child fc on fc.id = c.child_id where c.id = message_thread.choice_id)` })
     .from(messageThread)
-    .where(options.onlyUnread ? and(candidates, sql`${unreadOf(me)} > 0`) : candidates)
+    .where(options.onlyUnread ? and(readable, sql`${unreadOf(me)} > 0`) : readable)
     .orderBy(desc(messageThread.lastMessageAt))
     .limit(options.limit ?? 100);
-  const allowed: ThreadSummary[] = [];
-  for (const row of rows) {
-    if ((await threadAccess(db, ctx.actor, row.thread)) === 'none') continue;
-    allowed.push({ thread: row.thread, unread: row.unread, siteName: row.siteName, child: ctx.actor.accountKind === 'citizen' ? null : row.child });
-  }
-  return allowed;
+  const citizen = ctx.actor.accountKind === 'citizen';
+  return rows.map((row) => ({ thread: row.thread, unread: row.unread, siteName: row.siteName, child: citizen ? null : row.child }));
 }
 
-/**
- * The number of unread messages, for the links to the inbox (the workspace and the family page
- * show it on every visit): only the threads with unread messages go through the rule.
- */
+/** The number of unread messages, for the links to the inbox (the workspace and the family page show it on every visit). */
 export async function unreadCount(db: Db, ctx: Ctx): Promise<number> {
   return (await inbox(db, ctx, { onlyUnread: true })).reduce((sum, t) => sum + t.unread, 0);
 }
@@ -163,18 +132,17 @@ export async function unreadCount(db: Db, ctx: Ctx): Promise<number> {
 export type MessageView = { message: Message; author: string; mine: boolean; attachment: { name: string; size: number } | null };
 export type ThreadView = { thread: Thread; messages: MessageView[]; canWrite: boolean; site: Site | null };
 
-async function readableThread(db: Db, ctx: Ctx, threadId: string): Promise<{ thread: Thread; access: Access }> {
-  const [thread] = await db.select().from(messageThread).where(eq(messageThread.id, threadId));
-  // Another's thread is refused as an unknown one.
-  if (!thread) throw new ForbiddenError();
-  const access = await threadAccess(db, ctx.actor, thread);
-  if (access === 'none') throw new ForbiddenError();
-  return { thread, access };
+/** The thread with the actions the actor may take on it; another's thread is refused as an unknown one. */
+async function readableThread(db: Db, ctx: Ctx, threadId: string): Promise<{ thread: Thread; canWrite: boolean }> {
+  const allowed = (await permittedActions(db, threadActions, ctx.actor, [threadId])).get(threadId);
+  const [thread] = allowed?.has('read') ? await db.select().from(messageThread).where(eq(messageThread.id, threadId)) : [];
+  if (!thread || !allowed) throw new ForbiddenError();
+  return { thread, canWrite: allowed.has('write') };
 }
 
 /** A thread, oldest message first; reading it marks it read for the actor. */
 export async function threadOf(db: Db, ctx: Ctx, threadId: string, now: Date = new Date()): Promise<ThreadView> {
-  const { thread, access } = await readableThread(db, ctx, threadId);
+  const { thread, canWrite } = await readableThread(db, ctx, threadId);
   if (!isSignedIn(ctx.actor)) throw new ForbiddenError();
   const me = ctx.actor.accountId;
   const rows = await db
@@ -192,7 +160,7 @@ export async function threadOf(db: Db, ctx: Ctx, threadId: string, now: Date = n
   return {
     thread,
     site,
-    canWrite: access === 'write',
+    canWrite,
     messages: rows.map((r) => ({
       message: r.message,
       author: authors.get(r.message.authorId) ?? '',
@@ -313,9 +281,9 @@ async function addMessage(tx: Db, ctx: Ctx, thread: Thread, body: string, fileId
 }
 
 async function writableThread(db: Db, ctx: Ctx, threadId: string): Promise<Thread> {
+  await authorizeOn(db, threadActions, ctx.actor, 'write', threadId);
   const [thread] = await db.select().from(messageThread).where(eq(messageThread.id, threadId));
   if (!thread) throw new ForbiddenError();
-  await authorize(db, ctx.actor, messagingActions.write, { thread });
   return thread;
 }
 
@@ -349,9 +317,7 @@ export async function replyWithAttachment(db: Db, ctx: Ctx, settings: MessagingS
  * family's mail.
  */
 export async function contactParent(db: Db, ctx: Ctx, settings: MailSettings, siteId: string, choiceId: string, input: MessageInput, now: Date = new Date()): Promise<Thread> {
-  const site = await siteById(db, siteId);
-  if (!site) throw new ForbiddenError();
-  await authorize(db, ctx.actor, messagingActions.contactParent, { site });
+  const site = await siteFor(db, ctx, siteId, 'contactParent');
   if (!isSignedIn(ctx.actor)) throw new ForbiddenError();
   const createdBy = ctx.actor.accountId;
   const { subject, body } = validateMessage(input, true);
@@ -369,9 +335,7 @@ export async function contactParent(db: Db, ctx: Ctx, settings: MailSettings, si
 
 /** A new thread between an RSGE and its BC, started by either. */
 export async function writeBcRsge(db: Db, ctx: Ctx, settings: MailSettings, siteId: string, input: MessageInput, now: Date = new Date()): Promise<Thread> {
-  const site = await siteById(db, siteId);
-  if (!site) throw new ForbiddenError();
-  await authorize(db, ctx.actor, messagingActions.writeBcRsge, { site });
+  const site = await siteFor(db, ctx, siteId, 'writeBcRsge');
   if (!isSignedIn(ctx.actor)) throw new ForbiddenError();
   const createdBy = ctx.actor.accountId;
   const { subject, body } = validateMessage(input, true);
@@ -397,19 +361,19 @@ export async function announce(db: Db, ctx: Ctx, settings: MailSettings, audienc
   });
 }
 
+/** The form of a new announcement, for those who may announce. */
+export async function announceForm(db: Db, ctx: Ctx): Promise<void> {
+  await authorize(db, ctx.actor, messagingActions.announce, undefined);
+}
+
 /** The BC's RSGE and an RSGE's own site, for the new-thread form's title. */
-export async function bcRsgeSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
-  const site = await siteById(db, siteId);
-  if (!site) throw new ForbiddenError();
-  await authorize(db, ctx.actor, messagingActions.writeBcRsge, { site });
-  return site;
+export function bcRsgeSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
+  return siteFor(db, ctx, siteId, 'writeBcRsge');
 }
 
 /** The réserve entry a provider is about to contact, with the child's name. */
 export async function contactForm(db: Db, ctx: Ctx, siteId: string, choiceId: string): Promise<{ site: Site; childName: string }> {
-  const site = await siteById(db, siteId);
-  if (!site) throw new ForbiddenError();
-  await authorize(db, ctx.actor, messagingActions.contactParent, { site });
+  const site = await siteFor(db, ctx, siteId, 'contactParent');
   const [row] = await db
     .select({ firstName: familyChild.firstName, lastName: familyChild.lastName })
     .from(reserveChoice)

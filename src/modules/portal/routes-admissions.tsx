@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
-import { can } from '../../platform/authz.js';
 import { AppError, ForbiddenError, FieldValidationError } from '../../platform/errors.js';
 import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
@@ -20,13 +19,10 @@ import {
   placesOf,
   type AdmissionInput,
 } from './admissions.js';
-import { agreementActions } from './agreements.js';
 import { delegationOf, setDelegation } from './delegation.js';
 import { admissionsHref, AdmissionsPage, AdmitFromReservePage, DelegationPage, NumberFoundPage, NumberSearchPage } from './views/admissions.js';
 import { citizen } from './routes-families.js';
 import { ConfirmActionPage } from './views/families.js';
-import { holderNeqOf } from './service.js';
-import { enterpriseOf } from '../enterprises/members.js';
 
 /** The provider's admission routes (« Gérer la réserve et les admissions »); the authorization test enumerates them. */
 export const admissionRoutes = [
@@ -112,11 +108,10 @@ export function registerAdmissions(app: FastifyInstance): void {
   const siteParams = z.object({ siteId: z.uuid() });
 
   r.get('/entreprise/admissions/:siteId', { schema: { params: siteParams, querystring: z.object({ fait: z.literal('admis').optional() }) } }, async (request, reply) => {
-    const enterpriseId = await actorEnterpriseId(request);
-    const { site, rows, places } = await admissionsOf(db, request.ctx, request.params.siteId);
-    const enterprise = await enterpriseOf(db, enterpriseId);
-    const canDelegate = site.kind === 'home_provider' && holderNeqOf(site) === enterprise?.neq;
-    const canRecord = await can(db, request.ctx.actor, agreementActions.record, { site });
+    await actorEnterpriseId(request);
+    const { site, rows, places, permitted } = await admissionsOf(db, request.ctx, request.params.siteId);
+    const canDelegate = permitted.has('manageDelegation');
+    const canRecord = permitted.has('recordAgreement');
     const v = viewContext(request, reply);
     return page(request, reply, v.t('portal.admission.title'), <AdmissionsPage v={v} site={site} rows={rows} places={places} done={request.query.fait === 'admis'} canDelegate={canDelegate} canRecord={canRecord} />);
   });

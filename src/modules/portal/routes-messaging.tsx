@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
-import { authorize } from '../../platform/authz.js';
 import { AppError, FieldValidationError } from '../../platform/errors.js';
 import { UploadRejected, type UploadSource } from '../../platform/files/service.js';
 import { signedIn } from '../../platform/http/guards.js';
@@ -10,7 +9,7 @@ import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, sendPdf, viewContext } from '../../platform/http/render.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
-import { announce, bcRsgeSite, contactForm, contactParent, inbox, messagingActions, openAttachment, reply as replyTo, replyWithAttachment, threadOf, writeBcRsge, type MessagingSettings } from './messaging.js';
+import { announce, announceForm, bcRsgeSite, contactForm, contactParent, inbox, openAttachment, reply as replyTo, replyWithAttachment, threadOf, writeBcRsge, type MessagingSettings } from './messaging.js';
 import { InboxPage, MESSAGES_HREF, NewThreadPage, ThreadPage } from './views/messaging.js';
 
 /** The messaging routes; the authorization test enumerates them. */
@@ -158,7 +157,7 @@ export function registerMessaging(app: FastifyInstance): void {
     '/agent/annonces/nouvelle',
     z.object({}),
     async (request) => {
-      await authorize(db, request.ctx.actor, messagingActions.announce, undefined);
+      await announceForm(db, request.ctx);
       return { title: 'portal.message.announce.title', lead: 'portal.message.announce.lead', params: {} };
     },
     (request, _p, form) => announce(db, request.ctx, settings, form.audience ?? '', text(form)),

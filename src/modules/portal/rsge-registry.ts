@@ -5,7 +5,6 @@ import { transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, FieldValidationError, ForbiddenError, type FieldErrors } from '../../platform/errors.js';
 import { isIsoDate } from '../../platform/time/index.js';
 import { recognitionHistory, recordRecognitionChange, todayInQuebec, updateHomeProviderRecord, type HomeProviderRecord, type RecognitionStatus, type Site } from '../childcare/service.js';
-import { bcActions } from './bc.js';
 import { addMonths } from './families.js';
 import { siteFor } from './service.js';
 
@@ -13,7 +12,7 @@ import { siteFor } from './service.js';
  * The Registre des RSGE (issue 8, item 1; seed 003: « le Registre continuera d'être l'endroit où se
  * feront les modifications au dossier des RSGE »): each BC keeps its RSGE's record — identity,
  * contact details, the number of children recognized — and its recognition status with its
- * history. Only the BC that recognizes the RSGE writes it (`bcActions.keepRegistry`), audited.
+ * history. Only the BC that recognizes the RSGE writes it (`siteActions.keepRegistry`), audited.
  */
 
 export const REGISTRY_LIMITS = { name: 200, address: 200, municipality: 100, email: 254, phone: 30, reason: 500, maxChildren: 9, maxInfants: 4, maxShowDaysBefore: 90 } as const;
@@ -59,7 +58,7 @@ export function validateRecord(input: RecordInput): { ok: true; values: HomeProv
 }
 
 function registrySite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
-  return siteFor(db, ctx, siteId, bcActions.keepRegistry);
+  return siteFor(db, ctx, siteId, 'keepRegistry');
 }
 
 export async function rsgeRecord(db: Db, ctx: Ctx, siteId: string) {

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/service.js';
-import { action, authorize, isClientWithScope, isSignedIn, type Action, type Rule } from '../../platform/authz.js';
+import { action, authorize, authorizeOn, isClientWithScope, isSignedIn, type Rule } from '../../platform/authz.js';
 import type { Ctx } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { AppError, ConflictError, FieldValidationError, ForbiddenError, NotFoundError, type FieldErrors } from '../../platform/errors.js';
@@ -8,8 +8,9 @@ import type { MessageKey } from '../../platform/i18n/index.js';
 import { heldRights } from '../access/service.js';
 import { isHiddenFromPublic, siteById, sitesHeldBy, todayInQuebec, type ChildcareServiceKind, type Site } from '../childcare/service.js';
 import { enterpriseOf, membershipOf } from '../enterprises/members.js';
-import type { ApiScope } from '../api/scopes.js';
+import type { ApiScope } from './scopes.js';
 import { serviceSheet } from './schema.js';
+import { siteActions, type SiteAction } from './site-actions.js';
 
 export type ServiceSheet = typeof serviceSheet.$inferSelect;
 
@@ -74,30 +75,24 @@ export async function clientEnterprise(actor: Ctx['actor'], db: Db, scope: ApiSc
 
 const managesSheetsOf: Rule<{ enterpriseId: string }> = async (actor, resource, db) => (await portalEnterprise(actor, db, 'manage_sheet'))?.id === resource.enterpriseId;
 
-const managesSheetOfSite: Rule<{ site: Site }> = async (actor, resource, db) => {
-  const enterprise = await portalEnterprise(actor, db, 'manage_sheet');
-  return enterprise !== null && holderNeqOf(resource.site) === enterprise.neq;
-};
-
 /** What the public may read: anyone, signed in or not. */
 const anyone: Rule<unknown> = () => true;
 
 export const portalActions = {
   listSheets: action<{ enterpriseId: string }>('portal.listSheets', managesSheetsOf),
-  manageSheet: action<{ site: Site }>('portal.manageSheet', managesSheetOfSite),
   readPublished: action<undefined>('portal.readPublished', anyone),
 };
 
-/** The site, after checking that the actor may take this action on it; an unknown site is refused the same way as another's, so ids cannot be probed. */
-export async function siteFor(db: Db, ctx: Ctx, siteId: string, act: Action<{ site: Site }>): Promise<Site> {
+/** The site, after checking that the actor may take this action on it (site-actions.ts); an unknown site is refused the same way as another's, so ids cannot be probed. */
+export async function siteFor(db: Db, ctx: Ctx, siteId: string, act: SiteAction): Promise<Site> {
   const site = await siteById(db, siteId);
   if (!site) throw new ForbiddenError();
-  await authorize(db, ctx.actor, act, { site });
+  await authorizeOn(db, siteActions, ctx.actor, act, site.id);
   return site;
 }
 
 function authorizedSite(db: Db, ctx: Ctx, siteId: string): Promise<Site> {
-  return siteFor(db, ctx, siteId, portalActions.manageSheet);
+  return siteFor(db, ctx, siteId, 'manageSheet');
 }
 
 // ---------------------------------------------------------------------------------------------
