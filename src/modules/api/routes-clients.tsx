@@ -5,7 +5,7 @@ import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { submitForm } from '../../platform/http/form-route.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext } from '../../platform/http/render.js';
-import { actorEnterpriseId } from '../enterprises/members.js';
+import { actorEnterpriseId } from '../enterprises/index.js';
 import { clientOf, listClients, registerClient, revokeClient } from './service.js';
 import { ClientRegisteredPage, ClientsPage, RevokePage } from './views/clients.js';
 

@@ -14,6 +14,6 @@ export {
   type EnterpriseInfo,
   type Member,
 } from './members.js';
-export { actorEnterpriseId } from './members-routes.js';
+export { actorEnterpriseId } from './members.js';
 export { upsertRegistryRecord, type RegistryRecord } from './registry.js';
 export { enrolActiveForDemo } from './service.js';

@@ -6,7 +6,7 @@ import { AppError, ForbiddenError, FieldValidationError } from '../../platform/e
 import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
-import { actorEnterpriseId } from '../enterprises/members.js';
+import { actorEnterpriseId } from '../enterprises/index.js';
 import {
   admissionForm,
   admissionsOf,

@@ -8,7 +8,7 @@ import { parseForm, type FormValues } from '../../platform/http/forms.js';
 import { sendPage, sendPdf, viewContext } from '../../platform/http/render.js';
 import { isIsoDate } from '../../platform/time/index.js';
 import { todayInQuebec } from '../childcare/service.js';
-import { actorEnterpriseId } from '../enterprises/members.js';
+import { actorEnterpriseId } from '../enterprises/index.js';
 import { agreementPdf } from './agreement-pdf.js';
 import { agreementFormFor, agreementOf, agreementSites, agreementsOf, changeAgreement, endAgreement, recordAgreement, type AgreementView, type TermsInput } from './agreements.js';
 import { AgreementListPage, AgreementPage, AGREEMENTS_HREF, ChangeAgreementPage, EndAgreementPage, RecordAgreementPage, type AgreementListQuery, type AgreementNotice } from './views/agreements.js';

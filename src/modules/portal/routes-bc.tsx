@@ -7,7 +7,7 @@ import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
 import { recognitionHistory, todayInQuebec } from '../childcare/service.js';
-import { actorEnterpriseId } from '../enterprises/members.js';
+import { actorEnterpriseId } from '../enterprises/index.js';
 import { admissionsToConfirm, childrenOfRsge, confirmAdmission, dueBackSoon, remindNotAdhered, rsgeOfBc, type ReminderResult } from './bc.js';
 import { allowedChanges, changeRecognition, rsgeRecord, updateRsgeRecord } from './rsge-registry.js';
 import { BC_HREF, BcRsgePage, ConfirmAdmissionsPage, RecognitionFormPage, RecordFormPage, ReminderConfirmPage, RsgePage } from './views/bc.js';

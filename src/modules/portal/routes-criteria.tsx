@@ -6,7 +6,7 @@ import { signedIn } from '../../platform/http/guards.js';
 import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
-import { actorEnterpriseId } from '../enterprises/members.js';
+import { actorEnterpriseId } from '../enterprises/index.js';
 import { addCriterion, criteriaList, criteriaSettings, publishCriteria, retireCriterion, type CriteriaSettings } from './criteria.js';
 import { criteriaValues, CriteriaListPage, CriteriaSettingsPage, positionFields } from './views/criteria.js';
 import { sheetHref } from './views/sheet.js';

@@ -9,7 +9,7 @@ import type { FormState } from '../../platform/http/components.js';
 import { parseForm, type FormValues } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
 import { siteById } from '../childcare/service.js';
-import { actorEnterpriseId } from '../enterprises/members.js';
+import { actorEnterpriseId } from '../enterprises/index.js';
 import {
   addGuardian,
   ageGroups,

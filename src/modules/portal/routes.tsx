@@ -6,7 +6,7 @@ import { AppError, FieldValidationError } from '../../platform/errors.js';
 import type { FormState } from '../../platform/http/components.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
-import { actorEnterpriseId } from '../enterprises/members.js';
+import { actorEnterpriseId } from '../enterprises/index.js';
 import { missingForPublication, openSheet, publishSheet, saveSheet, sheetsOfEnterprise, StaleSheetError, unpublishSheet, type SheetPage } from './service.js';
 import { registerAdmissions } from './routes-admissions.js';
 import { registerAgreements } from './routes-agreements.js';
