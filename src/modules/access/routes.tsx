@@ -8,7 +8,7 @@ import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { parseForm, requiredText } from '../../platform/http/forms.js';
 import { sendPage, viewContext } from '../../platform/http/render.js';
 import { enterpriseOf } from '../enterprises/members.js';
-import { actorEnterpriseId } from '../enterprises/members.js';
+import { actorEnterpriseId } from '../enterprises/index.js';
 import { eservices, isGrantable, ministries, ministryNumberPattern, rightKinds, type Eservice, type Ministry, type RightKind, type RightRef } from './catalogue.js';
 import {
   accessActions,

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { FieldValidationError } from '../../platform/errors.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
+import { submitForm } from '../../platform/http/form-route.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, viewContext } from '../../platform/http/render.js';
 import { actorEnterpriseId } from '../enterprises/index.js';
@@ -33,16 +33,15 @@ export function registerApiClients(app: FastifyInstance): void {
   const registerForm = z.object({ name: z.string(), scopes: z.array(z.string()).default([]) });
   r.post('/entreprise/api', async (request, reply) => {
     const enterpriseId = await actorEnterpriseId(request);
-    const form = parseForm(registerForm, request.body);
-    if (!form.ok) return showList(request, reply, enterpriseId, form, 400);
-    try {
-      const { client, clientSecret } = await registerClient(db, request.ctx, { secret: app.config.secret }, enterpriseId, form.data);
-      const v = viewContext(request, reply);
-      return sendPage(reply, v, { title: v.t('api.clients.registered.title'), breadcrumbs: crumbs(v) }, <ClientRegisteredPage v={v} client={client} clientSecret={clientSecret} />);
-    } catch (error) {
-      if (error instanceof FieldValidationError) return showList(request, reply, enterpriseId, { values: form.values, errors: error.fields }, 400);
-      throw error;
-    }
+    return submitForm(request.body, reply, {
+      schema: registerForm,
+      act: (data) => registerClient(db, request.ctx, { secret: app.config.secret }, enterpriseId, data),
+      show: (form, status) => showList(request, reply, enterpriseId, form, status),
+      done: ({ client, clientSecret }) => {
+        const v = viewContext(request, reply);
+        return sendPage(reply, v, { title: v.t('api.clients.registered.title'), breadcrumbs: crumbs(v) }, <ClientRegisteredPage v={v} client={client} clientSecret={clientSecret} />);
+      },
+    });
   });
 
   r.get('/entreprise/api/:clientId/revoquer', { schema: { params: clientParams } }, async (request, reply) => {
