@@ -75,7 +75,8 @@ const template = await prepareTemplate();
 console.log(`template ready in ${Date.now() - started} ms (${process.env.TEST_DATABASE_URL ? 'PostgreSQL server' : 'PGlite'}), ${files.length} test files`);
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${e2e ? 1 : 2}`, ...files],
+  // Every test process first registers the message catalogues and the test accounts' identity functions.
+  ['--import', 'tsx', '--import', path.join(root, 'src/test-setup.ts'), '--test', '--test-reporter=spec', `--test-concurrency=${e2e ? 1 : 2}`, ...files],
   { stdio: 'inherit', env: { ...process.env, ...template.env, NODE_ENV: 'test' } },
 );
 const code: number = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));

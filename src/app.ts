@@ -14,6 +14,7 @@ import { registerMetricsRoute } from './platform/metrics/routes.js';
 import fastifyStatic from '@fastify/static';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
+import './messages.js';
 import type { Database } from './platform/db/index.js';
 import { anonymous, type Ctx } from './platform/context.js';
 import { isLang, negotiateLanguage, type Lang } from './platform/i18n/index.js';
@@ -31,10 +32,12 @@ import { registerDesignations } from './modules/access/designation-routes.js';
 import { registerVerification } from './modules/enterprises/verification-routes.js';
 import { registerMes } from './modules/mes/routes.js';
 import { registerMesReview } from './modules/mes/review-routes.js';
+import { mesWorkspace } from './modules/mes/workspace.js';
 import { registerRegistry } from './modules/access/registry-routes.js';
 import { registerAid } from './modules/aid/routes.js';
 import { startInterestReminders } from './modules/portal/jobs.js';
 import { registerPortal } from './modules/portal/routes.js';
+import { portalWorkspace } from './modules/portal/workspace.js';
 import { registerApi } from './modules/api/routes.js';
 import { registerApiClients } from './modules/api/routes-clients.js';
 import { configuredFileStore, type FileStore } from './platform/files/store.js';
@@ -126,6 +129,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('geocoder', options.geocoder ?? gazetteerGeocoder(database.db));
   const routeList: string[] = [];
   app.decorate('routeList', routeList);
+  // The workspace's links from other modules, in the order the page shows them.
+  app.decorate('workspaceContributions', [mesWorkspace, portalWorkspace]);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push(`${method} ${route.url}`);
   });

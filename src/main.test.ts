@@ -157,7 +157,7 @@ describe('npm run mfa:code', () => {
   });
 
   test('refuses an account without demo MFA', { timeout: 60_000 }, async () => {
-    const running = start(['--import', 'tsx', 'src/modules/identity/mfa-code-cli.ts', 'parent@guichet.test'], {});
+    const running = start(['--import', 'tsx', 'src/mfa-code-cli.ts', 'parent@guichet.test'], {});
     assert.equal(await running.exited, 2);
     assert.match(running.stderr(), /CPE0001/);
   });

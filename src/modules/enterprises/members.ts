@@ -4,6 +4,7 @@ import { action, authorize, isSignedIn, type Rule } from '../../platform/authz.j
 import type { Ctx } from '../../platform/context.js';
 import { transaction, type Db } from '../../platform/db/index.js';
 import { ConflictError, NotFoundError } from '../../platform/errors.js';
+import { enterpriseGuard } from '../../platform/http/guards.js';
 import { accountSummaries, createAccount, disableAccount, type IdentitySettings } from '../identity/service.js';
 import { enrolment, enterpriseMember, registryEnterprise } from './schema.js';
 
@@ -47,6 +48,15 @@ export function neqsOfSql(enterpriseIds: SQL): SQL {
 export function ifActiveSql(enterpriseId: string): SQL {
   return sql`select e.enterprise_id from enrolment e where e.enterprise_id = ${enterpriseId} and e.state = 'active'`;
 }
+
+/**
+ * The guard of every enterprise page: the enterprise of the signed-in enterprise account. Anonymous
+ * visitors go to sign-in; accounts of no enterprise are refused. The service functions check the
+ * member's right themselves.
+ */
+export const actorEnterpriseId = enterpriseGuard(async (db, actor) =>
+  actor.accountKind === 'enterprise' ? ((await membershipOf(db, actor.accountId))?.enterpriseId ?? null) : null,
+);
 
 /** The enterprise an enterprise account belongs to, its role there; null for other accounts. One query: every page asks. */
 export async function membershipOf(db: Db, accountId: string): Promise<Membership | null> {

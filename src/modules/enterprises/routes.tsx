@@ -1,10 +1,10 @@
-import { can } from '../../platform/authz.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { emailField, parseForm, requiredText } from '../../platform/http/forms.js';
 import { sendPage, sendPdf, viewContext } from '../../platform/http/render.js';
+import { workspaceLinks } from '../../platform/http/workspace.js';
 import { acknowledgementPdf } from './acknowledgement-pdf.js';
 import { isAssessmentNumber, isImpotnetCode, isInvitationNumber, isTenDigits, isValidSin, normalizeIdentifier } from './identifiers.js';
 import { corporationOfficerFunctions, identifiersByLegalType, legalTypes, rolesByLegalType, type LegalType, type SecretIdentifier } from './rules.js';
@@ -24,11 +24,6 @@ import { InvitationPage, type InvitationNotice } from './views/invitation.js';
 import { LettersPage } from './views/letters.js';
 import { NoEnterprisePage, WorkspacePage } from './views/workspace.js';
 import { enterpriseOf, membershipOf } from './members.js';
-import { mesActions } from '../mes/service.js';
-import { bcActions } from '../portal/bc.js';
-import { unreadCount } from '../portal/messaging.js';
-import { familyActions } from '../portal/families.js';
-import { portalActions } from '../portal/service.js';
 
 const DRAFT_COOKIE = 'guichet_inscription';
 
@@ -105,16 +100,12 @@ export function registerEnterprises(app: FastifyInstance): void {
     const membership = actor.accountKind === 'enterprise' ? await membershipOf(db, actor.accountId) : null;
     const enterprise = membership ? await enterpriseOf(db, membership.enterpriseId) : null;
     if (!membership || !enterprise) return sendPage(reply, v, { title: v.t('workspace.title') }, <NoEnterprisePage v={v} />);
-    const canUseMes = await can(db, actor, mesActions.use, { enterpriseId: membership.enterpriseId });
-    const canManageSheets = await can(db, actor, portalActions.listSheets, { enterpriseId: membership.enterpriseId });
-    const canManageReserves = await can(db, actor, familyActions.listReserves, { enterpriseId: membership.enterpriseId });
-    const isCoordinatingOffice = await can(db, actor, bcActions.workspace, { enterpriseId: membership.enterpriseId });
-    const unread = canManageSheets || canManageReserves ? await unreadCount(db, request.ctx) : null;
+    const links = await workspaceLinks(app.workspaceContributions, db, request.ctx, membership.enterpriseId);
     return sendPage(
       reply,
       v,
       { title: v.t('workspace.title') },
-      <WorkspacePage v={v} enterprise={enterprise} membership={membership} canUseMes={canUseMes} canManageSheets={canManageSheets} canManageReserves={canManageReserves} isCoordinatingOffice={isCoordinatingOffice} unread={unread} />,
+      <WorkspacePage v={v} enterprise={enterprise} membership={membership} links={links} />,
     );
   });
 

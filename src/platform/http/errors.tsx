@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, DamagedDocumentError, FieldValidationError } from '../errors.js';
 import { translate, type MessageKey } from '../i18n/index.js';
+import { redirectToSignIn, SignInRequired } from './guards.js';
 import { sendPage, viewContext } from './render.js';
 
 type Problem = { status: number; key: MessageKey; params?: Record<string, string | number>; fields?: Record<string, string> };
@@ -56,7 +57,8 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Prob
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+  app.setErrorHandler((error: FastifyError | AppError | SignInRequired, request, reply) => {
+    if (error instanceof SignInRequired) return redirectToSignIn(reply, error);
     const problem = problemOf(error);
     if (problem.status >= 500) {
       const damaged = error instanceof DamagedDocumentError ? { storedFileId: error.storedFileId, reason: error.reason } : {};

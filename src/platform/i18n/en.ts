@@ -1,24 +1,7 @@
-import { designationEn } from '../../modules/access/designation-messages.js';
-import { childcareEn } from '../../modules/childcare/messages.js';
-import { mesEn } from '../../modules/mes/messages.js';
-import { mesReviewEn } from '../../modules/mes/review-messages.js';
-import { aidEn } from '../../modules/aid/messages.js';
-import { registryEn } from '../../modules/access/registry-messages.js';
-import { portalEn } from '../../modules/portal/messages.js';
-import { requestsEn } from '../../modules/requests/messages.js';
-import { apiEn } from '../../modules/api/messages.js';
-import type { MessageKey } from './fr.js';
+import type { platformFr } from './fr.js';
 
-export const en: Record<MessageKey, string> = {
-  ...childcareEn,
-  ...requestsEn,
-  ...mesEn,
-  ...mesReviewEn,
-  ...aidEn,
-  ...registryEn,
-  ...designationEn,
-  ...portalEn,
-  ...apiEn,
+/** The English translation of fr.ts's messages; `en` is the whole English catalogue. */
+export const platformEn: Record<keyof typeof platformFr, string> = {
   'site.name': 'Childcare Services Portal',
   'site.logoAlt': 'Logo of the Gouvernement du Québec',
   'nav.skip': 'Skip to content',
@@ -717,3 +700,5 @@ export const en: Record<MessageKey, string> = {
   'agentHome.aid': 'Financial-aid requests to review',
   'home.providers.enrol': 'No user code yet? Enrol my enterprise',
 };
+
+export { en } from './catalogue.js';

@@ -1,27 +1,10 @@
-import { designationFr } from '../../modules/access/designation-messages.js';
-import { childcareFr } from '../../modules/childcare/messages.js';
-import { mesFr } from '../../modules/mes/messages.js';
-import { mesReviewFr } from '../../modules/mes/review-messages.js';
-import { aidFr } from '../../modules/aid/messages.js';
-import { registryFr } from '../../modules/access/registry-messages.js';
-import { portalFr } from '../../modules/portal/messages.js';
-import { requestsFr } from '../../modules/requests/messages.js';
-import { apiFr } from '../../modules/api/messages.js';
-
 /**
- * The French catalogue: the reference. Every key here must exist in en.ts (the compiler checks).
- * Newer modules keep their messages in their own `messages.ts`, merged here.
+ * The French messages of the platform and of the first modules (identity, enterprises, access's
+ * e-services, home): the reference for en.ts, which the compiler checks has every key. The other
+ * modules keep theirs in their own `messages.ts` (see catalogue.ts); `fr` is the whole French
+ * catalogue, assembled from all of them.
  */
-export const fr = {
-  ...childcareFr,
-  ...requestsFr,
-  ...mesFr,
-  ...mesReviewFr,
-  ...aidFr,
-  ...registryFr,
-  ...designationFr,
-  ...portalFr,
-  ...apiFr,
+export const platformFr = {
   'site.name': 'Guichet des services de garde',
   'site.logoAlt': 'Logo du gouvernement du Québec',
   'nav.skip': 'Passer au contenu',
@@ -721,4 +704,10 @@ export const fr = {
   'home.providers.enrol': 'Pas encore de code d’utilisateur? Inscrire mon entreprise',
 } as const;
 
-export type MessageKey = keyof typeof fr;
+declare module './catalogue.js' {
+  interface Catalogues {
+    platform: typeof platformFr;
+  }
+}
+
+export { fr, type MessageKey } from './catalogue.js';

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { mergeCatalogues } from './catalogue.js';
 import { en } from './en.js';
 import { fr } from './fr.js';
-import { isLang, messageKeys, negotiateLanguage, translate, translator } from './index.js';
+import { isLang, messageKeys, negotiateLanguage, translate, translator, type MessageKey } from './index.js';
 
 function placeholders(message: string): string[] {
   return [...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
@@ -43,6 +44,15 @@ describe('message catalogues', () => {
     assert.ok(same.length < messageKeys().length / 10, `identical in both languages: ${same.join(', ')}`);
   });
 
+  test('catalogues merge into one per language, and a key in two of them is refused', () => {
+    const merged = mergeCatalogues({ a: { fr: { 'a.one': 'un' }, en: { 'a.one': 'one' } }, b: { fr: { 'b.two': 'deux' }, en: { 'b.two': 'two' } } });
+    assert.deepEqual(merged, { fr: { 'a.one': 'un', 'b.two': 'deux' }, en: { 'a.one': 'one', 'b.two': 'two' } });
+    assert.throws(
+      () => mergeCatalogues({ a: { fr: { 'x.same': 'un' }, en: { 'x.same': 'one' } }, b: { fr: { 'x.same': 'deux' }, en: { 'x.same': 'two' } } }),
+      /message key "x\.same" is in the catalogues "a" and "b"/,
+    );
+  });
+
   test('translate fills in the placeholders it is given and leaves the others', () => {
     assert.equal(translate('fr', 'footer.copyright', { year: 2026 }), '© Gouvernement du Québec, 2026');
     assert.match(translate('en', 'footer.copyright', { year: 2026 }), /2026/);
@@ -50,6 +60,11 @@ describe('message catalogues', () => {
     assert.equal(translator('en')('nav.signIn'), en['nav.signIn']);
     assert.equal(translate('fr', 'error.reference', { id: 'req-42' }), fr['error.reference'].replace('{id}', 'req-42'));
     assert.ok(!translate('fr', 'error.reference', { id: 'req-42' }).includes('{'));
+  });
+
+  test('a key no catalogue registered names the file that registers them', () => {
+    // Only a cast can make such a key: the compiler knows every registered catalogue's keys.
+    assert.throws(() => translate('fr', 'no.such.key' as MessageKey), /no message "no\.such\.key": src\/messages\.ts registers/);
   });
 });
 

@@ -1,20 +1,24 @@
-import { en } from './en.js';
-import { fr, type MessageKey } from './fr.js';
+import { en, fr, type MessageKey } from './catalogue.js';
 
 export type { MessageKey };
+export { registerCatalogues, type CatalogueSet, type Catalogues } from './catalogue.js';
 export const languages = ['fr', 'en'] as const;
 export type Lang = (typeof languages)[number];
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-const catalogues: Record<Lang, Record<MessageKey, string>> = { fr, en };
+const catalogues: Record<Lang, Readonly<Record<MessageKey, string>>> = { fr, en };
 
 export function isLang(value: unknown): value is Lang {
   return value === 'fr' || value === 'en';
 }
 
 export function translate(lang: Lang, key: MessageKey, params: Params = {}): string {
-  return catalogues[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+  const message = catalogues[lang][key];
+  if (message === undefined) {
+    throw new Error(`no message "${key}": src/messages.ts registers the catalogues (app.ts and the test runner import it)`);
+  }
+  return message.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );
 }

@@ -1,14 +1,52 @@
 import { randomBytes } from 'node:crypto';
-import type { AccountKind } from '../context.js';
+import type { AccountKind, Ctx } from '../context.js';
 import { systemCtx } from '../context.js';
 import { transaction, type Db } from '../db/index.js';
-import { assignAgentRole, type AgentAssignment } from '../../modules/identity/agents.js';
-import { createAccount, type Account } from '../../modules/identity/service.js';
-import { currentTotp, newTotpSecret } from '../../modules/identity/totp.js';
-import { translate, type MessageKey } from '../i18n/index.js';
+import { translate, type Lang, type MessageKey } from '../i18n/index.js';
 import { TEST_SECRET, type TestApp, type TestClient } from './app.js';
 
-export type TestAccount = { account: Account; identifier: string; password: string; totpSecret: string | null };
+/** The columns of identity's account row that tests read. */
+export type TestAccountRow = {
+  id: string;
+  kind: AccountKind;
+  userCode: string | null;
+  email: string | null;
+  displayName: string;
+  language: string;
+  mfaEnabledAt: Date | null;
+  disabledAt: Date | null;
+};
+
+export type AgentAssignment = { role: 'registry' | 'famille' | 'mamh' | 'support'; directorateCode: string | null };
+
+/**
+ * The identity functions these helpers call. Platform imports no module, so identity's are given
+ * once per test process by src/test-setup.ts (the test runner imports it first).
+ */
+export type TestIdentity = {
+  createAccount(
+    tx: Db,
+    ctx: Ctx,
+    settings: { secret: string; publicUrl: string; failureDelayMs: number },
+    input: { kind: AccountKind; displayName: string; email: string; password: string; temporaryPassword: boolean; mfaSecret: string | undefined; language: Lang | undefined },
+  ): Promise<{ account: TestAccountRow }>;
+  assignAgentRole(tx: Db, accountId: string, role: AgentAssignment['role'], directorateCode: string | null): Promise<void>;
+  newTotpSecret(): string;
+  currentTotp(secret: string): string;
+};
+
+let identity: TestIdentity | null = null;
+
+export function registerTestIdentity(functions: TestIdentity): void {
+  identity = functions;
+}
+
+function testIdentity(): TestIdentity {
+  if (!identity) throw new Error('no identity functions for the test accounts: src/test-setup.ts registers them (npm test imports it)');
+  return identity;
+}
+
+export type TestAccount = { account: TestAccountRow; identifier: string; password: string; totpSecret: string | null };
 
 const settings = { secret: TEST_SECRET, publicUrl: 'http://localhost:3000', failureDelayMs: 0 };
 
@@ -26,6 +64,7 @@ export async function createTestAccount(
   kind: AccountKind,
   options: { mfa?: boolean; temporary?: boolean; email?: string; language?: 'fr' | 'en'; agentRoles?: AgentAssignment[] } = {},
 ): Promise<TestAccount> {
+  const { createAccount, assignAgentRole, newTotpSecret } = testIdentity();
   const suffix = randomBytes(4).toString('hex');
   const password = `Essai-${suffix}-motdepasse`;
   const totpSecret = (options.mfa ?? kind !== 'citizen') ? newTotpSecret() : null;
@@ -55,7 +94,7 @@ export async function signInAs(client: TestClient, who: TestAccount) {
   let response = await client.post('/connexion', { identifier: who.identifier, password: who.password });
   if (response.headers.location === '/connexion/mfa' && who.totpSecret) {
     await client.follow(response);
-    response = await client.post('/connexion/mfa', { code: currentTotp(who.totpSecret) });
+    response = await client.post('/connexion/mfa', { code: testIdentity().currentTotp(who.totpSecret) });
   }
   return response;
 }

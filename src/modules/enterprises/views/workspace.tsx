@@ -1,34 +1,13 @@
 import type { ViewContext } from '../../../platform/http/render.js';
-import { InboxLink } from '../../portal/views/messaging.js';
+import type { WorkspaceLink } from '../../../platform/http/workspace.js';
 import type { EnterpriseInfo, Membership } from '../members.js';
 
 /**
- * An enterprise account's entry point: its enterprise and the pages its role opens. `canUseMes`:
- * the account holds a MES right (`mesActions.use` of src/modules/mes/service.ts); `canManageSheets`:
- * it holds « Gérer la fiche » (`portalActions.listSheets` of src/modules/portal/service.ts);
- * `canManageReserves`: « Gérer la réserve et les admissions » (`familyActions.listReserves`, portal/families.ts);
- * `isCoordinatingOffice`: that right in a BC (`bcActions.workspace`, portal/bc.ts); `unread`: the
- * unread messages of the portal's messaging, null for an account without a portal right.
+ * An enterprise account's entry point: its enterprise and the pages its role opens. `links`: the
+ * other modules' links (mes, portal), which each module decides with its own rules
+ * (platform/http/workspace.ts), drawn after the RSE's pages.
  */
-export function WorkspacePage({
-  v,
-  enterprise,
-  membership,
-  canUseMes = false,
-  canManageSheets = false,
-  canManageReserves = false,
-  isCoordinatingOffice = false,
-  unread = null,
-}: {
-  v: ViewContext;
-  enterprise: EnterpriseInfo;
-  membership: Membership;
-  canUseMes?: boolean;
-  canManageSheets?: boolean;
-  canManageReserves?: boolean;
-  isCoordinatingOffice?: boolean;
-  unread?: number | null;
-}) {
+export function WorkspacePage({ v, enterprise, membership, links }: { v: ViewContext; enterprise: EnterpriseInfo; membership: Membership; links: WorkspaceLink[] }) {
   const rse = membership.role === 'rse' && membership.active;
   return (
     <>
@@ -60,36 +39,11 @@ export function WorkspacePage({
             </li>
           </>
         ) : null}
-        {canUseMes ? (
+        {links.map((link) => (
           <li>
-            <a href="/entreprise/mes">{v.t('mes.title')}</a>
+            <a href={link.href}>{v.t(link.label, link.params)}</a>
           </li>
-        ) : null}
-        {canManageSheets ? (
-          <li>
-            <a href="/entreprise/fiches">{v.t('portal.workspace.link')}</a>
-          </li>
-        ) : null}
-        {canManageReserves ? (
-          <li>
-            <a href="/entreprise/reserves">{v.t('portal.reserves.link')}</a>
-          </li>
-        ) : null}
-        {canManageReserves ? (
-          <li>
-            <a href="/entreprise/ententes">{v.t('portal.agreement.list.title')}</a>
-          </li>
-        ) : null}
-        {isCoordinatingOffice ? (
-          <li>
-            <a href="/entreprise/bc">{v.t('portal.bcSpace.link')}</a>
-          </li>
-        ) : null}
-        {unread !== null ? (
-          <li>
-            <InboxLink v={v} unread={unread} />
-          </li>
-        ) : null}
+        ))}
         <li>
           <a href="/entreprise/mes-droits">{v.t('workspace.link.myRights')}</a>
         </li>

@@ -1,0 +1,58 @@
+/**
+ * What the programs (mes, aid) use of the request engine: program definitions and the request
+ * operations. Another module imports these from here, never the engine's other files (README of
+ * platform: module boundaries).
+ */
+import type { requestsFr } from './messages.js';
+
+export {
+  fieldById,
+  isRequired,
+  isShown,
+  type FieldDefinition,
+  type ProgramDefinition,
+  type RequestFacts,
+  type RequestResource,
+} from './program.js';
+export {
+  MAX_ROWS,
+  InvalidValueError,
+  StaleValueError,
+  addComment,
+  addDocument,
+  canOnRequest,
+  changesSinceComments,
+  closeRequest,
+  createRequest,
+  deleteDocument,
+  deleteDraft,
+  loadRequest,
+  markCompliant,
+  missingFields,
+  openDocument,
+  receivability,
+  registerProgram,
+  requestResource,
+  saveValue,
+  setCommentCorrected,
+  sign,
+  transmit,
+  validateValue,
+  valueKey,
+  type ChangesSinceComments,
+  type CommentInput,
+  type CommentView,
+  type EngineSettings,
+  type ReceivabilityItem,
+  type RequestDocumentView,
+  type RequestRow,
+  type RequestState,
+  type RequestView,
+  type StoredValue,
+} from './service.js';
+
+declare module '../../platform/i18n/catalogue.js' {
+  interface Catalogues {
+    requests: typeof requestsFr;
+  }
+}
