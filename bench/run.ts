@@ -1,3 +1,5 @@
+// Test accounts and message catalogues, as in every test process (src/test-setup.ts).
+import '../src/test-setup.js';
 import { request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createTestAccount } from '../src/platform/testing/accounts.js';

@@ -1,3 +1,5 @@
+// Test accounts and message catalogues, as in every test process (src/test-setup.ts).
+import '../src/test-setup.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
