@@ -6,18 +6,9 @@ import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { submitForm } from '../../platform/http/form-route.js';
 import { emailField, parseForm, requiredText } from '../../platform/http/forms.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
-import { actorEnterpriseId as enterpriseOfActor, addMember, deactivateMember, listMembers, transferRse } from './members.js';
+import { actorEnterpriseId, addMember, deactivateMember, listMembers, transferRse } from './members.js';
 import type { EnterpriseSettings } from './service.js';
 import { MemberAddedPage, MembersPage, TransferPage } from './views/members.js';
-
-/**
- * The guard as the request engine's routes (mes, aid) call it, with the reply they no longer need:
- * the redirect to sign-in is the error handler's. Every other route calls `actorEnterpriseId` of
- * members.ts.
- */
-export function actorEnterpriseId(request: FastifyRequest, _reply: FastifyReply): Promise<string | null> {
-  return enterpriseOfActor(request);
-}
 
 const listQuery = z.object({ fait: z.enum(['desactive', 'rse']).optional() });
 const addForm = z.object({
@@ -42,14 +33,14 @@ async function showList(request: FastifyRequest, reply: FastifyReply, enterprise
 }
 
 async function membersPage(request: FastifyRequest<{ Querystring: z.infer<typeof listQuery> }>, reply: FastifyReply) {
-  const enterpriseId = await enterpriseOfActor(request);
+  const enterpriseId = await actorEnterpriseId(request);
   const t = viewContext(request, reply).t;
   const notice = request.query.fait === 'desactive' ? t('members.deactivated') : undefined;
   return showList(request, reply, enterpriseId, emptyForm, 200, notice);
 }
 
 async function addMemberRoute(request: FastifyRequest, reply: FastifyReply) {
-  const enterpriseId = await enterpriseOfActor(request);
+  const enterpriseId = await actorEnterpriseId(request);
   return submitForm(request.body, reply, {
     schema: addForm,
     act: (data) => addMember(request.server.db, request.ctx, settingsOf(request), enterpriseId, data),
@@ -63,14 +54,14 @@ async function addMemberRoute(request: FastifyRequest, reply: FastifyReply) {
 }
 
 async function deactivateMemberRoute(request: MemberRequest, reply: FastifyReply) {
-  const enterpriseId = await enterpriseOfActor(request);
+  const enterpriseId = await actorEnterpriseId(request);
   parseForm(z.object({}), request.body);
   await deactivateMember(request.server.db, request.ctx, enterpriseId, request.params.accountId);
   return reply.redirect('/entreprise/utilisateurs?fait=desactive', 303);
 }
 
 async function transferPage(request: MemberRequest, reply: FastifyReply) {
-  const enterpriseId = await enterpriseOfActor(request);
+  const enterpriseId = await actorEnterpriseId(request);
   const members = await listMembers(request.server.db, request.ctx, enterpriseId);
   const member = members.find((m) => m.accountId === request.params.accountId && m.active && m.role === 'user');
   if (!member) throw new NotFoundError();
@@ -79,7 +70,7 @@ async function transferPage(request: MemberRequest, reply: FastifyReply) {
 }
 
 async function transferRseRoute(request: MemberRequest, reply: FastifyReply) {
-  const enterpriseId = await enterpriseOfActor(request);
+  const enterpriseId = await actorEnterpriseId(request);
   const form = parseForm(z.object({ confirm: z.literal('oui') }), request.body);
   if (!form.ok) return reply.redirect(`/entreprise/utilisateurs/${request.params.accountId}/rse`, 303);
   await transferRse(request.server.db, request.ctx, enterpriseId, request.params.accountId);

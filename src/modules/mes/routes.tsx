@@ -9,7 +9,7 @@ import { emptyForm, type FormState } from '../../platform/http/components.js';
 import { parseForm, requiredText } from '../../platform/http/forms.js';
 import { sendPage, sendPdf, viewContext, type ViewContext } from '../../platform/http/render.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
-import { actorEnterpriseId } from '../enterprises/members-routes.js';
+import { actorEnterpriseId } from '../enterprises/index.js';
 import {
   addDocument,
   deleteDocument,
@@ -139,10 +139,8 @@ export function registerMes(app: FastifyInstance): void {
   ];
 
   /** The enterprise guard: a signed-in enterprise account with a full session; the service then checks the MES rights. */
-  async function enterpriseSpace(request: FastifyRequest, reply: FastifyReply): Promise<MesSpace | null> {
-    const enterpriseId = await actorEnterpriseId(request, reply);
-    if (!enterpriseId) return null;
-    return mesSpace(db, request.ctx, enterpriseId);
+  async function enterpriseSpace(request: FastifyRequest): Promise<MesSpace> {
+    return mesSpace(db, request.ctx, await actorEnterpriseId(request));
   }
 
   function framed(request: FastifyRequest, reply: FastifyReply, space: MesSpace, options: { title: string; current: MenuEntry | null; status?: number }, body: ComponentChildren) {
@@ -156,16 +154,14 @@ export function registerMes(app: FastifyInstance): void {
 
   // --- Home and lists ---------------------------------------------------------------------------
   r.get('/entreprise/mes', async (request, reply) => {
-    const space = await enterpriseSpace(request, reply);
-    if (!space) return reply;
+    const space = await enterpriseSpace(request);
     const v = viewContext(request, reply);
     return framed(request, reply, space, { title: v.t('mes.title'), current: null }, <MesHome v={v} canCreate={space.canCreate} />);
   });
 
   const childQuerySchema = listQuerySchema.extend({ tri: z.enum(['child', 'installation']).optional() });
   r.get('/entreprise/mes/enfants', { schema: { querystring: childQuerySchema } }, async (request, reply) => {
-    const space = await enterpriseSpace(request, reply);
-    if (!space) return reply;
+    const space = await enterpriseSpace(request);
     const q = request.query;
     const query: ChildListQuery = { sort: q.tri ?? 'child', direction: q.ordre ?? 'asc', page: q.page ?? 1, child: q.enfant ?? '', installationId: q.installation || null };
     const page = await childList(db, request.ctx, space.enterprise.id, space.enterprise.neq, query);
@@ -176,8 +172,7 @@ export function registerMes(app: FastifyInstance): void {
   });
 
   r.get('/entreprise/mes/listes/:liste', { schema: { params: z.object({ liste: z.enum(requestLists) }), querystring: listQuerySchema } }, async (request, reply) => {
-    const space = await enterpriseSpace(request, reply);
-    if (!space) return reply;
+    const space = await enterpriseSpace(request);
     const list = request.params.liste;
     const query = listQueryOf(list, request.query);
     const page = await requestList(db, request.ctx, space.enterprise.id, list, query);
@@ -198,16 +193,14 @@ export function registerMes(app: FastifyInstance): void {
   }
 
   r.get('/entreprise/mes/creer', async (request, reply) => {
-    const space = await enterpriseSpace(request, reply);
-    if (!space) return reply;
+    const space = await enterpriseSpace(request);
     if (!space.canCreate) throw new AppError(403, 'mes.error.cannotCreate');
     return showSearch(request, reply, space, emptyForm, null);
   });
 
   // A search is posted: the numbers and names typed stay out of addresses and browser history.
   r.post('/entreprise/mes/creer', async (request, reply) => {
-    const space = await enterpriseSpace(request, reply);
-    if (!space) return reply;
+    const space = await enterpriseSpace(request);
     const form = parseForm(searchForm, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     const parsed = parseChildQuery({ nirec: form.data.nirec ?? '', necsg: form.data.necsg ?? '', lastName: form.data.lastName ?? '', firstName: form.data.firstName ?? '', birthDate: form.data.birthDate ?? '' });
@@ -226,14 +219,12 @@ export function registerMes(app: FastifyInstance): void {
   }
 
   r.get('/entreprise/mes/creer/:childId', { schema: { params: childParams, querystring: z.object({ installation: z.uuid().optional() }) } }, async (request, reply) => {
-    const space = await enterpriseSpace(request, reply);
-    if (!space) return reply;
+    const space = await enterpriseSpace(request);
     return showChoice(request, reply, space, request.params.childId, request.query.installation ?? null, emptyForm);
   });
 
   r.post('/entreprise/mes/creer/:childId', { schema: { params: childParams } }, async (request, reply) => {
-    const space = await enterpriseSpace(request, reply);
-    if (!space) return reply;
+    const space = await enterpriseSpace(request);
     const { childId } = request.params;
     const form = parseForm(createForm, request.body);
     const installationId = form.values.installation && z.uuid().safeParse(form.values.installation).success ? form.values.installation : null;
@@ -252,9 +243,8 @@ export function registerMes(app: FastifyInstance): void {
   });
 
   // --- One request -------------------------------------------------------------------------------
-  async function loadPage(request: FastifyRequest, reply: FastifyReply, requestId: string): Promise<{ space: MesSpace; page: MesRequestPage } | null> {
-    const space = await enterpriseSpace(request, reply);
-    if (!space) return null;
+  async function loadPage(request: FastifyRequest, requestId: string): Promise<{ space: MesSpace; page: MesRequestPage }> {
+    const space = await enterpriseSpace(request);
     return { space, page: await mesRequestPage(db, request.ctx, requestId) };
   }
 
@@ -273,8 +263,7 @@ export function registerMes(app: FastifyInstance): void {
   const doneQuery = z.enum(['depart', 'signee', 'document', 'document-supprime', 'enregistre']).optional();
 
   r.get('/entreprise/mes/demandes/:id', { schema: { params: requestParams, querystring: z.object({ fait: doneQuery }) } }, async (request, reply) => {
-    const loaded = await loadPage(request, reply, request.params.id);
-    if (!loaded) return reply;
+    const loaded = await loadPage(request, request.params.id);
     const v = viewContext(request, reply);
     const key = request.query.fait ? doneNotices[request.query.fait] : undefined;
     return framed(request, reply, loaded.space, { title: requestTitle(v, loaded.page), current: null }, <DetailPage v={v} page={loaded.page} notice={key ? v.t(key) : undefined} />);
@@ -304,8 +293,7 @@ export function registerMes(app: FastifyInstance): void {
 
   /** The request's pages that change it: only while it is a draft or in comments, by a person who may edit. */
   async function loadEditable(request: FastifyRequest, reply: FastifyReply, requestId: string) {
-    const loaded = await loadPage(request, reply, requestId);
-    if (!loaded) return null;
+    const loaded = await loadPage(request, requestId);
     if (!loaded.page.permitted.edit) throw new AppError(403, 'mes.error.cannotEdit');
     if (!isEditable(loaded.page)) throw new ConflictError('mes.error.readOnly', { state: viewContext(request, reply).t(`requests.state.${loaded.page.view.request.state}`) });
     return loaded;
@@ -316,7 +304,6 @@ export function registerMes(app: FastifyInstance): void {
     { schema: { params: requestParams, querystring: z.object({ etape: z.enum(stepIds).optional(), fait: doneQuery }) } },
     async (request, reply) => {
       const loaded = await loadEditable(request, reply, request.params.id);
-      if (!loaded) return reply;
       const key = request.query.fait ? doneNotices[request.query.fait] : undefined;
       return showStep(request, reply, loaded, request.query.etape ?? 'support', { notice: key ? viewContext(request, reply).t(key) : undefined });
     },
@@ -325,7 +312,6 @@ export function registerMes(app: FastifyInstance): void {
   // The step's form without JavaScript: every field saved as the script saves it, then the next step if nothing is missing.
   r.post('/entreprise/mes/demandes/:id/champs', { schema: { params: requestParams } }, async (request, reply) => {
     const loaded = await loadEditable(request, reply, request.params.id);
-    if (!loaded) return reply;
     const { page } = loaded;
     const form = parseForm(mesPageFields(page), request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
@@ -357,7 +343,7 @@ export function registerMes(app: FastifyInstance): void {
   // Autosave of one field (public/mes-autosave.js): JSON in, JSON out.
   r.post('/entreprise/mes/demandes/:id/champ', { schema: { params: requestParams } }, async (request, reply) => {
     if (request.ctx.actor.type !== 'account') return reply.status(401).send({ ok: false });
-    await actorEnterpriseId(request, reply);
+    await actorEnterpriseId(request);
     const body = autosaveBody.safeParse(request.body);
     if (!body.success) throw new AppError(400, 'error.badRequest');
     const v = viewContext(request, reply);
@@ -377,7 +363,6 @@ export function registerMes(app: FastifyInstance): void {
 
   r.post('/entreprise/mes/demandes/:id/documents', { schema: { params: requestParams } }, async (request, reply) => {
     const loaded = await loadEditable(request, reply, request.params.id);
-    if (!loaded) return reply;
     if (!request.isMultipart()) throw new AppError(400, 'error.badRequest');
     const part = await request.file();
     const typeField = part?.fields.documentType;
@@ -401,13 +386,13 @@ export function registerMes(app: FastifyInstance): void {
 
   const documentParams = requestParams.extend({ documentId: z.uuid() });
   r.get('/entreprise/mes/demandes/:id/documents/:documentId', { schema: { params: documentParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const opened = await openDocument(db, request.ctx, settings, mesProgram, request.params.id, request.params.documentId);
     return sendPdf(reply, opened.name, opened.body, opened.size);
   });
 
   r.post('/entreprise/mes/demandes/:id/documents/:documentId/supprimer', { schema: { params: documentParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     parseForm(z.object({}), request.body);
     await deleteDocument(db, request.ctx, settings, mesProgram, request.params.id, request.params.documentId);
     return reply.redirect(`${stepHref(request.params.id, 'documents')}&fait=document-supprime`, 303);
@@ -416,7 +401,7 @@ export function registerMes(app: FastifyInstance): void {
   const commentParams = requestParams.extend({ commentId: z.uuid() });
   const correctionForm = z.object({ corrected: z.array(z.enum(['oui', 'non'])).optional(), etape: z.enum(stepIds).optional() });
   r.post('/entreprise/mes/demandes/:id/commentaires/:commentId', { schema: { params: commentParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     const form = parseForm(correctionForm, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     await setCommentCorrected(db, request.ctx, mesProgram, request.params.id, request.params.commentId, (form.data.corrected ?? []).includes('oui'));
@@ -426,7 +411,6 @@ export function registerMes(app: FastifyInstance): void {
 
   r.post('/entreprise/mes/demandes/:id/signer', { schema: { params: requestParams } }, async (request, reply) => {
     const loaded = await loadEditable(request, reply, request.params.id);
-    if (!loaded) return reply;
     const form = parseForm(signForm, request.body);
     if (!form.ok) return showStep(request, reply, loaded, 'verification', { signForm: form, status: 400 });
     try {
@@ -440,14 +424,13 @@ export function registerMes(app: FastifyInstance): void {
 
   r.get('/entreprise/mes/demandes/:id/transmettre', { schema: { params: requestParams } }, async (request, reply) => {
     const loaded = await loadEditable(request, reply, request.params.id);
-    if (!loaded) return reply;
     if (!loaded.page.permitted.sign) throw new AppError(403, 'mes.error.cannotSign');
     const v = viewContext(request, reply);
     return framed(request, reply, loaded.space, { title: v.t('mes.transmit.title'), current: null }, <TransmitConfirmPage v={v} page={loaded.page} />);
   });
 
   r.post('/entreprise/mes/demandes/:id/transmettre', { schema: { params: requestParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     await requestResource(db, request.ctx, mesProgram, request.params.id, 'sign');
     const form = parseForm(z.object({ confirm: z.literal('oui') }), request.body);
     if (!form.ok) return reply.redirect(`/entreprise/mes/demandes/${request.params.id}/transmettre`, 303);
@@ -457,23 +440,20 @@ export function registerMes(app: FastifyInstance): void {
   });
 
   r.get('/entreprise/mes/demandes/:id/transmise', { schema: { params: requestParams } }, async (request, reply) => {
-    const loaded = await loadPage(request, reply, request.params.id);
-    if (!loaded) return reply;
+    const loaded = await loadPage(request, request.params.id);
     if (loaded.page.view.request.state !== 'submitted') return reply.redirect(`/entreprise/mes/demandes/${request.params.id}`, 303);
     const v = viewContext(request, reply);
     return framed(request, reply, loaded.space, { title: v.t('mes.transmitted.pageTitle'), current: null }, <TransmittedPage v={v} page={loaded.page} />);
   });
 
   r.get('/entreprise/mes/demandes/:id/imprimer', { schema: { params: requestParams } }, async (request, reply) => {
-    const loaded = await loadPage(request, reply, request.params.id);
-    if (!loaded) return reply;
+    const loaded = await loadPage(request, request.params.id);
     const pdf = await mesRequestPdf(loaded.page, request.ctx.lang);
     return sendPdf(reply, `MES-${loaded.page.view.request.number}.pdf`, pdf);
   });
 
   r.get('/entreprise/mes/demandes/:id/supprimer', { schema: { params: requestParams } }, async (request, reply) => {
-    const loaded = await loadPage(request, reply, request.params.id);
-    if (!loaded) return reply;
+    const loaded = await loadPage(request, request.params.id);
     if (!loaded.page.permitted.edit) throw new AppError(403, 'mes.error.cannotEdit');
     if (loaded.page.view.request.state !== 'draft') throw new ConflictError('mes.delete.onlyDraft');
     const v = viewContext(request, reply);
@@ -481,7 +461,7 @@ export function registerMes(app: FastifyInstance): void {
   });
 
   r.post('/entreprise/mes/demandes/:id/supprimer', { schema: { params: requestParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     await requestResource(db, request.ctx, mesProgram, request.params.id, 'edit');
     const form = parseForm(z.object({ confirm: z.literal('oui') }), request.body);
     if (!form.ok) return reply.redirect(`/entreprise/mes/demandes/${request.params.id}/supprimer`, 303);
@@ -490,8 +470,7 @@ export function registerMes(app: FastifyInstance): void {
   });
 
   async function showDeparture(request: FastifyRequest, reply: FastifyReply, requestId: string, form: FormState, status = 200) {
-    const loaded = await loadPage(request, reply, requestId);
-    if (!loaded) return reply;
+    const loaded = await loadPage(request, requestId);
     if (!loaded.page.permitted.edit) throw new AppError(403, 'mes.error.cannotEdit');
     if (loaded.page.view.request.state !== 'compliant') throw new ConflictError('mes.departure.onlyCompliant');
     const v = viewContext(request, reply);
@@ -501,7 +480,7 @@ export function registerMes(app: FastifyInstance): void {
   r.get('/entreprise/mes/demandes/:id/depart', { schema: { params: requestParams } }, async (request, reply) => showDeparture(request, reply, request.params.id, emptyForm));
 
   r.post('/entreprise/mes/demandes/:id/depart', { schema: { params: requestParams } }, async (request, reply) => {
-    if (!(await actorEnterpriseId(request, reply))) return reply;
+    await actorEnterpriseId(request);
     await requestResource(db, request.ctx, mesProgram, request.params.id, 'edit');
     const form = parseForm(z.object({ departureDate: z.string().trim().max(20).optional() }), request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
