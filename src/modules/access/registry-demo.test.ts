@@ -88,17 +88,20 @@ describe('registry demo data', () => {
     );
   });
 
-  test('the aid demo ran on Saint-Raymond: requests drafted by the mandatary, in several states', async () => {
+  test('the aid demo ran on Saint-Raymond: PRABAM requests drafted by the mandatary, PRIMEAU ones by MUN0003, in several states', async () => {
     const rows = await t.db
-      .select({ state: request.state, createdBy: request.createdBy })
+      .select({ program: request.program, state: request.state, createdBy: request.createdBy })
       .from(aidRequest)
       .innerJoin(request, eq(request.id, aidRequest.requestId))
       .where(eq(aidRequest.organizationId, await saintRaymond()));
-    assert.ok(rows.length >= 2, 'aid requests');
-    assert.ok(rows.some((r) => r.state === 'draft'));
-    assert.ok(rows.some((r) => r.state !== 'draft'));
-    const mandatary = await idOf('FIR0002');
-    assert.ok(rows.every((r) => r.createdBy === mandatary));
+    for (const [program, creator] of [['prabam', 'FIR0002'], ['primeau', 'MUN0003']] as const) {
+      const ofProgram = rows.filter((r) => r.program === program);
+      assert.ok(ofProgram.length >= 2, `${program} requests`);
+      assert.ok(ofProgram.some((r) => r.state === 'draft'));
+      assert.ok(ofProgram.some((r) => r.state !== 'draft'));
+      const creatorId = await idOf(creator);
+      assert.ok(ofProgram.every((r) => r.createdBy === creatorId), `${program} drafted by ${creator}`);
+    }
   });
 
   test('the support desk finds Baie-Saint-Paul’s designation of MUN0005 pending', async () => {

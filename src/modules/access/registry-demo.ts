@@ -38,6 +38,8 @@ import { decideEnrolment, transmitEnrolment } from './service.js';
  */
 
 export const REGISTRY_DEMO_PROGRAM = 'prabam';
+/** The drinking-water program (migration aid_primeau), where Saint-Raymond's people hold the same profiles. */
+export const REGISTRY_DEMO_SECOND_PROGRAM = 'primeau';
 /** Saint-Raymond, Capitale-Nationale. */
 export const DEMO_MUNICIPALITY_CODE = '34128';
 /** Baie-Saint-Paul, Capitale-Nationale: its designation waits for the support desk. */
@@ -268,6 +270,10 @@ export async function seedRegistryDemo(tx: Db, ctx: Ctx, settings: IdentitySetti
   });
   await tx.insert(profileGrant).values(grant(ids.writer, 'requester_write', ids.manager));
   await tx.insert(profileGrant).values(grant(ids.reader, 'requester_read', ids.manager));
+  // Profiles are per program: Saint-Raymond applies to PRIMEAU too, with the same manager and people.
+  await tx.insert(organizationFunction).values({ ...fn(ids.manager, 'local_manager', agentId), program: REGISTRY_DEMO_SECOND_PROGRAM });
+  await tx.insert(profileGrant).values({ ...grant(ids.writer, 'requester_write', ids.manager), program: REGISTRY_DEMO_SECOND_PROGRAM });
+  await tx.insert(profileGrant).values({ ...grant(ids.reader, 'requester_read', ids.manager), program: REGISTRY_DEMO_SECOND_PROGRAM });
 
   // The organism and its manager.
   const organismId = await insertOrganization(tx, 'organism', organismEnterpriseId, null);
@@ -318,7 +324,7 @@ export function registryDemoLogins(): { userCode: string; role: { fr: string; en
 /** The banner's lines: the registry demo's logins and where to start. */
 export function registryDemoLines(): string[] {
   return [
-    'Registre des accès, aide financière PRABAM (démo) / access registry, PRABAM financial aid (demo) — /aide/prabam',
+    'Registre des accès, aide financière PRABAM et PRIMEAU (démo) / access registry, PRABAM and PRIMEAU financial aid (demo) — /aide/prabam, /aide/primeau',
     ...registryDemoLogins().map((login) => `  ${login.userCode.padEnd(8)} ${login.role.fr} / ${login.role.en}`),
     `  Code MFA / MFA code : npm run mfa:code -- <MUN0001 | …>; soutien / support desk : ${SUPPORT_AGENT}`,
   ];

@@ -96,6 +96,11 @@ export async function createTestOrganization(
   return { organizationId, enterprise, manager: enterprise.rse, members };
 }
 
+/** The organization applies to another program too: its RSE is the local manager there as well (profiles are per program). */
+export async function joinTestProgram(db: Db, org: TestOrganization, agentId: string, program: string): Promise<void> {
+  await db.insert(organizationFunction).values({ program, organizationId: org.organizationId, enterpriseId: org.enterprise.enterpriseId, accountId: org.manager.account.id, function: 'local_manager', namedBy: agentId });
+}
+
 export type TestFirm = {
   enterprise: TestEnterprise;
   servicePointId: string;

@@ -1,3 +1,5 @@
+import { primeauEn, primeauFr } from './programs/primeau.messages.js';
+
 /**
  * The aid module's messages, merged into the catalogues of src/platform/i18n: French is the
  * reference; the English object must have the same keys (the compiler checks).
@@ -89,12 +91,13 @@ export const aidFr = {
   'aid.source.requested': 'Aide financière demandée',
   'aid.source.other': 'Autre source',
   'aid.source.choose': 'Choisissez une source',
+  'aid.choice.choose': 'Choisissez une réponse',
 
   'aid.costs.caption': 'Coûts du projet',
   'aid.costs.intro': 'Inscrivez chaque coût du projet, avant taxes récupérables, en dollars.',
   'aid.financing.caption': 'Sources de financement',
   'aid.financing.intro': 'Inscrivez chaque source de financement du projet et son montant. Le financement total doit être égal au coût total.',
-  'aid.financing.compare': 'Coût total : {costs} — financement total : {financing}.',
+  'aid.financing.compare': 'Coût total : {first} — financement total : {second}.',
   'aid.table.howTo': 'Pour ajouter une ligne, remplissez une ligne vide puis enregistrez ; pour retirer une ligne, videz-la puis enregistrez. Le total est recalculé à chaque enregistrement.',
   'aid.table.cellLabel': '{label}, ligne {row}',
   'aid.table.amountRequired': 'Inscrivez le montant de cette ligne.',
@@ -160,8 +163,9 @@ export const aidFr = {
   'aid.comments.markCorrected': 'Marquer corrigé',
   'aid.comments.reopen': 'Marquer à corriger',
 
-  'aid.review.queue.title': 'Demandes d’aide financière (PRABAM)',
+  'aid.review.queue.title': 'Demandes d’aide financière',
   'aid.review.tabs': 'États des demandes',
+  'aid.review.programs': 'Programmes',
   'aid.review.tab.transmises': 'Transmises, à analyser',
   'aid.review.tab.commentaires': 'En commentaires',
   'aid.review.tab.conformes': 'Conformes',
@@ -187,6 +191,7 @@ export const aidFr = {
   'aid.review.close.reason.hint': 'Par exemple : aide accordée (montant et date de la lettre d’annonce), ou projet abandonné par l’organisation.',
   'aid.review.close.reason.required': 'Inscrivez le motif (2 000 caractères au plus).',
   'aid.review.close.done': 'La demande est terminée.',
+  ...primeauFr,
 } as const;
 
 export const aidEn: Record<keyof typeof aidFr, string> = {
@@ -276,12 +281,13 @@ export const aidEn: Record<keyof typeof aidFr, string> = {
   'aid.source.requested': 'Financial assistance requested',
   'aid.source.other': 'Other source',
   'aid.source.choose': 'Choose a source',
+  'aid.choice.choose': 'Choose an answer',
 
   'aid.costs.caption': 'Project costs',
   'aid.costs.intro': 'Enter each cost of the project, before recoverable taxes, in dollars.',
   'aid.financing.caption': 'Sources of financing',
   'aid.financing.intro': 'Enter each source of financing of the project and its amount. Total financing must equal total costs.',
-  'aid.financing.compare': 'Total costs: {costs} — total financing: {financing}.',
+  'aid.financing.compare': 'Total costs: {first} — total financing: {second}.',
   'aid.table.howTo': 'To add a row, fill an empty row and save; to remove a row, empty it and save. The total is computed again at each save.',
   'aid.table.cellLabel': '{label}, row {row}',
   'aid.table.amountRequired': 'Enter the amount of this row.',
@@ -347,8 +353,9 @@ export const aidEn: Record<keyof typeof aidFr, string> = {
   'aid.comments.markCorrected': 'Mark corrected',
   'aid.comments.reopen': 'Mark to correct',
 
-  'aid.review.queue.title': 'Financial assistance requests (PRABAM)',
+  'aid.review.queue.title': 'Financial assistance requests',
   'aid.review.tabs': 'Request states',
+  'aid.review.programs': 'Programs',
   'aid.review.tab.transmises': 'Submitted, to analyse',
   'aid.review.tab.commentaires': 'In comments',
   'aid.review.tab.conformes': 'Compliant',
@@ -374,4 +381,5 @@ export const aidEn: Record<keyof typeof aidFr, string> = {
   'aid.review.close.reason.hint': 'For example: assistance granted (amount and date of the announcement letter), or project abandoned by the organization.',
   'aid.review.close.reason.required': 'Write the reason (2,000 characters at most).',
   'aid.review.close.done': 'The request is closed.',
+  ...primeauEn,
 };

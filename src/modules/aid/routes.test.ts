@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { transaction } from '../../platform/db/index.js';
 import { createTestAccount, signedInClient, type TestAccount } from '../../platform/testing/accounts.js';
 import { buildTestApp, type TestApp, type TestClient } from '../../platform/testing/app.js';
-import { createTestFirm, createTestOrganization, grantTestProfile, mandateFirm, type TestFirm, type TestOrganization } from '../access/registry-test-support.js';
+import { createTestFirm, createTestOrganization, grantTestProfile, joinTestProgram, mandateFirm, type TestFirm, type TestOrganization } from '../access/registry-test-support.js';
 import { designationRoutes } from '../access/designation-routes.js';
 import { registryRoutes } from '../access/registry-routes.js';
 import { mandate } from '../access/schema.js';
@@ -14,7 +14,7 @@ import { ctxOf } from '../enterprises/members-test-support.js';
 import { samplePdf } from '../mes/test-support.js';
 import { loadRequest, type EngineSettings } from '../requests/service.js';
 import { attachAidDocuments, fillAidRequest, signAndTransmitAid } from './fixtures.js';
-import { aidProgram } from './program.js';
+import { prabamProgram as aidProgram, primeauProgram } from './programs/index.js';
 import { aidReviewRoutes, aidRoutes } from './routes.js';
 import { createAidRequest } from './service.js';
 
@@ -56,7 +56,7 @@ function stepBody(html: string, values: Record<string, string>, go = 'enregistre
 }
 
 async function draft(who: TestAccount): Promise<{ id: string; number: string }> {
-  const { requestId } = await createAidRequest(t.db, ctxOf(who), { organizationId: org.organizationId, creationKey: randomUUID() });
+  const { requestId } = await createAidRequest(t.db, ctxOf(who), aidProgram, { organizationId: org.organizationId, creationKey: randomUUID() });
   const view = await loadRequest(t.db, ctxOf(who), aidProgram, requestId);
   return { id: requestId, number: view.request.number };
 }
@@ -222,15 +222,15 @@ describe('the aid pages', () => {
 
   test('every aid route refuses an anonymous visitor, a citizen, another organization’s person and a mandatary of another client', async () => {
     const { id, number } = await draft(requester);
-    await fillAidRequest(t.db, ctxOf(requester), id);
-    await attachAidDocuments(t.db, ctxOf(requester), settings, id);
+    await fillAidRequest(t.db, ctxOf(requester), aidProgram, id);
+    await attachAidDocuments(t.db, ctxOf(requester), settings, aidProgram, id);
     const view = await loadRequest(t.db, ctxOf(requester), aidProgram, id);
     const doc = view.documents[0];
     assert.ok(doc);
     const submitted = await draft(requester);
-    await fillAidRequest(t.db, ctxOf(requester), submitted.id);
-    await attachAidDocuments(t.db, ctxOf(requester), settings, submitted.id);
-    await signAndTransmitAid(t.db, ctxOf(requester), settings, submitted.id);
+    await fillAidRequest(t.db, ctxOf(requester), aidProgram, submitted.id);
+    await attachAidDocuments(t.db, ctxOf(requester), settings, aidProgram, submitted.id);
+    await signAndTransmitAid(t.db, ctxOf(requester), settings, aidProgram, submitted.id);
     const submittedDoc = (await loadRequest(t.db, ctxOf(requester), aidProgram, submitted.id)).documents[0];
     assert.ok(submittedDoc);
 
@@ -327,5 +327,33 @@ describe('the aid pages', () => {
     assert.equal(after.request.state, 'draft');
     assert.equal(after.documents.length, 2);
     assert.equal((await loadRequest(t.db, ctxOf(requester), aidProgram, submitted.id)).request.state, 'submitted');
+  });
+
+  test('profiles are per program: a PRABAM requester is refused in PRIMEAU, a request is not read under another program, unknown programs and steps are 404', async () => {
+    const town = await createTestOrganization(t.db, agent.account.id, { members: 1 });
+    const person = town.members[0] as TestAccount;
+    await grantTestProfile(t.db, town, person, 'requester_write');
+    const { requestId: id } = await createAidRequest(t.db, ctxOf(person), aidProgram, { organizationId: town.organizationId, creationKey: randomUUID() });
+    const client = await signedInClient(t, person);
+    assert.equal((await client.get(base)).statusCode, 200);
+    const primeau = await client.get('/aide/primeau/demandes');
+    assert.equal(primeau.statusCode, 403);
+    assert.ok(primeau.body.includes('Vous ne détenez aucun droit d’accès à ce programme'), 'says how to get a profile');
+    assert.equal((await client.get(`/aide/primeau/demandes/${id}`)).statusCode, 403);
+    assert.equal((await client.get(`/aide/inconnu/demandes/${id}`)).statusCode, 404);
+    assert.equal((await client.get(`${base}/${id}/etapes/ouvrage`)).statusCode, 404, 'a PRIMEAU step does not exist in PRABAM');
+    assert.equal((await client.get(`${base}/${id}/etapes/projet`)).statusCode, 200);
+
+    // With a PRIMEAU profile too, the PRABAM request is still not found under PRIMEAU's address.
+    await joinTestProgram(t.db, town, agent.account.id, primeauProgram.id);
+    await grantTestProfile(t.db, town, person, 'requester_write', null, primeauProgram.id);
+    assert.equal((await client.get('/aide/primeau/demandes')).statusCode, 200);
+    assert.equal((await client.get(`/aide/primeau/demandes/${id}`)).statusCode, 404);
+    const { requestId } = await createAidRequest(t.db, ctxOf(person), primeauProgram, { organizationId: town.organizationId, creationKey: randomUUID() });
+    const page = await client.get(`/aide/primeau/demandes/${requestId}/etapes/ouvrage`);
+    assert.equal(page.statusCode, 200);
+    assert.ok(page.body.includes('Population desservie'), 'PRIMEAU’s own fields');
+    assert.ok(!page.body.includes('Adresse du bâtiment'), 'not PRABAM’s');
+    assert.match((await loadRequest(t.db, ctxOf(person), primeauProgram, requestId)).request.number, /^\d{4}-91-\d{3}$/);
   });
 });

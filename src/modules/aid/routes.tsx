@@ -21,7 +21,8 @@ import {
   sign,
   type EngineSettings,
 } from '../requests/service.js';
-import { AID_PROGRAM_ID, aidProgram, tables } from './program.js';
+import { tableById, type AidProgram, type AidStep } from './definition.js';
+import { aidProgramByCode, aidPrograms } from './programs/index.js';
 import {
   aidFacts,
   aidQueue,
@@ -34,6 +35,7 @@ import {
   createAidRequest,
   inputName,
   markAidCompliant,
+  programOfAidRequest,
   queueTabs,
   saveAidStep,
   transmitAidRequest,
@@ -41,7 +43,7 @@ import {
   type AidSpace,
   type FieldSave,
 } from './service.js';
-import { requestHref, requestsBase, reviewHref, stepHref, stepIds, type StepId } from './views/parts.js';
+import { firstFieldStep, requestHref, requestsBase, reviewHref, stepById, stepHref } from './views/parts.js';
 import { AidFrame, ConfirmPage, DetailPage, ListPage, NewPage, StepPage, type StepView } from './views/provider.js';
 import { DecisionPage, QueueView, ReviewPage } from './views/review.js';
 
@@ -76,11 +78,12 @@ export const aidReviewRoutes = [
   'POST /agent/aide/demandes/:id/terminer',
 ] as const;
 
-/** Only the program the registry knows is served; any other code names nothing. */
+/** Only the programs defined here are served; any other code or step names nothing (404). */
 const programParam = z.string().max(40);
 const listParams = z.object({ program: programParam });
 const requestParams = listParams.extend({ id: z.uuid() });
-const stepParams = requestParams.extend({ etape: z.enum(stepIds) });
+const stepParam = z.string().regex(/^[a-z]{1,40}$/);
+const stepParams = requestParams.extend({ etape: stepParam });
 const documentParams = requestParams.extend({ documentId: z.uuid() });
 const commentParams = requestParams.extend({ commentId: z.uuid() });
 const agentParams = z.object({ id: z.uuid() });
@@ -115,30 +118,27 @@ const doneNotices = {
   supprimee: 'aid.delete.done',
 } as const satisfies Record<string, MessageKey>;
 
-/** The fields a step's form posts: each with the version it was loaded with; tables by row. */
-function stepInputs(step: StepId): { fieldId: string; row: number }[] {
-  if (step === 'projet') return (aidProgram.steps.find((s) => s.id === 'projet')?.fields ?? []).map((fieldId) => ({ fieldId, row: 0 }));
-  const table = step === 'couts' ? tables.costs : step === 'financement' ? tables.financing : null;
+/** The fields a step's form posts: each with the version it was loaded with; a table's by row. */
+function stepInputs(program: AidProgram, step: AidStep): { fieldId: string; row: number }[] {
+  if (step.kind === 'fields') return step.fields.map((fieldId) => ({ fieldId, row: 0 }));
+  const table = step.kind === 'table' ? tableById(program, step.table ?? '') : undefined;
   if (!table) return [];
-  return Array.from({ length: MAX_ROWS }, (_, row) => [
-    { fieldId: table.first, row },
-    { fieldId: table.amount, row },
-  ]).flat();
+  return Array.from({ length: MAX_ROWS }, (_, row) => table.columns.map((fieldId) => ({ fieldId, row }))).flat();
 }
 
-function stepFormSchema(step: StepId) {
+function stepFormSchema(program: AidProgram, step: AidStep) {
   const shape: Record<string, z.ZodOptional<z.ZodString>> = {};
-  for (const { fieldId, row } of stepInputs(step)) {
-    const name = inputName(fieldId, row);
+  for (const { fieldId, row } of stepInputs(program, step)) {
+    const name = inputName(program, fieldId, row);
     shape[name] = z.string().max(10_000).optional();
     shape[`version:${name}`] = z.string().regex(/^\d{1,9}$/).optional();
   }
   return z.object({ ...shape, aller: z.string().regex(/^(enregistrer|etape:[a-z]+)$/).optional() });
 }
 
-function stepSaves(step: StepId, data: Record<string, string | undefined>): FieldSave[] {
-  return stepInputs(step).flatMap(({ fieldId, row }) => {
-    const name = inputName(fieldId, row);
+function stepSaves(program: AidProgram, step: AidStep, data: Record<string, string | undefined>): FieldSave[] {
+  return stepInputs(program, step).flatMap(({ fieldId, row }) => {
+    const name = inputName(program, fieldId, row);
     const value = data[name];
     if (value === undefined) return [];
     return [{ fieldId, row, value, expectedVersion: Number(data[`version:${name}`] ?? 0) }];
@@ -159,15 +159,16 @@ export function registerAid(app: FastifyInstance): void {
   /** The provider's guard: signed in, the program known, a profile in it today (checked again by each service call). */
   async function space(request: FastifyRequest & { params: { program: string } }, reply: FastifyReply): Promise<AidSpace | null> {
     if (signInFirst(request, reply)) return null;
-    if (request.params.program !== AID_PROGRAM_ID) throw new NotFoundError();
-    return aidSpace(db, request.ctx);
+    const program = aidProgramByCode(request.params.program);
+    if (!program) throw new NotFoundError();
+    return aidSpace(db, request.ctx, program);
   }
 
   function framed(request: FastifyRequest, reply: FastifyReply, s: AidSpace, options: { title: string; current: 'list' | 'new' | null; status?: number }, body: ComponentChildren) {
     const v = viewContext(request, reply);
     const breadcrumbs = [
       { href: '/entreprise', label: v.t('workspace.title') },
-      { href: requestsBase, label: v.t('aid.title') },
+      { href: requestsBase(s.program), label: v.t(s.program.aid.title) },
     ];
     return sendPage(reply, v, { title: options.title, status: options.status ?? 200, breadcrumbs }, (
       <AidFrame v={v} space={s} current={options.current}>
@@ -187,7 +188,7 @@ export function registerAid(app: FastifyInstance): void {
     const v = viewContext(request, reply);
     const rows = await aidRequestList(db, s);
     const notice = request.query.fait ? v.t(doneNotices[request.query.fait]) : undefined;
-    return framed(request, reply, s, { title: v.t('aid.title'), current: 'list' }, <ListPage v={v} space={s} rows={rows} notice={notice} />);
+    return framed(request, reply, s, { title: v.t(s.program.aid.title), current: 'list' }, <ListPage v={v} space={s} rows={rows} notice={notice} />);
   });
 
   function showNew(request: FastifyRequest, reply: FastifyReply, s: AidSpace, form: FormState, status = 200) {
@@ -209,8 +210,8 @@ export function registerAid(app: FastifyInstance): void {
     if (!form.ok) return showNew(request, reply, s, form, 400);
     try {
       // The service checks the Rédaction profile on the organization chosen (another one is refused).
-      const { requestId } = await createAidRequest(db, request.ctx, form.data);
-      return reply.redirect(stepHref(requestId, 'organisation'), 303);
+      const { requestId } = await createAidRequest(db, request.ctx, s.program, form.data);
+      return reply.redirect(stepHref(s.program, requestId, s.program.aid.steps[0]?.id ?? ''), 303);
     } catch (error) {
       if (error instanceof FieldValidationError) return showNew(request, reply, s, { values: form.values, errors: error.fields }, 400);
       throw error;
@@ -221,7 +222,7 @@ export function registerAid(app: FastifyInstance): void {
   async function loadPage(request: FastifyRequest & { params: { program: string } }, reply: FastifyReply, id: string) {
     const s = await space(request, reply);
     if (!s) return null;
-    return { space: s, page: await aidRequestPage(db, request.ctx, id) };
+    return { space: s, page: await aidRequestPage(db, request.ctx, s.program, id) };
   }
 
   /** The pages that change a request: a Rédaction profile, and the request a draft or in comments. */
@@ -242,10 +243,22 @@ export function registerAid(app: FastifyInstance): void {
     return framed(request, reply, loaded.space, { title: requestTitle(v, loaded.page), current: null }, <DetailPage v={v} page={loaded.page} notice={notice} />);
   });
 
-  function showStep(request: FastifyRequest, reply: FastifyReply, loaded: { space: AidSpace; page: AidRequestPage }, step: StepId, view: StepView, status = 200) {
+  /** A step of the request's program, or 404 for a name the program does not define. */
+  function stepOfProgram(program: AidProgram, id: string): AidStep {
+    const step = stepById(program, id);
+    if (!step) throw new NotFoundError();
+    return step;
+  }
+
+  /** A program's step of a given kind (its documents, its verification), where a form sends the person back. */
+  function stepOfKind(program: AidProgram, kind: AidStep['kind']): string {
+    return program.aid.steps.find((s) => s.kind === kind)?.id ?? '';
+  }
+
+  function showStep(request: FastifyRequest, reply: FastifyReply, loaded: { space: AidSpace; page: AidRequestPage }, step: AidStep, view: StepView, status = 200) {
     const v = viewContext(request, reply);
-    const title = `${v.t('aid.edit.title')} — ${v.t(aidProgram.steps.find((s) => s.id === step)?.title ?? 'aid.step.organisation')}`;
-    const items = receivability(aidProgram, loaded.page.view, aidFacts);
+    const title = `${v.t('aid.edit.title')} — ${v.t(step.title)}`;
+    const items = receivability(loaded.space.program, loaded.page.view, aidFacts);
     return framed(request, reply, loaded.space, { title, current: null, status }, <StepPage v={v} page={loaded.page} step={step} items={items} view={view} />);
   }
 
@@ -254,24 +267,25 @@ export function registerAid(app: FastifyInstance): void {
     if (!loaded) return reply;
     const v = viewContext(request, reply);
     const notice = request.query.fait ? v.t(doneNotices[request.query.fait]) : undefined;
-    return showStep(request, reply, loaded, request.params.etape, { form: emptyForm, params: {}, notice });
+    return showStep(request, reply, loaded, stepOfProgram(loaded.space.program, request.params.etape), { form: emptyForm, params: {}, notice });
   });
 
   r.post('/aide/:program/demandes/:id/etapes/:etape', { schema: { params: stepParams } }, async (request, reply) => {
     const loaded = await loadEditable(request, reply, request.params.id);
     if (!loaded) return reply;
-    const step = request.params.etape;
-    const form = parseForm(stepFormSchema(step), request.body);
+    const program = loaded.space.program;
+    const step = stepOfProgram(program, request.params.etape);
+    const form = parseForm(stepFormSchema(program, step), request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
     const id = request.params.id;
-    const saved = await saveAidStep(db, request.ctx, id, stepSaves(step, form.data));
+    const saved = await saveAidStep(db, request.ctx, program, id, stepSaves(program, step, form.data));
     if (Object.keys(saved.errors).length > 0) {
-      const page = await aidRequestPage(db, request.ctx, id);
+      const page = await aidRequestPage(db, request.ctx, program, id);
       // Every input keeps what was typed; a stale one shows the newer version so the next save can go through.
       const values = { ...form.values };
       for (const [key, stored] of page.view.values) {
         const [fieldId = '', row = '0'] = key.split('#');
-        const name = inputName(fieldId, Number(row));
+        const name = inputName(program, fieldId, Number(row));
         if (saved.errors[name] === 'aid.error.stale') values[`version:${name}`] = String(stored.version);
         else if (!saved.errors[name]) {
           values[name] = stored.value;
@@ -281,8 +295,8 @@ export function registerAid(app: FastifyInstance): void {
       return showStep(request, reply, { space: loaded.space, page }, step, { form: { values, errors: saved.errors }, params: saved.params }, 400);
     }
     const go = form.data.aller ?? 'enregistrer';
-    const target = go.startsWith('etape:') ? stepIds.find((s) => `etape:${s}` === go) : undefined;
-    return reply.redirect(target ? stepHref(id, target) : `${stepHref(id, step)}?fait=enregistre`, 303);
+    const target = go.startsWith('etape:') ? stepById(program, go.slice('etape:'.length)) : undefined;
+    return reply.redirect(target ? stepHref(program, id, target.id) : `${stepHref(program, id, step.id)}?fait=enregistre`, 303);
   });
 
   r.post('/aide/:program/demandes/:id/documents', { schema: { params: requestParams } }, async (request, reply) => {
@@ -292,58 +306,66 @@ export function registerAid(app: FastifyInstance): void {
     const part = await request.file();
     const typeField = part?.fields.documentType;
     const documentType = typeField && !Array.isArray(typeField) && typeField.type === 'field' && typeof typeField.value === 'string' ? typeField.value : '';
-    const known = aidProgram.documentTypes.some((d) => d.id === documentType);
+    const program = loaded.space.program;
+    const documents = stepOfProgram(program, stepOfKind(program, 'documents'));
+    const known = program.documentTypes.some((d) => d.id === documentType);
     if (!part || !known || part.filename === '') {
       part?.file.resume();
       if (!known) throw new AppError(400, 'error.badRequest');
-      return showStep(request, reply, loaded, 'documents', { form: emptyForm, params: {}, uploadError: { documentType, key: 'files.upload.missing', params: {} } }, 400);
+      return showStep(request, reply, loaded, documents, { form: emptyForm, params: {}, uploadError: { documentType, key: 'files.upload.missing', params: {} } }, 400);
     }
     try {
-      await addDocument(db, request.ctx, settings, aidProgram, request.params.id, documentType, part.file, part.filename);
+      await addDocument(db, request.ctx, settings, program, request.params.id, documentType, part.file, part.filename);
     } catch (error) {
       if (!(error instanceof UploadRejected)) throw error;
-      const page = await aidRequestPage(db, request.ctx, request.params.id);
-      return showStep(request, reply, { space: loaded.space, page }, 'documents', { form: emptyForm, params: {}, uploadError: { documentType, key: error.messageKey, params: error.params } }, error.status);
+      const page = await aidRequestPage(db, request.ctx, program, request.params.id);
+      return showStep(request, reply, { space: loaded.space, page }, documents, { form: emptyForm, params: {}, uploadError: { documentType, key: error.messageKey, params: error.params } }, error.status);
     }
-    return reply.redirect(`${stepHref(request.params.id, 'documents')}?fait=document`, 303);
+    return reply.redirect(`${stepHref(program, request.params.id, documents.id)}?fait=document`, 303);
   });
 
   r.get('/aide/:program/demandes/:id/documents/:documentId', { schema: { params: documentParams } }, async (request, reply) => {
-    if (!(await space(request, reply))) return reply;
-    const opened = await openDocument(db, request.ctx, settings, aidProgram, request.params.id, request.params.documentId);
+    const s = await space(request, reply);
+    if (!s) return reply;
+    const opened = await openDocument(db, request.ctx, settings, s.program, request.params.id, request.params.documentId);
     return sendPdf(reply, opened.name, opened.body, opened.size);
   });
 
   r.post('/aide/:program/demandes/:id/documents/:documentId/supprimer', { schema: { params: documentParams } }, async (request, reply) => {
-    if (!(await space(request, reply))) return reply;
-    await requestResource(db, request.ctx, aidProgram, request.params.id, 'edit');
+    const s = await space(request, reply);
+    if (!s) return reply;
+    await requestResource(db, request.ctx, s.program, request.params.id, 'edit');
     parseForm(z.object({}), request.body);
-    await deleteDocument(db, request.ctx, settings, aidProgram, request.params.id, request.params.documentId);
-    return reply.redirect(`${stepHref(request.params.id, 'documents')}?fait=document-supprime`, 303);
+    await deleteDocument(db, request.ctx, settings, s.program, request.params.id, request.params.documentId);
+    return reply.redirect(`${stepHref(s.program, request.params.id, stepOfKind(s.program, 'documents'))}?fait=document-supprime`, 303);
   });
 
-  const correctionForm = z.object({ corrected: z.enum(['oui', 'non']).optional(), etape: z.enum(stepIds).optional() });
+  const correctionForm = z.object({ corrected: z.enum(['oui', 'non']).optional(), etape: stepParam.optional() });
   r.post('/aide/:program/demandes/:id/commentaires/:commentId', { schema: { params: commentParams } }, async (request, reply) => {
-    if (!(await space(request, reply))) return reply;
-    await requestResource(db, request.ctx, aidProgram, request.params.id, 'edit');
+    const s = await space(request, reply);
+    if (!s) return reply;
+    await requestResource(db, request.ctx, s.program, request.params.id, 'edit');
     const form = parseForm(correctionForm, request.body);
     if (!form.ok) throw new AppError(400, 'error.badRequest');
-    await setCommentCorrected(db, request.ctx, aidProgram, request.params.id, request.params.commentId, form.data.corrected === 'oui');
-    return reply.redirect(`${stepHref(request.params.id, form.data.etape ?? 'projet')}#commentaire-${request.params.commentId}`, 303);
+    await setCommentCorrected(db, request.ctx, s.program, request.params.id, request.params.commentId, form.data.corrected === 'oui');
+    const back = stepById(s.program, form.data.etape ?? '')?.id ?? firstFieldStep(s.program);
+    return reply.redirect(`${stepHref(s.program, request.params.id, back)}#commentaire-${request.params.commentId}`, 303);
   });
 
   r.post('/aide/:program/demandes/:id/signer', { schema: { params: requestParams } }, async (request, reply) => {
     const loaded = await loadEditable(request, reply, request.params.id);
     if (!loaded) return reply;
+    const program = loaded.space.program;
+    const verification = stepOfProgram(program, stepOfKind(program, 'verification'));
     const form = parseForm(signForm, request.body);
-    if (!form.ok) return showStep(request, reply, loaded, 'verification', { form, params: {} }, 400);
+    if (!form.ok) return showStep(request, reply, loaded, verification, { form, params: {} }, 400);
     try {
-      await sign(db, request.ctx, aidProgram, request.params.id, { firstName: form.data.firstName, lastName: form.data.lastName, function: form.data.function, attested: true });
+      await sign(db, request.ctx, program, request.params.id, { firstName: form.data.firstName, lastName: form.data.lastName, function: form.data.function, attested: true });
     } catch (error) {
-      if (error instanceof FieldValidationError) return showStep(request, reply, loaded, 'verification', { form: { values: form.values, errors: error.fields }, params: {} }, 400);
+      if (error instanceof FieldValidationError) return showStep(request, reply, loaded, verification, { form: { values: form.values, errors: error.fields }, params: {} }, 400);
       throw error;
     }
-    return reply.redirect(`${stepHref(request.params.id, 'verification')}?fait=signee`, 303);
+    return reply.redirect(`${stepHref(program, request.params.id, verification.id)}?fait=signee`, 303);
   });
 
   r.get('/aide/:program/demandes/:id/transmettre', { schema: { params: requestParams } }, async (request, reply) => {
@@ -355,13 +377,14 @@ export function registerAid(app: FastifyInstance): void {
   });
 
   r.post('/aide/:program/demandes/:id/transmettre', { schema: { params: requestParams } }, async (request, reply) => {
-    if (!(await space(request, reply))) return reply;
-    await requestResource(db, request.ctx, aidProgram, request.params.id, 'sign');
+    const s = await space(request, reply);
+    if (!s) return reply;
+    await requestResource(db, request.ctx, s.program, request.params.id, 'sign');
     const form = parseForm(confirmForm, request.body);
-    if (!form.ok) return reply.redirect(`${requestHref(request.params.id)}/transmettre`, 303);
-    await transmitAidRequest(db, request.ctx, settings, request.params.id);
+    if (!form.ok) return reply.redirect(`${requestHref(s.program, request.params.id)}/transmettre`, 303);
+    await transmitAidRequest(db, request.ctx, settings, s.program, request.params.id);
     app.outbox.nudge();
-    return reply.redirect(`${requestHref(request.params.id)}?fait=transmise`, 303);
+    return reply.redirect(`${requestHref(s.program, request.params.id)}?fait=transmise`, 303);
   });
 
   r.get('/aide/:program/demandes/:id/supprimer', { schema: { params: requestParams } }, async (request, reply) => {
@@ -373,30 +396,44 @@ export function registerAid(app: FastifyInstance): void {
   });
 
   r.post('/aide/:program/demandes/:id/supprimer', { schema: { params: requestParams } }, async (request, reply) => {
-    if (!(await space(request, reply))) return reply;
-    await requestResource(db, request.ctx, aidProgram, request.params.id, 'edit');
+    const s = await space(request, reply);
+    if (!s) return reply;
+    await requestResource(db, request.ctx, s.program, request.params.id, 'edit');
     const form = parseForm(confirmForm, request.body);
-    if (!form.ok) return reply.redirect(`${requestHref(request.params.id)}/supprimer`, 303);
-    await deleteDraft(db, request.ctx, settings, aidProgram, request.params.id);
-    return reply.redirect(`${requestsBase}?fait=supprimee`, 303);
+    if (!form.ok) return reply.redirect(`${requestHref(s.program, request.params.id)}/supprimer`, 303);
+    await deleteDraft(db, request.ctx, settings, s.program, request.params.id);
+    return reply.redirect(`${requestsBase(s.program)}?fait=supprimee`, 303);
   });
 
-  // --- The ministry's side -------------------------------------------------------------------------
+  // --- The ministry's side: the address names the request; its program is the request's -------------
   const agentCrumbs = (v: ViewContext) => [
     { href: '/agent', label: v.t('agentHome.title') },
     { href: '/agent/aide', label: v.t('aid.review.queue.title') },
   ];
 
-  r.get('/agent/aide', { schema: { querystring: z.object({ onglet: z.enum(queueTabs).optional() }) } }, async (request, reply) => {
+  const queueQuery = z.object({ programme: programParam.optional(), onglet: z.enum(queueTabs).optional() });
+  r.get('/agent/aide', { schema: { querystring: queueQuery } }, async (request, reply) => {
     if (signInFirst(request, reply)) return reply;
+    const programs = aidPrograms();
+    const program = request.query.programme === undefined ? programs[0] : aidProgramByCode(request.query.programme);
+    if (!program) throw new NotFoundError();
     const tab = request.query.onglet ?? 'transmises';
-    const rows = await aidQueue(db, request.ctx, tab);
+    const rows = await aidQueue(db, request.ctx, program, tab);
     const v = viewContext(request, reply);
-    return sendPage(reply, v, { title: v.t('aid.review.queue.title'), breadcrumbs: [{ href: '/agent', label: v.t('agentHome.title') }] }, <QueueView v={v} rows={rows} tab={tab} />);
+    return sendPage(reply, v, { title: v.t('aid.review.queue.title'), breadcrumbs: [{ href: '/agent', label: v.t('agentHome.title') }] }, (
+      <QueueView v={v} programs={programs} program={program} rows={rows} tab={tab} />
+    ));
   });
 
+  /** The request's program after the review right: a refused agent learns nothing of the request. */
+  async function reviewedProgram(request: FastifyRequest, id: string): Promise<AidProgram> {
+    const program = await programOfAidRequest(db, id);
+    await requestResource(db, request.ctx, program, id, 'review');
+    return program;
+  }
+
   async function showReview(request: FastifyRequest, reply: FastifyReply, id: string, form: FormState = emptyForm, status = 200, notice?: string) {
-    const page = await aidReviewPage(db, request.ctx, id);
+    const page = await aidReviewPage(db, request.ctx, await programOfAidRequest(db, id), id);
     const v = viewContext(request, reply);
     return sendPage(reply, v, { title: v.t('aid.review.request.title', { number: page.view.request.number }), status, breadcrumbs: agentCrumbs(v) }, (
       <ReviewPage v={v} page={page} form={form} notice={notice} />
@@ -412,12 +449,12 @@ export function registerAid(app: FastifyInstance): void {
   r.post('/agent/aide/demandes/:id/commentaires', { schema: { params: agentParams } }, async (request, reply) => {
     if (signInFirst(request, reply)) return reply;
     const id = request.params.id;
-    await requestResource(db, request.ctx, aidProgram, id, 'review');
+    const program = await reviewedProgram(request, id);
     const form = parseForm(commentForm, request.body);
     if (!form.ok) return showReview(request, reply, id, form, 400);
     const [target, targetId = ''] = form.data.target.split(':') as ['field' | 'document', string];
     try {
-      await commentAidRequest(db, request.ctx, settings, id, { target, targetId, body: form.data.body });
+      await commentAidRequest(db, request.ctx, settings, program, id, { target, targetId, body: form.data.body });
     } catch (error) {
       if (error instanceof FieldValidationError) {
         const errors = { ...error.fields };
@@ -433,13 +470,13 @@ export function registerAid(app: FastifyInstance): void {
 
   r.get('/agent/aide/demandes/:id/documents/:documentId', { schema: { params: agentDocumentParams } }, async (request, reply) => {
     if (signInFirst(request, reply)) return reply;
-    await requestResource(db, request.ctx, aidProgram, request.params.id, 'review');
-    const opened = await openDocument(db, request.ctx, settings, aidProgram, request.params.id, request.params.documentId);
+    const program = await reviewedProgram(request, request.params.id);
+    const opened = await openDocument(db, request.ctx, settings, program, request.params.id, request.params.documentId);
     return sendPdf(reply, opened.name, opened.body, opened.size);
   });
 
   async function showDecision(request: FastifyRequest, reply: FastifyReply, id: string, decision: 'compliant' | 'close', form: FormState = emptyForm, status = 200) {
-    const page = await aidReviewPage(db, request.ctx, id);
+    const page = await aidReviewPage(db, request.ctx, await programOfAidRequest(db, id), id);
     const v = viewContext(request, reply);
     return sendPage(reply, v, { title: v.t(decision === 'compliant' ? 'aid.review.compliant' : 'aid.review.close'), status, breadcrumbs: agentCrumbs(v) }, (
       <DecisionPage v={v} page={page} decision={decision} form={form} />
@@ -454,10 +491,10 @@ export function registerAid(app: FastifyInstance): void {
   r.post('/agent/aide/demandes/:id/conforme', { schema: { params: agentParams } }, async (request, reply) => {
     if (signInFirst(request, reply)) return reply;
     const id = request.params.id;
-    await requestResource(db, request.ctx, aidProgram, id, 'review');
+    const program = await reviewedProgram(request, id);
     const form = parseForm(confirmForm, request.body);
     if (!form.ok) return reply.redirect(`${reviewHref(id)}/conforme`, 303);
-    await markAidCompliant(db, request.ctx, settings, id);
+    await markAidCompliant(db, request.ctx, settings, program, id);
     app.outbox.nudge();
     return reply.redirect(`${reviewHref(id)}?fait=conforme`, 303);
   });
@@ -470,10 +507,10 @@ export function registerAid(app: FastifyInstance): void {
   r.post('/agent/aide/demandes/:id/terminer', { schema: { params: agentParams } }, async (request, reply) => {
     if (signInFirst(request, reply)) return reply;
     const id = request.params.id;
-    await requestResource(db, request.ctx, aidProgram, id, 'review');
+    const program = await reviewedProgram(request, id);
     const form = parseForm(closeForm, request.body);
     if (!form.ok) return showDecision(request, reply, id, 'close', form, 400);
-    await closeAidRequest(db, request.ctx, settings, id, form.data.note);
+    await closeAidRequest(db, request.ctx, settings, program, id, form.data.note);
     app.outbox.nudge();
     return reply.redirect(`${reviewHref(id)}?fait=terminee`, 303);
   });

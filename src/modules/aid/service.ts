@@ -29,16 +29,18 @@ import {
   type RequestState,
   type RequestView,
 } from '../requests/service.js';
-import { AID_DIRECTORATE, AID_PROGRAM_ID, aidChecks, aidProgram, tables, type AidCheck, type TableId } from './program.js';
+import { evaluateChecks, tableOfField, type AidCheckResult, type AidProgram } from './definition.js';
+import { aidProgramByCode } from './programs/index.js';
 import { aidRequest } from './schema.js';
 
 /**
- * The aid program's operations on top of the engine: the provider's space (the organizations a
- * person may act for), creation for an organization, the steps' forms, and the ministry's queue
- * and decisions. The engine checks the program's rules (`program.ts`) on every request.
+ * The operations of every aid program on top of the engine: the provider's space (the
+ * organizations a person may act for in the program), creation for an organization, the steps'
+ * forms, and the ministry's queue and decisions. The engine checks the program's rules
+ * (`definition.ts`) on every request.
  */
 
-/** The program has no request-dependent rule: every field is shown and required as defined. */
+/** The aid programs have no request-dependent rule: every field is shown and required as defined. */
 export const aidFacts: RequestFacts = { attributes: {} };
 
 const mamhAgent = agentWithRole('mamh');
@@ -50,7 +52,8 @@ export const aidActions = {
 // The provider's space
 
 export type AidSpace = {
-  /** Every organization whose files the person may open today, with the profile held. */
+  program: AidProgram;
+  /** Every organization whose files the person may open today in the program, with the profile held. */
   organizations: (OrganizationInfo & EffectiveAccess)[];
   /** Those where the person may create requests (a Rédaction profile). */
   writable: (OrganizationInfo & EffectiveAccess)[];
@@ -60,11 +63,11 @@ export type AidSpace = {
  * The organizations a signed-in enterprise user acts for in the program; without any profile the
  * person is refused with how to get one (from the organization's local access manager).
  */
-export async function aidSpace(db: Db, ctx: Ctx): Promise<AidSpace> {
+export async function aidSpace(db: Db, ctx: Ctx, program: AidProgram): Promise<AidSpace> {
   if (!isSignedIn(ctx.actor) || ctx.actor.accountKind !== 'enterprise') throw new ForbiddenError();
-  const organizations = await accessibleOrganizations(db, ctx.actor.accountId, AID_PROGRAM_ID);
+  const organizations = await accessibleOrganizations(db, ctx.actor.accountId, program.id);
   if (organizations.length === 0) throw new ForbiddenError('aid.error.noProfile');
-  return { organizations, writable: organizations.filter((o) => writeProfiles.includes(o.profile)) };
+  return { program, organizations, writable: organizations.filter((o) => writeProfiles.includes(o.profile)) };
 }
 
 export type AidListRow = {
@@ -78,7 +81,7 @@ export type AidListRow = {
   lastSubmittedAt: Date | null;
 };
 
-/** The requests of the person's organizations, the latest change first. */
+/** The program's requests of the person's organizations, the latest change first. */
 export async function aidRequestList(db: Db, space: AidSpace): Promise<AidListRow[]> {
   const names = new Map(space.organizations.map((o) => [o.id, o.name]));
   if (names.size === 0) return [];
@@ -95,8 +98,8 @@ export async function aidRequestList(db: Db, space: AidSpace): Promise<AidListRo
     })
     .from(aidRequest)
     .innerJoin(request, eq(request.id, aidRequest.requestId))
-    .leftJoin(requestValue, and(eq(requestValue.requestId, request.id), eq(requestValue.fieldId, 'project.title'), eq(requestValue.row, 0)))
-    .where(and(inArray(aidRequest.organizationId, [...names.keys()]), eq(request.program, AID_PROGRAM_ID)))
+    .leftJoin(requestValue, and(eq(requestValue.requestId, request.id), eq(requestValue.fieldId, space.program.aid.titleField), eq(requestValue.row, 0)))
+    .where(and(inArray(aidRequest.organizationId, [...names.keys()]), eq(request.program, space.program.id)))
     .orderBy(desc(request.changedAt), desc(request.id))
     .limit(500);
   return rows.map((r) => ({ ...r, organizationName: names.get(r.organizationId) ?? '', title: r.title ?? '' }));
@@ -105,16 +108,16 @@ export async function aidRequestList(db: Db, space: AidSpace): Promise<AidListRo
 export type NewAidRequest = { organizationId: string; creationKey: string };
 
 /**
- * A draft for an organization where the person holds a Rédaction profile today: the engine's
- * request (numbered by the DGI, its enterprise the organization's) and the aid row, in one
- * transaction. A double submit of the form finds the request already made.
+ * A draft for an organization where the person holds a Rédaction profile today in the program:
+ * the engine's request (numbered by the program's directorate, its enterprise the organization's)
+ * and the aid row, in one transaction. A double submit of the form finds the request already made.
  */
-export async function createAidRequest(db: Db, ctx: Ctx, input: NewAidRequest): Promise<{ requestId: string; created: boolean }> {
+export async function createAidRequest(db: Db, ctx: Ctx, program: AidProgram, input: NewAidRequest): Promise<{ requestId: string; created: boolean }> {
   return transaction(db, async (tx) => {
     const organization = await organizationById(tx, input.organizationId);
     if (!organization) throw new FieldValidationError({ organizationId: 'aid.create.organization.required' });
-    await authorize(tx, ctx.actor, action('aid.create', holdsProfile(...writeProfiles)), { program: AID_PROGRAM_ID, organizationId: organization.id });
-    const { request: row, created } = await createRequest(tx, ctx, aidProgram, { enterpriseId: organization.enterpriseId, directorateCode: AID_DIRECTORATE, creationKey: input.creationKey });
+    await authorize(tx, ctx.actor, action('aid.create', holdsProfile(...writeProfiles)), { program: program.id, organizationId: organization.id });
+    const { request: row, created } = await createRequest(tx, ctx, program, { enterpriseId: organization.enterpriseId, directorateCode: program.aid.directorate, creationKey: input.creationKey });
     if (created) await tx.insert(aidRequest).values({ requestId: row.id, organizationId: organization.id });
     return { requestId: row.id, created };
   });
@@ -124,9 +127,10 @@ export async function createAidRequest(db: Db, ctx: Ctx, input: NewAidRequest): 
 // One request
 
 export type AidRequestPage = {
+  program: AidProgram;
   view: RequestView;
   organization: OrganizationInfo;
-  checks: AidCheck[];
+  checks: AidCheckResult[];
   permitted: { edit: boolean; sign: boolean; review: boolean };
   /** The reader's profile on the organization (null for an agent): a mandatary is told who transmits. */
   profile: EffectiveAccess['profile'] | null;
@@ -140,65 +144,59 @@ async function organizationOf(db: Db, requestId: string): Promise<OrganizationIn
 }
 
 /** A request with what its pages show, for a person allowed to read it (checked by the engine first). */
-export async function aidRequestPage(db: Db, ctx: Ctx, requestId: string): Promise<AidRequestPage> {
-  const view = await loadRequest(db, ctx, aidProgram, requestId);
+export async function aidRequestPage(db: Db, ctx: Ctx, program: AidProgram, requestId: string): Promise<AidRequestPage> {
+  const view = await loadRequest(db, ctx, program, requestId);
   const organization = await organizationOf(db, requestId);
   const row = view.request;
-  const access = isSignedIn(ctx.actor) && ctx.actor.accountKind === 'enterprise' ? await effectiveAccess(db, ctx.actor.accountId, AID_PROGRAM_ID, organization.id) : null;
+  const access = isSignedIn(ctx.actor) && ctx.actor.accountKind === 'enterprise' ? await effectiveAccess(db, ctx.actor.accountId, program.id, organization.id) : null;
   return {
+    program,
     view,
     organization,
-    checks: aidChecks(view.values),
+    checks: evaluateChecks(program, view.values),
     permitted: {
-      edit: await canOnRequest(db, ctx, aidProgram, 'edit', row),
-      sign: await canOnRequest(db, ctx, aidProgram, 'sign', row),
-      review: await canOnRequest(db, ctx, aidProgram, 'review', row),
+      edit: await canOnRequest(db, ctx, program, 'edit', row),
+      sign: await canOnRequest(db, ctx, program, 'sign', row),
+      review: await canOnRequest(db, ctx, program, 'review', row),
     },
     profile: access?.profile ?? null,
   };
 }
 
-/** The rows of a table in use (a value in one of its fields), in row order. */
-export function tableRows(values: ReadonlyMap<string, { readonly value: string }>, table: TableId): number[] {
-  const group = tables[table];
-  const rows = new Set<number>();
-  for (const [key, stored] of values) {
-    const [fieldId = '', row = '0'] = key.split('#');
-    if ((fieldId === group.first || fieldId === group.amount) && stored.value !== '') rows.add(Number(row));
-  }
-  return [...rows].sort((a, b) => a - b);
-}
-
 /** One value posted by a step's form: the field, its row, and the version the page was loaded with. */
 export type FieldSave = { fieldId: string; row: number; value: string; expectedVersion: number };
 
-/** The form's name of a value: the field's id, with `.row` for a table's field. */
-export function inputName(fieldId: string, row: number): string {
-  return fieldId.startsWith('costs.') || fieldId.startsWith('financing.') ? `${fieldId}.${row}` : fieldId;
+/** The form's name of a value: the field's id, with `.row` for a table's column. */
+export function inputName(program: AidProgram, fieldId: string, row: number): string {
+  return tableOfField(program, fieldId) ? `${fieldId}.${row}` : fieldId;
 }
 
 /**
- * Rules across the values of one step: the end date not before the start date (as posted, or as
- * stored when not posted), and a table's row complete (a description with no amount is an error
- * on the amount, and the other way round).
+ * Rules across the values of one step: the program's date-order checks (as posted, or as stored
+ * when not posted), and a table's row complete (a description with no amount is an error on the
+ * amount, and the other way round).
  */
-function stepErrors(saves: readonly FieldSave[], view: RequestView): FieldErrors {
+function stepErrors(program: AidProgram, saves: readonly FieldSave[], view: RequestView): FieldErrors {
   const errors: FieldErrors = {};
   const posted = new Map(saves.map((s) => [valueKey(s.fieldId, s.row), s.value.trim()]));
   const current = (fieldId: string, row: number) => posted.get(valueKey(fieldId, row)) ?? view.values.get(valueKey(fieldId, row))?.value ?? '';
-  const dateField = fieldById(aidProgram, 'project.startDate');
-  if (dateField && (posted.has('project.startDate#0') || posted.has('project.endDate#0'))) {
-    const start = validateValue(dateField, current('project.startDate', 0), aidFacts);
-    const end = validateValue(dateField, current('project.endDate', 0), aidFacts);
-    if (start.ok && end.ok && start.value !== '' && end.value !== '' && end.value < start.value) errors['project.endDate'] = 'aid.field.endDate.beforeStart';
+  for (const { rule } of program.aid.checks) {
+    if (rule.kind !== 'notBefore') continue;
+    const field = fieldById(program, rule.field);
+    const reference = fieldById(program, rule.reference);
+    if (!field || !reference || !(posted.has(valueKey(rule.field, 0)) || posted.has(valueKey(rule.reference, 0)))) continue;
+    const value = validateValue(field, current(rule.field, 0), aidFacts);
+    const before = validateValue(reference, current(rule.reference, 0), aidFacts);
+    if (value.ok && before.ok && value.value !== '' && before.value !== '' && value.value < before.value) errors[rule.field] = rule.fieldError;
   }
-  for (const group of Object.values(tables)) {
-    const rows = new Set(saves.filter((s) => s.fieldId === group.first || s.fieldId === group.amount).map((s) => s.row));
+  for (const { columns } of program.aid.tables) {
+    const [first, amount] = columns;
+    const rows = new Set(saves.filter((s) => columns.includes(s.fieldId)).map((s) => s.row));
     for (const row of rows) {
-      const first = current(group.first, row);
-      const amount = current(group.amount, row);
-      if (first !== '' && amount === '') errors[inputName(group.amount, row)] = 'aid.table.amountRequired';
-      if (first === '' && amount !== '') errors[inputName(group.first, row)] = 'aid.table.firstRequired';
+      const hasFirst = current(first, row) !== '';
+      const hasAmount = current(amount, row) !== '';
+      if (hasFirst && !hasAmount) errors[inputName(program, amount, row)] = 'aid.table.amountRequired';
+      if (!hasFirst && hasAmount) errors[inputName(program, first, row)] = 'aid.table.firstRequired';
     }
   }
   return errors;
@@ -211,19 +209,19 @@ export type StepSaveResult = { errors: FieldErrors; params: Record<string, Recor
  * engine (its type, bounds and stale-page checks). Errors are per input so the page shows them all
  * with what was typed; the values without error are saved.
  */
-export async function saveAidStep(db: Db, ctx: Ctx, requestId: string, saves: readonly FieldSave[]): Promise<StepSaveResult> {
-  await requestResource(db, ctx, aidProgram, requestId, 'edit');
-  const view = await loadRequest(db, ctx, aidProgram, requestId);
-  const errors = stepErrors(saves, view);
+export async function saveAidStep(db: Db, ctx: Ctx, program: AidProgram, requestId: string, saves: readonly FieldSave[]): Promise<StepSaveResult> {
+  await requestResource(db, ctx, program, requestId, 'edit');
+  const view = await loadRequest(db, ctx, program, requestId);
+  const errors = stepErrors(program, saves, view);
   const params: StepSaveResult['params'] = {};
   for (const save of saves) {
-    const name = inputName(save.fieldId, save.row);
+    const name = inputName(program, save.fieldId, save.row);
     if (errors[name]) continue;
     if (save.row < 0 || save.row >= MAX_ROWS) throw new FieldValidationError({ [name]: 'requests.error.row' });
     const stored = view.values.get(valueKey(save.fieldId, save.row));
     if ((stored?.value ?? '') === save.value.trim()) continue;
     try {
-      await saveValue(db, ctx, aidProgram, requestId, { ...save, facts: aidFacts });
+      await saveValue(db, ctx, program, requestId, { ...save, facts: aidFacts });
     } catch (error) {
       if (error instanceof StaleValueError) errors[name] = 'aid.error.stale';
       else if (error instanceof InvalidValueError) {
@@ -235,9 +233,9 @@ export async function saveAidStep(db: Db, ctx: Ctx, requestId: string, saves: re
   return { errors, params };
 }
 
-/** Transmission by a Requérant – Rédaction (the engine checks the right, receivability and the program's rule). */
-export async function transmitAidRequest(db: Db, ctx: Ctx, settings: EngineSettings, requestId: string): Promise<RequestRow> {
-  return transmit(db, ctx, settings, aidProgram, requestId, aidFacts);
+/** Transmission by a Requérant – Rédaction (the engine checks the right, receivability and the program's checks). */
+export async function transmitAidRequest(db: Db, ctx: Ctx, settings: EngineSettings, program: AidProgram, requestId: string): Promise<RequestRow> {
+  return transmit(db, ctx, settings, program, requestId, aidFacts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,14 +248,14 @@ const tabStates: Record<QueueTab, RequestState> = { transmises: 'submitted', com
 export type QueueRow = { id: string; number: string; state: RequestState; organizationName: string; organizationIdentifier: string; title: string; lastSubmittedAt: Date | null };
 
 /** The program's requests in one state, the oldest transmission first (the order they are analysed in). */
-export async function aidQueue(db: Db, ctx: Ctx, tab: QueueTab): Promise<QueueRow[]> {
+export async function aidQueue(db: Db, ctx: Ctx, program: AidProgram, tab: QueueTab): Promise<QueueRow[]> {
   await authorize(db, ctx.actor, aidActions.queue, undefined);
   const rows = await db
     .select({ id: request.id, number: request.number, state: request.state, organizationId: aidRequest.organizationId, title: requestValue.value, lastSubmittedAt: request.lastSubmittedAt })
     .from(request)
     .innerJoin(aidRequest, eq(aidRequest.requestId, request.id))
-    .leftJoin(requestValue, and(eq(requestValue.requestId, request.id), eq(requestValue.fieldId, 'project.title'), eq(requestValue.row, 0)))
-    .where(and(eq(request.program, AID_PROGRAM_ID), eq(request.state, tabStates[tab])))
+    .leftJoin(requestValue, and(eq(requestValue.requestId, request.id), eq(requestValue.fieldId, program.aid.titleField), eq(requestValue.row, 0)))
+    .where(and(eq(request.program, program.id), eq(request.state, tabStates[tab])))
     .orderBy(asc(request.lastSubmittedAt), asc(request.id))
     .limit(200);
   const organizations = new Map<string, OrganizationInfo | null>();
@@ -268,27 +266,35 @@ export async function aidQueue(db: Db, ctx: Ctx, tab: QueueTab): Promise<QueueRo
   });
 }
 
+/** The program of an aid request, for the agent's pages, whose address names the request only. */
+export async function programOfAidRequest(db: Db, requestId: string): Promise<AidProgram> {
+  const [row] = await db.select({ program: request.program }).from(request).innerJoin(aidRequest, eq(aidRequest.requestId, request.id)).where(eq(request.id, requestId));
+  const program = row ? aidProgramByCode(row.program) : undefined;
+  if (!program) throw new NotFoundError();
+  return program;
+}
+
 /** The agent's page of a request: the review right first; a draft is the organization's own until transmitted. */
-export async function aidReviewPage(db: Db, ctx: Ctx, requestId: string): Promise<AidRequestPage> {
-  const row = await requestResource(db, ctx, aidProgram, requestId, 'review');
+export async function aidReviewPage(db: Db, ctx: Ctx, program: AidProgram, requestId: string): Promise<AidRequestPage> {
+  const row = await requestResource(db, ctx, program, requestId, 'review');
   if (row.state === 'draft') throw new NotFoundError();
-  return aidRequestPage(db, ctx, requestId);
+  return aidRequestPage(db, ctx, program, requestId);
 }
 
 /** A comment on a field or a document type (→ Commentaires; the organization's Rédaction people are mailed). */
-export async function commentAidRequest(db: Db, ctx: Ctx, settings: EngineSettings, requestId: string, input: CommentInput): Promise<CommentView> {
-  return addComment(db, ctx, settings, aidProgram, requestId, input);
+export async function commentAidRequest(db: Db, ctx: Ctx, settings: EngineSettings, program: AidProgram, requestId: string, input: CommentInput): Promise<CommentView> {
+  return addComment(db, ctx, settings, program, requestId, input);
 }
 
 /** Conforme: the request is admissible and accepted for analysis. */
-export async function markAidCompliant(db: Db, ctx: Ctx, settings: EngineSettings, requestId: string): Promise<RequestRow> {
-  return markCompliant(db, ctx, settings, aidProgram, requestId);
+export async function markAidCompliant(db: Db, ctx: Ctx, settings: EngineSettings, program: AidProgram, requestId: string): Promise<RequestRow> {
+  return markCompliant(db, ctx, settings, program, requestId);
 }
 
 /** Terminée: an agent closes a compliant request, always with the reason (the analysis's outcome). */
-export async function closeAidRequest(db: Db, ctx: Ctx, settings: EngineSettings, requestId: string, reason: string): Promise<RequestRow> {
-  await requestResource(db, ctx, aidProgram, requestId, 'review');
+export async function closeAidRequest(db: Db, ctx: Ctx, settings: EngineSettings, program: AidProgram, requestId: string, reason: string): Promise<RequestRow> {
+  await requestResource(db, ctx, program, requestId, 'review');
   const note = reason.trim();
   if (note === '') throw new FieldValidationError({ note: 'aid.review.close.reason.required' });
-  return closeRequest(db, ctx, settings, aidProgram, requestId, { note });
+  return closeRequest(db, ctx, settings, program, requestId, { note });
 }

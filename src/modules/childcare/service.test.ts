@@ -92,7 +92,7 @@ describe('directorates and services', () => {
     assert.ok(capitale.phone && capitale.tollFreePhone && capitale.email.includes('@'));
     assert.equal(await directorateByCode(db, '99'), undefined);
     // MAMH's infrastructure branch numbers the aid requests; it is not one of Famille's directorates.
-    assert.deepEqual((await directorates(db, 'mamh')).map((d) => d.code), ['90']);
+    assert.deepEqual((await directorates(db, 'mamh')).map((d) => d.code), ['90', '91']);
   });
 
   test("an enterprise's services and sites: installations and, for its BC, the RSGE", async () => {

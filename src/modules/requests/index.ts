@@ -9,10 +9,12 @@ export {
   fieldById,
   isRequired,
   isShown,
+  type DocumentTypeDefinition,
   type FieldDefinition,
   type ProgramDefinition,
   type RequestFacts,
   type RequestResource,
+  type StepDefinition,
 } from './program.js';
 export {
   MAX_ROWS,

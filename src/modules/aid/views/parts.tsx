@@ -1,29 +1,37 @@
 import type { ComponentChildren } from 'preact';
 import type { ViewContext } from '../../../platform/http/render.js';
-import { isRequired } from '../../requests/program.js';
+import { fieldById, isRequired, type FieldDefinition } from '../../requests/program.js';
 import type { CommentView, RequestDocumentView } from '../../requests/service.js';
 import { longDay } from '../../mes/views/frame.js';
 import { HistorySection } from '../../mes/views/request-parts.js';
-import { AID_PROGRAM_ID, aidProgram, financingSources, tableTotal, tables, type TableId } from '../program.js';
-import { aidFacts, tableRows, type AidRequestPage } from '../service.js';
+import { tableById, tableRows, tableTotal, type AidProgram, type AidStep, type AidTable } from '../definition.js';
+import { aidFacts, type AidRequestPage } from '../service.js';
 
-/** The aid pages' parts that the provider's and the agent's pages share. */
+/** The aid pages' parts that the provider's and the agent's pages share, for any aid program. */
 
-export const requestsBase = `/aide/${AID_PROGRAM_ID}/demandes`;
-
-export const stepIds = ['organisation', 'projet', 'couts', 'financement', 'documents', 'verification'] as const;
-export type StepId = (typeof stepIds)[number];
-
-export function requestHref(id: string): string {
-  return `${requestsBase}/${id}`;
+export function requestsBase(program: AidProgram): string {
+  return `/aide/${program.id}/demandes`;
 }
 
-export function stepHref(id: string, step: StepId): string {
-  return `${requestsBase}/${id}/etapes/${step}`;
+export function requestHref(program: AidProgram, id: string): string {
+  return `${requestsBase(program)}/${id}`;
+}
+
+export function stepHref(program: AidProgram, id: string, step: string): string {
+  return `${requestsBase(program)}/${id}/etapes/${step}`;
 }
 
 export function reviewHref(id: string): string {
   return `/agent/aide/demandes/${id}`;
+}
+
+export function stepById(program: AidProgram, id: string): AidStep | undefined {
+  return program.aid.steps.find((step) => step.id === id);
+}
+
+/** The first step where values are entered (where a person starts correcting). */
+export function firstFieldStep(program: AidProgram): string {
+  return program.aid.steps.find((step) => step.fields.length > 0)?.id ?? program.aid.steps[0]?.id ?? '';
 }
 
 /** Dollars as people read them: « 12 500,00 $ » in French, « $12,500.00 » in English. */
@@ -34,6 +42,17 @@ export function money(v: ViewContext, cents: number): string {
 /** A stored amount (« 1234.5 ») written as money. */
 export function moneyOf(v: ViewContext, value: string): string {
   return value === '' ? '' : money(v, Math.round(Number(value) * 100));
+}
+
+/** A stored value as a person reads it: a choice by its label, an amount in dollars, a number with its unit. */
+export function shownValue(v: ViewContext, field: FieldDefinition, value: string): string {
+  if (value === '') return '';
+  if (field.type === 'choice') {
+    const choice = field.choices?.find((c) => c.value === value);
+    return choice ? v.t(choice.label) : value;
+  }
+  if (field.unit === 'aid.unit.dollars') return moneyOf(v, value);
+  return field.unit ? `${value} ${v.t(field.unit)}` : value;
 }
 
 export function Check({ v, ok }: { v: ViewContext; ok: boolean }) {
@@ -79,37 +98,32 @@ function valueOf(page: AidRequestPage, fieldId: string, row = 0): string {
   return page.view.values.get(`${fieldId}#${row}`)?.value ?? '';
 }
 
-/** A table (costs or financing) as read: each row in use and its total. */
-export function TableSummary({ v, page, table }: { v: ViewContext; page: AidRequestPage; table: TableId }) {
-  const group = tables[table];
-  const rows = tableRows(page.view.values, table);
-  const firstLabel = table === 'costs' ? 'aid.field.costDescription' : 'aid.field.source';
+/** A table as read: each row in use and its total. */
+export function TableSummary({ v, page, table }: { v: ViewContext; page: AidRequestPage; table: AidTable }) {
+  const [first, amount] = table.columns.map((id) => fieldById(page.program, id));
+  if (!first || !amount) return null;
   return (
     <table class="data-table">
-      <caption>{v.t(table === 'costs' ? 'aid.costs.caption' : 'aid.financing.caption')}</caption>
+      <caption>{v.t(table.caption)}</caption>
       <thead>
         <tr>
-          <th scope="col">{v.t(firstLabel)}</th>
-          <th scope="col">{v.t('aid.field.amount')}</th>
+          <th scope="col">{v.t(first.label)}</th>
+          <th scope="col">{v.t(amount.label)}</th>
         </tr>
       </thead>
       <tbody>
-        {rows.map((row) => {
-          const first = valueOf(page, group.first, row);
-          const shown = table === 'financing' && (financingSources as readonly string[]).includes(first) ? v.t(`aid.source.${first as (typeof financingSources)[number]}`) : first;
-          return (
-            <tr key={row}>
-              <td>{shown}</td>
-              <td class="numeric">{moneyOf(v, valueOf(page, group.amount, row))}</td>
-            </tr>
-          );
-        })}
+        {tableRows(table, page.view.values).map((row) => (
+          <tr key={row}>
+            <td>{shownValue(v, first, valueOf(page, first.id, row))}</td>
+            <td class="numeric">{moneyOf(v, valueOf(page, amount.id, row))}</td>
+          </tr>
+        ))}
       </tbody>
       <tfoot>
         <tr>
           <th scope="row">{v.t('aid.total')}</th>
           <td class="numeric">
-            <strong>{money(v, tableTotal(page.view.values, table))}</strong>
+            <strong>{money(v, tableTotal(page.program, page.view.values, table.id))}</strong>
           </td>
         </tr>
       </tfoot>
@@ -132,32 +146,33 @@ export function DocumentList({ v, documents, href, children }: { v: ViewContext;
   );
 }
 
-/** The label of what a comment is about: a field of the form or a document type. */
-export function targetLabel(v: ViewContext, comment: Pick<CommentView, 'target' | 'targetId'>): string {
+/** The label of what a comment is about: a field of the form (with its step for a table's column) or a document type. */
+export function targetLabel(v: ViewContext, program: AidProgram, comment: Pick<CommentView, 'target' | 'targetId'>): string {
   if (comment.target === 'field') {
-    const field = aidProgram.fields.find((f) => f.id === comment.targetId);
-    return field ? v.t(field.label) : comment.targetId;
+    const field = fieldById(program, comment.targetId);
+    if (!field) return comment.targetId;
+    const step = program.aid.steps.find((s) => s.kind === 'table' && s.fields.includes(field.id));
+    return step ? `${v.t(field.label)} — ${v.t(step.title)}` : v.t(field.label);
   }
-  const type = aidProgram.documentTypes.find((d) => d.id === comment.targetId);
+  const type = program.documentTypes.find((d) => d.id === comment.targetId);
   return type ? v.t(type.label) : comment.targetId;
 }
 
 /** The step where a comment's target is entered. */
-export function stepOf(comment: Pick<CommentView, 'target' | 'targetId'>): StepId {
-  if (comment.target === 'document') return 'documents';
-  const step = aidProgram.steps.find((s) => s.fields.includes(comment.targetId))?.id;
-  return stepIds.find((id) => id === step) ?? 'projet';
+export function stepOf(program: AidProgram, comment: Pick<CommentView, 'target' | 'targetId'>): string {
+  if (comment.target === 'document') return program.aid.steps.find((s) => s.kind === 'documents')?.id ?? firstFieldStep(program);
+  return program.aid.steps.find((s) => s.fields.includes(comment.targetId))?.id ?? firstFieldStep(program);
 }
 
 /** Comments as read: each with its target, author, date and whether it is corrected. */
-export function CommentList({ v, comments }: { v: ViewContext; comments: CommentView[] }) {
+export function CommentList({ v, program, comments }: { v: ViewContext; program: AidProgram; comments: CommentView[] }) {
   if (comments.length === 0) return <p>{v.t('aid.comments.none')}</p>;
   return (
     <ul class="mes-plain-list">
       {comments.map((c) => (
         <li key={c.id} class="mes-comment">
           <p class="mes-comment-title">
-            <strong>{targetLabel(v, c)}</strong> — {v.t('aid.comments.by', { name: c.authorName, date: longDay(v, c.createdAt), round: c.round })}
+            <strong>{targetLabel(v, program, c)}</strong> — {v.t('aid.comments.by', { name: c.authorName, date: longDay(v, c.createdAt), round: c.round })}
           </p>
           <p class="mes-comment-body">{c.body}</p>
           <p>{v.t(c.correctedAt ? 'aid.comments.isCorrected' : 'aid.comments.notCorrected')}</p>
@@ -167,43 +182,62 @@ export function CommentList({ v, comments }: { v: ViewContext; comments: Comment
   );
 }
 
-/** The whole request read-only: organization, project, both tables, documents, comments, history. */
-export function RequestSummary({ v, page, documentHref }: { v: ViewContext; page: AidRequestPage; documentHref: (documentId: string) => string }) {
-  const project = aidProgram.steps.find((s) => s.id === 'projet')?.fields ?? [];
-  return (
-    <>
-      <section aria-labelledby="organisation">
-        <h2 id="organisation">{v.t('aid.step.organisation')}</h2>
-        <OrganizationFacts v={v} page={page} />
-      </section>
-      <section aria-labelledby="projet">
-        <h2 id="projet">{v.t('aid.step.projet')}</h2>
+/** One step read-only, as the program defines it. */
+function StepSummary({ v, page, step }: { v: ViewContext; page: AidRequestPage; step: AidStep }) {
+  const program = page.program;
+  switch (step.kind) {
+    case 'organisation':
+      return <OrganizationFacts v={v} page={page} />;
+    case 'fields':
+      return (
         <dl class="summary">
-          {project.map((fieldId) => {
-            const field = aidProgram.fields.find((f) => f.id === fieldId);
+          {step.fields.map((fieldId) => {
+            const field = fieldById(program, fieldId);
             return field ? (
               <>
                 <dt>{v.t(field.label)}</dt>
-                <dd>{valueOf(page, fieldId) || '—'}</dd>
+                <dd>{shownValue(v, field, valueOf(page, fieldId)) || '—'}</dd>
               </>
             ) : null;
           })}
         </dl>
-      </section>
-      <section aria-labelledby="couts">
-        <h2 id="couts">{v.t('aid.step.couts')}</h2>
-        <TableSummary v={v} page={page} table="costs" />
-      </section>
-      <section aria-labelledby="financement">
-        <h2 id="financement">{v.t('aid.step.financement')}</h2>
-        <TableSummary v={v} page={page} table="financing" />
-        <p>
-          <Check v={v} ok={page.checks.find((c) => c.key === 'financingEqualsCosts')?.ok ?? false} /> {v.t('aid.check.financingEqualsCosts')}
-        </p>
-      </section>
+      );
+    case 'table': {
+      const table = tableById(program, step.table ?? '');
+      const checks = page.checks.filter((c) => c.check.step === step.id && c.check.rule.kind === 'totalsEqual');
+      return table ? (
+        <>
+          <TableSummary v={v} page={page} table={table} />
+          {checks.map(({ check, ok }) => (
+            <p key={check.id}>
+              <Check v={v} ok={ok} /> {v.t(check.label)}
+            </p>
+          ))}
+        </>
+      ) : null;
+    }
+    case 'documents':
+    case 'verification':
+      return null;
+  }
+}
+
+/** The whole request read-only: every step of its program, documents, signature, comments, history. */
+export function RequestSummary({ v, page, documentHref }: { v: ViewContext; page: AidRequestPage; documentHref: (documentId: string) => string }) {
+  const program = page.program;
+  return (
+    <>
+      {program.aid.steps
+        .filter((step) => step.kind !== 'documents' && step.kind !== 'verification')
+        .map((step) => (
+          <section key={step.id} aria-labelledby={step.id}>
+            <h2 id={step.id}>{v.t(step.title)}</h2>
+            <StepSummary v={v} page={page} step={step} />
+          </section>
+        ))}
       <section aria-labelledby="documents">
         <h2 id="documents">{v.t('aid.step.documents')}</h2>
-        {aidProgram.documentTypes.map((type) => (
+        {program.documentTypes.map((type) => (
           <div key={type.id}>
             <h3>
               {v.t(type.label)}
@@ -224,7 +258,7 @@ export function RequestSummary({ v, page, documentHref }: { v: ViewContext; page
       ) : null}
       <section aria-labelledby="commentaires">
         <h2 id="commentaires">{v.t('aid.comments.title')}</h2>
-        <CommentList v={v} comments={page.view.comments} />
+        <CommentList v={v} program={program} comments={page.view.comments} />
       </section>
       <HistorySection v={v} page={page} />
     </>

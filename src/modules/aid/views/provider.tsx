@@ -2,14 +2,14 @@ import type { ComponentChildren } from 'preact';
 import { ErrorSummary, Form, Notice, SelectField, SubmitButton, TextArea, TextField, type FormState } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
 import type { MessageKey } from '../../../platform/i18n/index.js';
-import { isRequired } from '../../requests/program.js';
+import { fieldById, isRequired, type FieldDefinition } from '../../requests/program.js';
 import type { ReceivabilityItem } from '../../requests/service.js';
 import { isoDay, longDay } from '../../mes/views/frame.js';
-import { aidProgram, financingSources, tableTotal, tables, type TableId } from '../program.js';
-import { aidFacts, inputName, tableRows, type AidListRow, type AidRequestPage, type AidSpace } from '../service.js';
-import { Check, DocumentList, money, OrganizationFacts, RequestHeading, RequestSummary, requestHref, requestsBase, stepHref, stepIds, stepOf, targetLabel, type StepId } from './parts.js';
+import { tableById, tableRows, tableTotal, type AidProgram, type AidStep, type AidTable } from '../definition.js';
+import { aidFacts, inputName, type AidListRow, type AidRequestPage, type AidSpace } from '../service.js';
+import { Check, DocumentList, firstFieldStep, money, OrganizationFacts, RequestHeading, RequestSummary, requestHref, requestsBase, stepHref, stepOf, targetLabel } from './parts.js';
 
-/** The provider's aid pages: the list, the creation, the six steps, the confirmations. */
+/** The provider's aid pages for any aid program: the list, the creation, the program's steps, the confirmations. */
 
 export function AidFrame({ v, space, current, children }: { v: ViewContext; space: AidSpace; current: 'list' | 'new' | null; children: ComponentChildren }) {
   return (
@@ -19,13 +19,13 @@ export function AidFrame({ v, space, current, children }: { v: ViewContext; spac
       <nav class="mes-menu" aria-label={v.t('aid.menu.label')}>
         <ul>
           <li>
-            <a href={requestsBase} aria-current={current === 'list' ? 'page' : undefined}>
+            <a href={requestsBase(space.program)} aria-current={current === 'list' ? 'page' : undefined}>
               {v.t('aid.menu.list')}
             </a>
           </li>
           {space.writable.length > 0 ? (
             <li>
-              <a href={`${requestsBase}/nouvelle`} aria-current={current === 'new' ? 'page' : undefined}>
+              <a href={`${requestsBase(space.program)}/nouvelle`} aria-current={current === 'new' ? 'page' : undefined}>
                 {v.t('aid.menu.new')}
               </a>
             </li>
@@ -56,7 +56,7 @@ export function ListPage({ v, space, rows, notice }: { v: ViewContext; space: Ai
             <tr>
               <th scope="col">{v.t('aid.list.number')}</th>
               <th scope="col">{v.t('aid.organization')}</th>
-              <th scope="col">{v.t('aid.field.title')}</th>
+              <th scope="col">{v.t(fieldById(space.program, space.program.aid.titleField)?.label ?? 'aid.field.title')}</th>
               <th scope="col">{v.t('aid.detail.state')}</th>
               <th scope="col">{v.t('aid.list.created')}</th>
               <th scope="col">{v.t('aid.list.submitted')}</th>
@@ -67,7 +67,7 @@ export function ListPage({ v, space, rows, notice }: { v: ViewContext; space: Ai
             {rows.map((r) => (
               <tr key={r.id}>
                 <td>
-                  <a href={requestHref(r.id)}>{r.number}</a>
+                  <a href={requestHref(space.program, r.id)}>{r.number}</a>
                 </td>
                 <td>{r.organizationName}</td>
                 <td>{r.title || '—'}</td>
@@ -89,7 +89,7 @@ export function NewPage({ v, space, form, creationKey }: { v: ViewContext; space
     <>
       <ErrorSummary v={v} errors={form.errors} labels={{ organizationId: v.t('aid.create.organization') }} />
       <p>{v.t('aid.create.intro')}</p>
-      <Form v={v} action={`${requestsBase}/nouvelle`}>
+      <Form v={v} action={`${requestsBase(space.program)}/nouvelle`}>
         <input type="hidden" name="creationKey" value={creationKey} />
         <SelectField
           v={v}
@@ -106,12 +106,17 @@ export function NewPage({ v, space, form, creationKey }: { v: ViewContext; space
   );
 }
 
-export function StepList({ v, current, requestId }: { v: ViewContext; current: StepId; requestId: string }) {
+/** The steps before and after one, for the buttons at the bottom of each step. */
+function neighbours(program: AidProgram, step: string): { previous: string | null; next: string | null } {
+  const index = program.aid.steps.findIndex((s) => s.id === step);
+  return { previous: program.aid.steps[index - 1]?.id ?? null, next: program.aid.steps[index + 1]?.id ?? null };
+}
+
+export function StepList({ v, program, current, requestId }: { v: ViewContext; program: AidProgram; current: string; requestId: string }) {
   return (
     <nav aria-label={v.t('aid.steps.label')}>
       <ol class="mes-steps">
-        {aidProgram.steps.map((step) => {
-          const id = stepIds.find((s) => s === step.id) ?? 'organisation';
+        {program.aid.steps.map((step) => {
           const label = (
             <>
               <strong>{v.t(step.title)}</strong>
@@ -119,8 +124,8 @@ export function StepList({ v, current, requestId }: { v: ViewContext; current: S
             </>
           );
           return (
-            <li key={step.id} class={id === current ? 'mes-step-current' : undefined}>
-              {id === current ? <span aria-current="step">{label}</span> : <a href={stepHref(requestId, id)}>{label}</a>}
+            <li key={step.id} class={step.id === current ? 'mes-step-current' : undefined}>
+              {step.id === current ? <span aria-current="step">{label}</span> : <a href={stepHref(program, requestId, step.id)}>{label}</a>}
             </li>
           );
         })}
@@ -130,10 +135,10 @@ export function StepList({ v, current, requestId }: { v: ViewContext; current: S
 }
 
 /** The comments of the current round on this step's fields or documents, each with its « Corrigé » form. */
-function StepComments({ v, page, step }: { v: ViewContext; page: AidRequestPage; step: StepId }) {
+function StepComments({ v, page, step }: { v: ViewContext; page: AidRequestPage; step: string }) {
   const { request } = page.view;
   if (request.state !== 'commented') return null;
-  const here = page.view.comments.filter((c) => c.round === request.round && stepOf(c) === step);
+  const here = page.view.comments.filter((c) => c.round === request.round && stepOf(page.program, c) === step);
   if (here.length === 0) return null;
   return (
     <section aria-labelledby="commentaires-etape" class="mes-comment-bar">
@@ -141,11 +146,11 @@ function StepComments({ v, page, step }: { v: ViewContext; page: AidRequestPage;
       {here.map((c) => (
         <div key={c.id} id={`commentaire-${c.id}`} class="mes-comment">
           <p class="mes-comment-title">
-            <strong>{targetLabel(v, c)}</strong> — {v.t('aid.comments.by', { name: c.authorName, date: longDay(v, c.createdAt), round: c.round })}
+            <strong>{targetLabel(v, page.program, c)}</strong> — {v.t('aid.comments.by', { name: c.authorName, date: longDay(v, c.createdAt), round: c.round })}
           </p>
           <p class="mes-comment-body">{c.body}</p>
           {page.permitted.edit ? (
-            <Form v={v} action={`${requestHref(request.id)}/commentaires/${c.id}`}>
+            <Form v={v} action={`${requestHref(page.program, request.id)}/commentaires/${c.id}`}>
               <input type="hidden" name="etape" value={step} />
               <input type="hidden" name="corrected" value={c.correctedAt ? 'non' : 'oui'} />
               <p>{v.t(c.correctedAt ? 'aid.comments.isCorrected' : 'aid.comments.notCorrected')}</p>
@@ -162,7 +167,8 @@ function StepComments({ v, page, step }: { v: ViewContext; page: AidRequestPage;
   );
 }
 
-function StepButtons({ v, previous, next }: { v: ViewContext; previous: StepId | null; next: StepId | null }) {
+function StepButtons({ v, program, step }: { v: ViewContext; program: AidProgram; step: string }) {
+  const { previous, next } = neighbours(program, step);
   return (
     <div class="qc-button-group">
       {previous ? (
@@ -182,16 +188,17 @@ function StepButtons({ v, previous, next }: { v: ViewContext; previous: StepId |
   );
 }
 
-function StepLinks({ v, id, previous, next }: { v: ViewContext; id: string; previous: StepId | null; next: StepId | null }) {
+function StepLinks({ v, program, id, step }: { v: ViewContext; program: AidProgram; id: string; step: string }) {
+  const { previous, next } = neighbours(program, step);
   return (
     <div class="qc-button-group">
       {previous ? (
-        <a href={stepHref(id, previous)} class="qc-button qc-secondary">
+        <a href={stepHref(program, id, previous)} class="qc-button qc-secondary">
           {v.t('aid.previous')}
         </a>
       ) : null}
       {next ? (
-        <a href={stepHref(id, next)} class="qc-button qc-primary">
+        <a href={stepHref(program, id, next)} class="qc-button qc-primary">
           {v.t('aid.next')}
         </a>
       ) : null}
@@ -203,12 +210,12 @@ export type StepView = { form: FormState; params: Record<string, Record<string, 
 
 /** A field's value for the form: what was typed when in error, else what is stored. */
 function formValue(page: AidRequestPage, form: FormState, fieldId: string, row: number): string {
-  const name = inputName(fieldId, row);
+  const name = inputName(page.program, fieldId, row);
   return form.values[name] ?? page.view.values.get(`${fieldId}#${row}`)?.value ?? '';
 }
 
 function versionInput(page: AidRequestPage, form: FormState, fieldId: string, row: number) {
-  const name = inputName(fieldId, row);
+  const name = inputName(page.program, fieldId, row);
   const version = form.values[`version:${name}`] ?? String(page.view.values.get(`${fieldId}#${row}`)?.version ?? 0);
   return <input type="hidden" name={`version:${name}`} value={version} />;
 }
@@ -218,32 +225,43 @@ function errorText(v: ViewContext, view: StepView, name: string): string | undef
   return key ? v.t(key, view.params[name] ?? {}) : undefined;
 }
 
-function ProjectStep({ v, page, view }: { v: ViewContext; page: AidRequestPage; view: StepView }) {
-  const fields = aidProgram.steps.find((s) => s.id === 'projet')?.fields ?? [];
-  const values: Record<string, string> = {};
-  for (const fieldId of fields) values[fieldId] = formValue(page, view.form, fieldId, 0);
+/** The messages of every input in error, written with their bounds. */
+function errorMessages(v: ViewContext, view: StepView): Record<string, string> {
   const messages: Record<string, string> = {};
-  for (const fieldId of fields) {
-    const text = errorText(v, view, fieldId);
-    if (text) messages[fieldId] = text;
+  for (const name of Object.keys(view.form.errors)) {
+    const text = errorText(v, view, name);
+    if (text) messages[name] = text;
   }
+  return messages;
+}
+
+/** One field's input, by its type: a text area, a list of choices, a date or a text input. */
+function FieldInput({ v, field, value, error, errorKey, params }: { v: ViewContext; field: FieldDefinition; value: string; error: string | undefined; errorKey: MessageKey | undefined; params: Record<string, string | number> }) {
+  // The field's error names its bound (« au plus {max} caractères »): its parameters go with it.
+  const fieldV: ViewContext = { ...v, t: (key, extra) => v.t(key, { ...params, ...extra }) };
+  const props = { v: fieldV, name: field.id, label: v.t(field.label), required: true, form: { values: { [field.id]: value }, errors: error && errorKey ? { [field.id]: errorKey } : {} }, hint: field.help ? v.t(field.help) : undefined };
+  if (field.type === 'textarea') return <TextArea {...props} />;
+  if (field.type === 'choice') return <SelectField {...props} placeholder={v.t('aid.choice.choose')} options={(field.choices ?? []).map((c) => ({ value: c.value, label: v.t(c.label) }))} />;
+  const inputmode = field.type === 'integer' ? 'numeric' : undefined;
+  return <TextField {...props} type={field.type === 'date' ? 'date' : 'text'} inputmode={inputmode} />;
+}
+
+function FieldsStep({ v, page, step, view }: { v: ViewContext; page: AidRequestPage; step: AidStep; view: StepView }) {
+  const messages = errorMessages(v, view);
   return (
-    <Form v={v} action={`${requestHref(page.view.request.id)}/etapes/projet`}>
+    <Form v={v} action={stepHref(page.program, page.view.request.id, step.id)}>
       <FieldErrorsSummary v={v} messages={messages} />
-      {fields.map((fieldId) => {
-        const field = aidProgram.fields.find((f) => f.id === fieldId);
+      {step.fields.map((fieldId) => {
+        const field = fieldById(page.program, fieldId);
         if (!field) return null;
-        // The field's error names its bound (« au plus {max} caractères »): its parameters go with it.
-        const fieldV: ViewContext = { ...v, t: (key, params) => v.t(key, { ...(view.params[fieldId] ?? {}), ...params }) };
-        const props = { v: fieldV, name: fieldId, label: v.t(field.label), required: true, form: { values, errors: messages[fieldId] ? { [fieldId]: view.form.errors[fieldId] ?? 'field.invalid' } : {} }, hint: field.help ? v.t(field.help) : undefined };
         return (
           <div key={fieldId}>
-            {field.type === 'textarea' ? <TextArea {...props} /> : <TextField {...props} type={field.type === 'date' ? 'date' : 'text'} />}
+            <FieldInput v={v} field={field} value={formValue(page, view.form, fieldId, 0)} error={messages[fieldId]} errorKey={view.form.errors[fieldId]} params={view.params[fieldId] ?? {}} />
             {versionInput(page, view.form, fieldId, 0)}
           </div>
         );
       })}
-      <StepButtons v={v} previous="organisation" next="couts" />
+      <StepButtons v={v} program={page.program} step={step.id} />
     </Form>
   );
 }
@@ -271,49 +289,63 @@ function FieldErrorsSummary({ v, messages }: { v: ViewContext; messages: Record<
 }
 
 /** The rows shown: those in use, those typed in error, and two empty ones to add to the table. */
-function shownRows(page: AidRequestPage, view: StepView, table: TableId): number[] {
-  const rows = new Set(tableRows(page.view.values, table));
-  for (const name of Object.keys(view.form.values)) {
-    const match = /^(?:costs|financing)\.\w+\.(\d+)$/.exec(name);
-    if (match && name.startsWith(`${table}.`) && (view.form.values[name] ?? '') !== '') rows.add(Number(match[1]));
+function shownRows(page: AidRequestPage, view: StepView, table: AidTable): number[] {
+  const rows = new Set(tableRows(table, page.view.values));
+  for (const [name, value] of Object.entries(view.form.values)) {
+    const column = table.columns.find((c) => name.startsWith(`${c}.`));
+    const row = column ? Number(name.slice(column.length + 1)) : NaN;
+    if (Number.isInteger(row) && (value ?? '') !== '') rows.add(row);
   }
   const next = rows.size === 0 ? 0 : Math.max(...rows) + 1;
   rows.add(next);
   rows.add(next + 1);
-  return [...rows].filter((r) => r < 100).sort((a, b) => a - b);
+  return [...rows].filter((r) => r >= 0 && r < 100).sort((a, b) => a - b);
 }
 
-function TableStep({ v, page, view, table }: { v: ViewContext; page: AidRequestPage; view: StepView; table: TableId }) {
-  const group = tables[table];
-  const step: StepId = table === 'costs' ? 'couts' : 'financement';
+/** The comparison of a « totals equal » check, under the table it is fixed on. */
+function TotalsCheck({ v, page, step }: { v: ViewContext; page: AidRequestPage; step: string }) {
+  return (
+    <>
+      {page.checks.map(({ check, ok }) =>
+        check.step === step && check.rule.kind === 'totalsEqual' ? (
+          <p key={check.id}>
+            <Check v={v} ok={ok} />{' '}
+            {v.t('aid.financing.compare', { first: money(v, tableTotal(page.program, page.view.values, check.rule.tables[0])), second: money(v, tableTotal(page.program, page.view.values, check.rule.tables[1])) })}
+          </p>
+        ) : null,
+      )}
+    </>
+  );
+}
+
+function TableStep({ v, page, step, view, table }: { v: ViewContext; page: AidRequestPage; step: AidStep; view: StepView; table: AidTable }) {
+  const program = page.program;
   const rows = shownRows(page, view, table);
-  const messages: Record<string, string> = {};
-  for (const name of Object.keys(view.form.errors)) {
-    const text = errorText(v, view, name);
-    if (text) messages[name] = text;
-  }
-  const cell = (fieldId: string, row: number, label: string) => {
-    const name = inputName(fieldId, row);
+  const messages = errorMessages(v, view);
+  const [firstField, amountField] = table.columns.map((id) => fieldById(program, id));
+  if (!firstField || !amountField) return null;
+  const cell = (field: FieldDefinition, row: number) => {
+    const name = inputName(program, field.id, row);
     const error = messages[name];
-    const value = formValue(page, view.form, fieldId, row);
+    const value = formValue(page, view.form, field.id, row);
     const describedBy = error ? `${name}-error` : undefined;
     const control =
-      fieldId === 'financing.source' ? (
+      field.type === 'choice' ? (
         <select id={name} name={name} class="qc-select" aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>
           <option value="">{v.t('aid.source.choose')}</option>
-          {financingSources.map((s) => (
-            <option key={s} value={s} selected={s === value}>
-              {v.t(`aid.source.${s}`)}
+          {(field.choices ?? []).map((c) => (
+            <option key={c.value} value={c.value} selected={c.value === value}>
+              {v.t(c.label)}
             </option>
           ))}
         </select>
       ) : (
-        <input id={name} name={name} type="text" value={value} inputmode={fieldId.endsWith('.amount') ? 'decimal' : undefined} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy} />
+        <input id={name} name={name} type="text" value={value} inputmode={field === amountField ? 'decimal' : undefined} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy} />
       );
     return (
       <td class={error ? 'qc-textfield field-invalid' : 'qc-textfield'}>
         <label class="qc-sr-only" for={name}>
-          {v.t('aid.table.cellLabel', { label, row: row + 1 })}
+          {v.t('aid.table.cellLabel', { label: v.t(field.label), row: row + 1 })}
         </label>
         {error ? (
           <div class="qc-form-error" id={`${name}-error`}>
@@ -321,30 +353,28 @@ function TableStep({ v, page, view, table }: { v: ViewContext; page: AidRequestP
           </div>
         ) : null}
         {control}
-        {versionInput(page, view.form, fieldId, row)}
+        {versionInput(page, view.form, field.id, row)}
       </td>
     );
   };
-  const firstLabel = v.t(table === 'costs' ? 'aid.field.costDescription' : 'aid.field.source');
-  const amountLabel = v.t('aid.field.amount');
   return (
-    <Form v={v} action={`${requestHref(page.view.request.id)}/etapes/${step}`}>
+    <Form v={v} action={stepHref(program, page.view.request.id, step.id)}>
       <FieldErrorsSummary v={v} messages={messages} />
-      <p>{v.t(table === 'costs' ? 'aid.costs.intro' : 'aid.financing.intro')}</p>
+      <p>{v.t(table.intro)}</p>
       <p>{v.t('aid.table.howTo')}</p>
       <table class="data-table">
-        <caption>{v.t(table === 'costs' ? 'aid.costs.caption' : 'aid.financing.caption')}</caption>
+        <caption>{v.t(table.caption)}</caption>
         <thead>
           <tr>
-            <th scope="col">{firstLabel}</th>
-            <th scope="col">{`${amountLabel} (${v.t('aid.unit.dollars')})`}</th>
+            <th scope="col">{v.t(firstField.label)}</th>
+            <th scope="col">{`${v.t(amountField.label)} (${v.t('aid.unit.dollars')})`}</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((row) => (
             <tr key={row}>
-              {cell(group.first, row, firstLabel)}
-              {cell(group.amount, row, amountLabel)}
+              {cell(firstField, row)}
+              {cell(amountField, row)}
             </tr>
           ))}
         </tbody>
@@ -352,30 +382,26 @@ function TableStep({ v, page, view, table }: { v: ViewContext; page: AidRequestP
           <tr>
             <th scope="row">{v.t('aid.total.saved')}</th>
             <td class="numeric">
-              <strong>{money(v, tableTotal(page.view.values, table))}</strong>
+              <strong>{money(v, tableTotal(program, page.view.values, table.id))}</strong>
             </td>
           </tr>
         </tfoot>
       </table>
-      {table === 'financing' ? (
-        <p>
-          <Check v={v} ok={page.checks.find((c) => c.key === 'financingEqualsCosts')?.ok ?? false} />{' '}
-          {v.t('aid.financing.compare', { costs: money(v, tableTotal(page.view.values, 'costs')), financing: money(v, tableTotal(page.view.values, 'financing')) })}
-        </p>
-      ) : null}
-      <StepButtons v={v} previous={table === 'costs' ? 'projet' : 'couts'} next={table === 'costs' ? 'financement' : 'documents'} />
+      <TotalsCheck v={v} page={page} step={step.id} />
+      <StepButtons v={v} program={program} step={step.id} />
     </Form>
   );
 }
 
-function DocumentsStep({ v, page, view }: { v: ViewContext; page: AidRequestPage; view: StepView }) {
+function DocumentsStep({ v, page, step, view }: { v: ViewContext; page: AidRequestPage; step: AidStep; view: StepView }) {
+  const program = page.program;
   const id = page.view.request.id;
   const problem = view.uploadError;
   return (
     <>
       {problem ? <FieldErrorsSummary v={v} messages={{ [`fichier-${problem.documentType}`]: v.t(problem.key, problem.params) }} /> : null}
-      <p>{v.t('aid.documents.intro', { size: String(aidProgram.maxDocumentBytes / 1024 / 1024) })}</p>
-      {aidProgram.documentTypes.map((type) => {
+      <p>{v.t('aid.documents.intro', { size: String(program.maxDocumentBytes / 1024 / 1024) })}</p>
+      {program.documentTypes.map((type) => {
         const inputId = `fichier-${type.id}`;
         const error = problem?.documentType === type.id ? v.t(problem.key, problem.params) : undefined;
         return (
@@ -384,9 +410,9 @@ function DocumentsStep({ v, page, view }: { v: ViewContext; page: AidRequestPage
               {v.t(type.label)}
               {isRequired(type.required, aidFacts) ? <span class="qc-required">{` (${v.t('form.required')})`}</span> : null}
             </h2>
-            <DocumentList v={v} documents={page.view.documents.filter((d) => d.documentType === type.id)} href={(documentId) => `${requestHref(id)}/documents/${documentId}`}>
+            <DocumentList v={v} documents={page.view.documents.filter((d) => d.documentType === type.id)} href={(documentId) => `${requestHref(program, id)}/documents/${documentId}`}>
               {(d) => (
-                <form method="post" action={`${requestHref(id)}/documents/${d.id}/supprimer`} class="inline-form">
+                <form method="post" action={`${requestHref(program, id)}/documents/${d.id}/supprimer`} class="inline-form">
                   <input type="hidden" name="_csrf" value={v.csrf} />
                   <button type="submit" class="link-button mes-link-button">
                     {v.t('aid.documents.delete')}
@@ -395,7 +421,7 @@ function DocumentsStep({ v, page, view }: { v: ViewContext; page: AidRequestPage
                 </form>
               )}
             </DocumentList>
-            <Form v={v} action={`${requestHref(id)}/documents`} enctype="multipart/form-data">
+            <Form v={v} action={`${requestHref(program, id)}/documents`} enctype="multipart/form-data">
               <input type="hidden" name="documentType" value={type.id} />
               <div class={error ? 'qc-textfield field-invalid' : 'qc-textfield'}>
                 <label class="qc-label" for={inputId}>
@@ -417,49 +443,49 @@ function DocumentsStep({ v, page, view }: { v: ViewContext; page: AidRequestPage
           </section>
         );
       })}
-      <StepLinks v={v} id={id} previous="financement" next="verification" />
+      <StepLinks v={v} program={program} id={id} step={step.id} />
     </>
   );
 }
 
-function itemLabel(v: ViewContext, item: ReceivabilityItem): string {
+function itemLabel(v: ViewContext, program: AidProgram, item: ReceivabilityItem): string {
   if (item.key === 'documents') {
-    const type = aidProgram.documentTypes.find((d) => d.id === item.detail);
+    const type = program.documentTypes.find((d) => d.id === item.detail);
     return v.t('aid.check.document', { document: type ? v.t(type.label) : '' });
   }
   return v.t(`aid.check.${item.key}`);
 }
 
 function itemHref(page: AidRequestPage, item: ReceivabilityItem): string {
+  const program = page.program;
   const id = page.view.request.id;
-  if (item.key === 'documents') return `${stepHref(id, 'documents')}#fichier-${item.detail ?? ''}`;
+  if (item.key === 'documents') return `${stepHref(program, id, stepOf(program, { target: 'document', targetId: item.detail ?? '' }))}#fichier-${item.detail ?? ''}`;
   if (item.key === 'signature') return '#signature';
   if (item.key === 'comments') {
     const open = page.view.comments.find((c) => c.round === page.view.request.round && c.correctedAt === null);
-    return open ? `${stepHref(id, stepOf(open))}#commentaire-${open.id}` : stepHref(id, 'projet');
+    return open ? `${stepHref(program, id, stepOf(program, open))}#commentaire-${open.id}` : stepHref(program, id, firstFieldStep(program));
   }
-  const field = aidProgram.fields.find((f) => f.id === item.detail);
-  const step = aidProgram.steps.find((s) => field && s.fields.includes(field.id))?.id;
-  return stepHref(id, stepIds.find((s) => s === step) ?? 'projet');
+  return stepHref(program, id, stepOf(program, { target: 'field', targetId: item.detail ?? '' }));
 }
 
-function VerificationStep({ v, page, items, view }: { v: ViewContext; page: AidRequestPage; items: ReceivabilityItem[]; view: StepView }) {
+function VerificationStep({ v, page, step, items, view }: { v: ViewContext; page: AidRequestPage; step: AidStep; items: ReceivabilityItem[]; view: StepView }) {
+  const program = page.program;
   const id = page.view.request.id;
   const allOk = items.every((i) => i.ok) && page.checks.every((c) => c.ok);
   const signLabels = { firstName: v.t('aid.sign.firstName'), lastName: v.t('aid.sign.lastName'), function: v.t('aid.sign.function'), attested: v.t('aid.sign.attestationLegend') };
+  const { previous } = neighbours(program, step.id);
   return (
     <>
       <h2>{v.t('aid.check.title')}</h2>
       <ul class="mes-checklist">
         {items.map((item, index) => (
           <li key={index}>
-            <Check v={v} ok={item.ok} /> {item.ok ? itemLabel(v, item) : <a href={itemHref(page, item)}>{itemLabel(v, item)}</a>}
+            <Check v={v} ok={item.ok} /> {item.ok ? itemLabel(v, program, item) : <a href={itemHref(page, item)}>{itemLabel(v, program, item)}</a>}
           </li>
         ))}
-        {page.checks.map((check) => (
-          <li key={check.key}>
-            <Check v={v} ok={check.ok} />{' '}
-            {check.ok ? v.t(`aid.check.${check.key}`) : <a href={stepHref(id, check.key === 'datesInOrder' ? 'projet' : 'financement')}>{v.t(`aid.check.${check.key}`)}</a>}
+        {page.checks.map(({ check, ok }) => (
+          <li key={check.id}>
+            <Check v={v} ok={ok} /> {ok ? v.t(check.label) : <a href={stepHref(program, id, check.step)}>{v.t(check.label)}</a>}
           </li>
         ))}
       </ul>
@@ -471,7 +497,7 @@ function VerificationStep({ v, page, items, view }: { v: ViewContext; page: AidR
           </p>
         ) : null}
         {page.permitted.sign ? (
-          <Form v={v} action={`${requestHref(id)}/signer`}>
+          <Form v={v} action={`${requestHref(program, id)}/signer`}>
             <ErrorSummary v={v} errors={view.form.errors} labels={signLabels} />
             <TextField v={v} name="firstName" label={signLabels.firstName} required form={view.form} autocomplete="given-name" />
             <TextField v={v} name="lastName" label={signLabels.lastName} required form={view.form} autocomplete="family-name" />
@@ -497,11 +523,13 @@ function VerificationStep({ v, page, items, view }: { v: ViewContext; page: AidR
         )}
       </section>
       <div class="qc-button-group">
-        <a href={stepHref(id, 'documents')} class="qc-button qc-secondary">
-          {v.t('aid.previous')}
-        </a>
+        {previous ? (
+          <a href={stepHref(program, id, previous)} class="qc-button qc-secondary">
+            {v.t('aid.previous')}
+          </a>
+        ) : null}
         {page.permitted.sign && allOk ? (
-          <a href={`${requestHref(id)}/transmettre`} class="qc-button qc-primary">
+          <a href={`${requestHref(program, id)}/transmettre`} class="qc-button qc-primary">
             {v.t('aid.transmit.submit')}
           </a>
         ) : null}
@@ -511,33 +539,33 @@ function VerificationStep({ v, page, items, view }: { v: ViewContext; page: AidR
   );
 }
 
-export function StepPage({ v, page, step, items, view }: { v: ViewContext; page: AidRequestPage; step: StepId; items: ReceivabilityItem[]; view: StepView }) {
-  const id = page.view.request.id;
-  const body = (() => {
-    switch (step) {
-      case 'organisation':
-        return (
-          <>
-            <p>{v.t('aid.organisation.intro')}</p>
-            <OrganizationFacts v={v} page={page} />
-            <StepLinks v={v} id={id} previous={null} next="projet" />
-          </>
-        );
-      case 'projet':
-        return <ProjectStep v={v} page={page} view={view} />;
-      case 'couts':
-        return <TableStep v={v} page={page} view={view} table="costs" />;
-      case 'financement':
-        return <TableStep v={v} page={page} view={view} table="financing" />;
-      case 'documents':
-        return <DocumentsStep v={v} page={page} view={view} />;
-      case 'verification':
-        return <VerificationStep v={v} page={page} items={items} view={view} />;
+function StepBody({ v, page, step, items, view }: { v: ViewContext; page: AidRequestPage; step: AidStep; items: ReceivabilityItem[]; view: StepView }) {
+  switch (step.kind) {
+    case 'organisation':
+      return (
+        <>
+          <p>{v.t('aid.organisation.intro')}</p>
+          <OrganizationFacts v={v} page={page} />
+          <StepLinks v={v} program={page.program} id={page.view.request.id} step={step.id} />
+        </>
+      );
+    case 'fields':
+      return <FieldsStep v={v} page={page} step={step} view={view} />;
+    case 'table': {
+      const table = tableById(page.program, step.table ?? '');
+      return table ? <TableStep v={v} page={page} step={step} view={view} table={table} /> : null;
     }
-  })();
+    case 'documents':
+      return <DocumentsStep v={v} page={page} step={step} view={view} />;
+    case 'verification':
+      return <VerificationStep v={v} page={page} step={step} items={items} view={view} />;
+  }
+}
+
+export function StepPage({ v, page, step, items, view }: { v: ViewContext; page: AidRequestPage; step: AidStep; items: ReceivabilityItem[]; view: StepView }) {
   return (
     <>
-      <StepList v={v} current={step} requestId={id} />
+      <StepList v={v} program={page.program} current={step.id} requestId={page.view.request.id} />
       <RequestHeading v={v} page={page} />
       {view.notice ? (
         <Notice v={v} kind="success">
@@ -545,13 +573,14 @@ export function StepPage({ v, page, step, items, view }: { v: ViewContext; page:
         </Notice>
       ) : null}
       <p>{v.t('aid.requiredLegend')}</p>
-      <StepComments v={v} page={page} step={step} />
-      {body}
+      <StepComments v={v} page={page} step={step.id} />
+      <StepBody v={v} page={page} step={step} items={items} view={view} />
     </>
   );
 }
 
 export function DetailPage({ v, page, notice }: { v: ViewContext; page: AidRequestPage; notice?: string }) {
+  const { program } = page;
   const { request } = page.view;
   const editable = page.permitted.edit && (request.state === 'draft' || request.state === 'commented');
   return (
@@ -564,32 +593,34 @@ export function DetailPage({ v, page, notice }: { v: ViewContext; page: AidReque
       <RequestHeading v={v} page={page} />
       <div class="qc-button-group">
         {editable ? (
-          <a href={stepHref(request.id, request.state === 'commented' ? 'projet' : 'organisation')} class="qc-button qc-primary">
+          <a href={stepHref(program, request.id, request.state === 'commented' ? firstFieldStep(program) : (program.aid.steps[0]?.id ?? ''))} class="qc-button qc-primary">
             {v.t('aid.detail.edit')}
           </a>
         ) : null}
         {editable && request.state === 'draft' ? (
-          <a href={`${requestHref(request.id)}/supprimer`} class="qc-button qc-secondary">
+          <a href={`${requestHref(program, request.id)}/supprimer`} class="qc-button qc-secondary">
             {v.t('aid.delete.submit')}
           </a>
         ) : null}
       </div>
-      <RequestSummary v={v} page={page} documentHref={(documentId) => `${requestHref(request.id)}/documents/${documentId}`} />
+      <RequestSummary v={v} page={page} documentHref={(documentId) => `${requestHref(program, request.id)}/documents/${documentId}`} />
     </>
   );
 }
 
 export function ConfirmPage({ v, page, kind }: { v: ViewContext; page: AidRequestPage; kind: 'transmit' | 'delete' }) {
+  const { program } = page;
   const id = page.view.request.id;
+  const verification = program.aid.steps.find((s) => s.kind === 'verification')?.id ?? '';
   return (
     <>
       <RequestHeading v={v} page={page} />
       <p>{v.t(kind === 'transmit' ? 'aid.transmit.confirm' : 'aid.delete.confirm', { number: page.view.request.number })}</p>
       <p>{v.t(kind === 'transmit' ? 'aid.transmit.readOnly' : 'aid.delete.final')}</p>
-      <Form v={v} action={`${requestHref(id)}/${kind === 'transmit' ? 'transmettre' : 'supprimer'}`}>
+      <Form v={v} action={`${requestHref(program, id)}/${kind === 'transmit' ? 'transmettre' : 'supprimer'}`}>
         <input type="hidden" name="confirm" value="oui" />
         <div class="qc-button-group">
-          <a href={kind === 'transmit' ? stepHref(id, 'verification') : requestHref(id)} class="qc-button qc-secondary">
+          <a href={kind === 'transmit' ? stepHref(program, id, verification) : requestHref(program, id)} class="qc-button qc-secondary">
             {v.t('aid.cancel')}
           </a>
           <button type="submit" class={kind === 'transmit' ? 'qc-button qc-primary' : 'qc-button qc-primary qc-danger'}>

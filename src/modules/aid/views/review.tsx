@@ -1,20 +1,37 @@
 import { ErrorSummary, Form, Notice, SelectField, SubmitButton, TextArea, type FormState } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
 import { isoDay } from '../../mes/views/frame.js';
-import { aidProgram } from '../program.js';
+import { fieldById } from '../../requests/index.js';
+import type { AidProgram } from '../definition.js';
 import { queueTabs, type AidRequestPage, type QueueRow, type QueueTab } from '../service.js';
-import { RequestHeading, RequestSummary, reviewHref } from './parts.js';
+import { RequestHeading, RequestSummary, reviewHref, targetLabel } from './parts.js';
 
 /** The ministry's aid pages: the queue, a request with its comment form and decisions, the confirmations. */
 
-export function QueueView({ v, rows, tab }: { v: ViewContext; rows: QueueRow[]; tab: QueueTab }) {
+export function queueHref(program: AidProgram, tab: QueueTab): string {
+  return `/agent/aide?programme=${program.id}&onglet=${tab}`;
+}
+
+export function QueueView({ v, programs, program, rows, tab }: { v: ViewContext; programs: AidProgram[]; program: AidProgram; rows: QueueRow[]; tab: QueueTab }) {
   return (
     <>
+      <nav aria-label={v.t('aid.review.programs')}>
+        <ul class="mes-plain-list">
+          {programs.map((p) => (
+            <li key={p.id}>
+              <a href={queueHref(p, 'transmises')} aria-current={p.id === program.id ? 'page' : undefined}>
+                {v.t(p.aid.title)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <h2>{v.t(program.aid.title)}</h2>
       <nav aria-label={v.t('aid.review.tabs')}>
         <ul class="mes-plain-list">
           {queueTabs.map((t) => (
             <li key={t}>
-              <a href={`/agent/aide?onglet=${t}`} aria-current={t === tab ? 'page' : undefined}>
+              <a href={queueHref(program, t)} aria-current={t === tab ? 'page' : undefined}>
                 {v.t(`aid.review.tab.${t}`)}
               </a>
             </li>
@@ -30,7 +47,7 @@ export function QueueView({ v, rows, tab }: { v: ViewContext; rows: QueueRow[]; 
             <tr>
               <th scope="col">{v.t('aid.list.number')}</th>
               <th scope="col">{v.t('aid.organization')}</th>
-              <th scope="col">{v.t('aid.field.title')}</th>
+              <th scope="col">{v.t(fieldById(program, program.aid.titleField)?.label ?? 'aid.field.title')}</th>
               <th scope="col">{v.t('aid.list.submitted')}</th>
             </tr>
           </thead>
@@ -55,9 +72,10 @@ export function QueueView({ v, rows, tab }: { v: ViewContext; rows: QueueRow[]; 
 export function ReviewPage({ v, page, form, notice }: { v: ViewContext; page: AidRequestPage; form: FormState; notice?: string }) {
   const { request } = page.view;
   const id = request.id;
+  const { program } = page;
   const targets = [
-    ...aidProgram.fields.map((f) => ({ value: `field:${f.id}`, label: v.t(f.label) + (f.id.includes('.amount') ? ` — ${v.t(f.id.startsWith('costs') ? 'aid.step.couts' : 'aid.step.financement')}` : '') })),
-    ...aidProgram.documentTypes.map((d) => ({ value: `document:${d.id}`, label: v.t(d.label) })),
+    ...program.fields.map((f) => ({ value: `field:${f.id}`, label: targetLabel(v, program, { target: 'field', targetId: f.id }) })),
+    ...program.documentTypes.map((d) => ({ value: `document:${d.id}`, label: v.t(d.label) })),
   ];
   const labels = { target: v.t('aid.review.comment.target'), body: v.t('aid.review.comment.body') };
   return (
