@@ -14,7 +14,7 @@ import { enqueueMail } from '../../platform/outbox/service.js';
 import { directorateByCode } from '../childcare/service.js';
 import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
-import { fieldById, isRequired, isShown, type FieldDefinition, type ProgramAccess, type ProgramDefinition, type RequestFacts, type RequestResource } from './program.js';
+import { fieldById, isRequired, isShown, maxOf, type FieldDefinition, type ProgramAccess, type ProgramDefinition, type RequestFacts, type RequestResource } from './program.js';
 import {
   request,
   requestComment,
@@ -317,13 +317,9 @@ function refused(error: MessageKey, params?: Record<string, string | number>): V
   return params ? { ok: false, error, params } : { ok: false, error };
 }
 
-function boundOf(bound: number | ((facts: RequestFacts) => number) | undefined, facts: RequestFacts): number | undefined {
-  return typeof bound === 'function' ? bound(facts) : bound;
-}
-
 /** A number's bounds; its maximum may depend on the request (e.g. the working days of its year). */
 function checkRange(field: FieldDefinition, value: number, facts: RequestFacts): ValueCheck | null {
-  const max = boundOf(field.max, facts);
+  const max = maxOf(field, facts);
   if (field.min !== undefined && value < field.min) return refused('requests.error.min', { min: field.min });
   if (max !== undefined && value > max) return refused('requests.error.max', { max });
   return null;

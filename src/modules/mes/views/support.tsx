@@ -1,6 +1,6 @@
 import { Form, type FormState } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
-import { isRequired, isShown, type FieldDefinition } from '../../requests/program.js';
+import { isRequired, isShown, maxOf, type FieldDefinition } from '../../requests/program.js';
 import { valueKey } from '../../requests/service.js';
 import { mesProgram } from '../program.js';
 import type { MesRequestPage } from '../service.js';
@@ -15,7 +15,7 @@ export function supportFields(page: MesRequestPage): FieldDefinition[] {
 }
 
 function numberHint(v: ViewContext, field: FieldDefinition, page: MesRequestPage): string {
-  const max = typeof field.max === 'function' ? field.max(page.facts) : field.max;
+  const max = maxOf(field, page.facts);
   if (field.type === 'decimal') return v.t('mes.hint.decimal', { max: max ?? '' });
   if (field.type === 'integer') return v.t('mes.hint.integer', { min: field.min ?? 1, max: max ?? '' });
   if (field.type === 'date') return v.t('mes.date.hint');
