@@ -66,6 +66,12 @@ export type DocumentTypeDefinition = {
   readonly required: Requirement;
 };
 
+/**
+ * One revision of a program. A request lives under the revision it was created with: its steps,
+ * fields, document types, document size, signature and `receivable` rule. Who may act (`access`),
+ * the name, the paths and the mail recipients are the program's, taken from the definition the
+ * caller passes (the same in every revision so far).
+ */
 export type ProgramDefinition = {
   /** The `request.program` value. */
   readonly id: string;

@@ -16,7 +16,7 @@ import { outboxMail } from '../../platform/outbox/schema.js';
 import { testRegistryRecord } from '../enterprises/registry-fixture.js';
 import { upsertRegistryRecord } from '../enterprises/registry.js';
 import type { ProgramDefinition, RequestFacts, RequestResource } from './program.js';
-import { addDocument, createRequest, saveValue, sign, type EngineSettings, type RequestRow } from './service.js';
+import { addDocument, createRequest, registerProgram, saveValue, sign, type EngineSettings, type RequestRow } from './service.js';
 
 type EnterpriseRight = 'read' | 'edit' | 'sign';
 
@@ -79,6 +79,8 @@ export const testProgram: ProgramDefinition = {
   name: 'site.name',
   paths: { enterprise: (id) => `/entreprise/essai/${id}`, agent: (id) => `/agent/essai/${id}` },
 };
+
+registerProgram(testProgram);
 
 export const facts: RequestFacts = { attributes: { site: 'installation', hoursMax: '10' } };
 /** A home provider: the RSG's name and the report are asked, and a day may last 12 hours. */

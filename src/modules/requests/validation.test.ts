@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fieldById, isRequired, isShown, type FieldDefinition, type ProgramDefinition } from './program.js';
 import { NotFoundError } from '../../platform/errors.js';
-import { formatRequestNumber, missingFields, programById, quebecYear, registerProgram, validateValue, valueKey, type StoredValue } from './service.js';
+import { definitionFor, formatRequestNumber, missingFields, programById, quebecYear, registerProgram, validateValue, valueKey, type StoredValue } from './service.js';
 import { facts, homeFacts, testProgram } from './test-support.js';
 
 function field(partial: Partial<FieldDefinition> & Pick<FieldDefinition, 'type'>): FieldDefinition {
@@ -158,11 +158,19 @@ describe('numbers', () => {
 });
 
 describe('program registry', () => {
-  test('a program registers once under its id; an unknown id is not found', () => {
+  test('a revision registers once under (id, revision); several stay loaded; the latest is the program’s', () => {
     registerProgram(testProgram);
     registerProgram(testProgram);
     assert.equal(programById('essai'), testProgram);
     assert.throws(() => registerProgram({ ...testProgram }), /already registered/);
     assert.throws(() => programById('inconnu'), NotFoundError);
+
+    const second: ProgramDefinition = { ...testProgram, revision: 2, fields: testProgram.fields.filter((f) => f.id !== 'phone') };
+    registerProgram(second);
+    assert.equal(programById('essai'), second);
+    assert.equal(definitionFor(testProgram, 1), testProgram);
+    assert.equal(definitionFor(testProgram, 2), second);
+    assert.throws(() => definitionFor(testProgram, 3), /revision 3 is not registered/);
+    assert.throws(() => registerProgram({ ...second }), /revision 2 is already registered/);
   });
 });
