@@ -7,7 +7,7 @@ import { after, describe, test } from 'node:test';
 import { translate } from '../../platform/i18n/index.js';
 import type { StoredValue } from '../requests/service.js';
 import { mesRequestPdf, signatureBlocks } from './pdf.js';
-import { mesFacts, mesRequestTypes, type MesRequestType } from './program.js';
+import { mesFacts, mesProgram, mesRequestTypes, type MesRequestType } from './program.js';
 import type { MesRequestPage, Site } from './service.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-pdf-'));
@@ -54,6 +54,7 @@ function fixture(type: MesRequestType, kind: Site['serviceKind']): MesRequestPag
   const s = site(kind);
   return {
     view: {
+      definition: mesProgram,
       request: {
         id: '00000000-0000-4000-8000-000000000001',
         program: 'mes',

@@ -2,7 +2,7 @@ import { translator, type Lang, type Translate } from '../../platform/i18n/index
 import { newSheet, type Sheet } from '../../platform/pdf/sheet.js';
 import { isRequired, isShown } from '../requests/program.js';
 import { valueKey } from '../requests/service.js';
-import { mesProgram, type MesRequestType } from './program.js';
+import type { MesRequestType } from './program.js';
 import type { MesRequestPage } from './service.js';
 
 /**
@@ -49,7 +49,7 @@ function identity(s: Sheet, t: Translate, page: MesRequestPage): void {
 
 function supportFields(s: Sheet, t: Translate, page: MesRequestPage): void {
   s.heading(t('mes.support.title'));
-  for (const field of mesProgram.fields.filter((f) => isShown(f, page.facts))) {
+  for (const field of page.view.definition.fields.filter((f) => isShown(f, page.facts))) {
     const value = page.view.values.get(valueKey(field.id))?.value ?? '';
     const label = `${t(field.label)}${isRequired(field.required, page.facts) ? ' *' : ''}`;
     s.row(label, value ? (field.unit ? `${value} ${t(field.unit)}` : value) : '—');

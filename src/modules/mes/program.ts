@@ -2,7 +2,7 @@ import { isSignedIn, type Rule } from '../../platform/authz.js';
 import { heldRights } from '../access/service.js';
 import { workingDaysOf } from '../childcare/service.js';
 import { agentOfDirectorate } from '../identity/agents.js';
-import type { FieldDefinition, ProgramDefinition, RequestFacts } from '../requests/program.js';
+import type { Condition, FieldDefinition, ProgramDefinition, RequestFacts, Requirement } from '../requests/program.js';
 import { registerProgram } from '../requests/service.js';
 
 /**
@@ -34,23 +34,29 @@ export function isMesRequestType(value: unknown): value is MesRequestType {
 /** The facts the program's rules depend on, as the engine carries them. */
 export type MesFacts = { type: MesRequestType; serviceKind: string; referenceYear: number };
 
+/**
+ * The request's facts as the definition's conditions read them; `plannedDaysMax` is the maximum
+ * of « Fréquentation prévue »: the working days of the reference year.
+ */
 export function mesFacts(facts: MesFacts): RequestFacts {
-  return { attributes: { type: facts.type, serviceKind: facts.serviceKind, referenceYear: String(facts.referenceYear) } };
+  return {
+    attributes: {
+      type: facts.type,
+      serviceKind: facts.serviceKind,
+      referenceYear: String(facts.referenceYear),
+      plannedDaysMax: String(workingDaysOf(facts.referenceYear)),
+    },
+  };
 }
 
-const isCoordinatingOffice = (facts: RequestFacts) => facts.attributes.serviceKind === 'coordinating_office';
+const isCoordinatingOffice: Condition = { attribute: 'serviceKind', in: ['coordinating_office'] };
 /** The health professional signs and is named, except for a renewal without change (seed). */
-const needsProfessional = (facts: RequestFacts) => facts.attributes.type !== 'renewal_unchanged';
-
-function plannedDaysMax(facts: RequestFacts): number {
-  const year = Number(facts.attributes.referenceYear);
-  return Number.isInteger(year) ? workingDaysOf(year) : 0;
-}
+const needsProfessional: Requirement = { when: { attribute: 'type', notIn: ['renewal_unchanged'] } };
 
 const fields: readonly FieldDefinition[] = [
   { id: 'support.hoursPerDay', type: 'decimal', label: 'mes.field.hoursPerDay', help: 'mes.field.hoursPerDay.help', unit: 'mes.unit.hoursPerDay', required: true, min: 0.1, max: MES_MAX_HOURS_PER_DAY, step: 1 },
   { id: 'support.daysPerWeek', type: 'integer', label: 'mes.field.daysPerWeek', help: 'mes.field.daysPerWeek.help', unit: 'mes.unit.daysPerWeek', required: true, min: 1, max: 7 },
-  { id: 'support.plannedDays', type: 'integer', label: 'mes.field.plannedDays', help: 'mes.field.plannedDays.help', unit: 'mes.unit.days', required: true, min: 1, max: plannedDaysMax },
+  { id: 'support.plannedDays', type: 'integer', label: 'mes.field.plannedDays', help: 'mes.field.plannedDays.help', unit: 'mes.unit.days', required: true, min: 1, max: { attribute: 'plannedDaysMax' } },
   { id: 'support.startDate', type: 'date', label: 'mes.field.startDate', help: 'mes.field.startDate.help', required: true },
   { id: 'needs.description', type: 'textarea', label: 'mes.field.needs', help: 'mes.field.needs.help', required: true, maxLength: 4000 },
   { id: 'support.description', type: 'textarea', label: 'mes.field.measures', help: 'mes.field.measures.help', required: true, maxLength: 4000 },

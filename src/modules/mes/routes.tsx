@@ -274,7 +274,7 @@ export function registerMes(app: FastifyInstance): void {
   function showStep(request: FastifyRequest, reply: FastifyReply, loaded: { space: MesSpace; page: MesRequestPage }, step: StepId, view: StepView = {}) {
     const v = viewContext(request, reply);
     const { page } = loaded;
-    const placed = page.view.request.state === 'commented' ? placeComments(page.view.request.id, page.view.comments, page.view.request.round) : [];
+    const placed = page.view.request.state === 'commented' ? placeComments(page.view) : [];
     const body = (() => {
       switch (step) {
         case 'identity':
@@ -320,8 +320,9 @@ export function registerMes(app: FastifyInstance): void {
     const go = form.data.aller ?? 'save';
     const errors = { ...saved.errors };
     if (go === 'next') {
-      const stepFields = new Set(mesProgram.steps.find((s) => s.id === 'support')?.fields ?? []);
-      for (const field of missingFields(mesProgram, reloaded.view.values, reloaded.facts)) {
+      const { definition } = reloaded.view;
+      const stepFields = new Set(definition.steps.find((s) => s.id === 'support')?.fields ?? []);
+      for (const field of missingFields(definition, reloaded.view.values, reloaded.facts)) {
         if (stepFields.has(field.id) && !errors[field.id]) errors[field.id] = 'mes.field.required';
       }
     }
@@ -367,7 +368,7 @@ export function registerMes(app: FastifyInstance): void {
     const part = await request.file();
     const typeField = part?.fields.documentType;
     const documentType = typeField && !Array.isArray(typeField) && typeField.type === 'field' && typeof typeField.value === 'string' ? typeField.value : '';
-    const known = mesProgram.documentTypes.some((d) => d.id === documentType);
+    const known = loaded.page.view.definition.documentTypes.some((d) => d.id === documentType);
     if (!part || !known || part.filename === '') {
       part?.file.resume();
       if (!known) throw new AppError(400, 'error.badRequest');

@@ -32,6 +32,7 @@ import {
   closeRequest,
   InvalidValueError,
   createRequest,
+  definitionFor,
   deleteDraft,
   loadRequest,
   requestResource,
@@ -308,9 +309,9 @@ export type FieldSave = { fieldId: string; value: string; expectedVersion: numbe
 
 /** Autosave of one field (the page's script), with the facts of the request. */
 export async function saveMesField(db: Db, ctx: Ctx, requestId: string, input: FieldSave): Promise<{ version: number; savedAt: Date }> {
-  await requestResource(db, ctx, mesProgram, requestId, 'edit');
+  const row = await requestResource(db, ctx, mesProgram, requestId, 'edit');
   const facts = await factsFor(db, requestId);
-  const field = fieldById(mesProgram, input.fieldId);
+  const field = fieldById(definitionFor(mesProgram, row.revision), input.fieldId);
   // A field this request does not ask (the RSG's name of a CPE) is not saved either.
   if (!field || !isShown(field, facts)) throw new InvalidValueError(input.fieldId, 'requests.error.unknownField');
   // The field's own type first (a malformed date is said so), then the program's rule on the value.

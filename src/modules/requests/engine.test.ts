@@ -32,7 +32,7 @@ import {
   type EngineSettings,
   type RequestRow,
 } from './service.js';
-import { createPeople, ctxFor, facts, fillReceivable, mailsAbout, newDraft, onePagePdf, testProgram, upload, type People } from './test-support.js';
+import { createPeople, ctxFor, facts, fillReceivable, homeFacts, mailsAbout, newDraft, onePagePdf, testProgram, upload, type People } from './test-support.js';
 
 let t: TestApp;
 let people: People;
@@ -180,7 +180,7 @@ describe('autosave', () => {
       assert.deepEqual(error.reasonParams, params);
     }
     // The maximum depends on the request: 10.5 hours is fine for a home provider.
-    await saveValue(t.db, ctx, testProgram, draft.id, { fieldId: 'hours', value: '10,5', expectedVersion: 0, facts: { attributes: { site: 'home' } } });
+    await saveValue(t.db, ctx, testProgram, draft.id, { fieldId: 'hours', value: '10,5', expectedVersion: 0, facts: homeFacts });
     const values = await t.db.select().from(requestValue).where(eq(requestValue.requestId, draft.id));
     assert.deepEqual(values.map((v) => [v.fieldId, v.value]), [['hours', '10.5']]);
   });
@@ -228,17 +228,16 @@ describe('receivability and transmission', () => {
       { key: 'signature', ok: false },
     ]);
     // For a home provider the RSG's name and the report are required too.
-    const home = { attributes: { site: 'home' } };
     await fillReceivable(t.db, settings, people, draft.id);
     const filled = await loadRequest(t.db, ctxFor(people.editor), testProgram, draft.id);
-    assert.deepEqual(receivability(testProgram, filled, home), [
+    assert.deepEqual(receivability(testProgram, filled, homeFacts), [
       { key: 'fields', ok: false, detail: 'rsgName' },
       { key: 'comments', ok: true },
       { key: 'documents', ok: true, detail: 'plan' },
       { key: 'documents', ok: false, detail: 'report' },
       { key: 'signature', ok: true },
     ]);
-    await assert.rejects(transmit(t.db, ctxFor(people.director), settings, testProgram, draft.id, home), { status: 409, messageKey: 'requests.error.notReceivable' });
+    await assert.rejects(transmit(t.db, ctxFor(people.director), settings, testProgram, draft.id, homeFacts), { status: 409, messageKey: 'requests.error.notReceivable' });
     assert.equal((await transitionsTo(draft.id, 'submitted')).length, 0);
   });
 

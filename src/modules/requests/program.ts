@@ -6,7 +6,9 @@ import type { MessageKey } from '../../platform/i18n/index.js';
  * A program (MES, a financial-aid program) is a definition on the request engine: its steps,
  * fields, documents, signature and receivability rules. A published revision is never changed in
  * place: a change makes a new revision, and fields keep their stable id across revisions, so the
- * values of a request (keyed by field id) survive a new revision.
+ * values of a request (keyed by field id) survive a new revision. What a field or a document type
+ * depends on is data (`Condition`, `Requirement`, `Bound`), not code: a revision can be written
+ * down, compared with another and stored as it is (JSON), and the engine alone evaluates it.
  */
 export type FieldType = 'text' | 'textarea' | 'integer' | 'decimal' | 'date' | 'choice' | 'email' | 'phone';
 
@@ -16,6 +18,18 @@ export type RequestFacts = {
   readonly attributes: Readonly<Record<string, string>>;
 };
 
+/**
+ * A test on one of the request's facts: its value is one of `in`, or none of `notIn` (a fact the
+ * request does not have is in no list).
+ */
+export type Condition = { readonly attribute: string; readonly in: readonly string[] } | { readonly attribute: string; readonly notIn: readonly string[] };
+
+/** Always, never, or when the request's facts meet the condition. */
+export type Requirement = boolean | { readonly when: Condition };
+
+/** A number, or the number the request's facts hold under `attribute` (e.g. working days of its year). */
+export type Bound = number | { readonly attribute: string };
+
 export type FieldDefinition = {
   /** Stable across revisions: values are stored under it. */
   readonly id: string;
@@ -24,18 +38,18 @@ export type FieldDefinition = {
   readonly help?: MessageKey;
   /** Unit shown after a number (« heures / jour »). */
   readonly unit?: MessageKey;
-  /** Required for receivability and to leave its step; a function when it depends on the request. */
-  readonly required: boolean | ((facts: RequestFacts) => boolean);
+  /** Required for receivability and to leave its step. */
+  readonly required: Requirement;
   readonly min?: number;
-  /** A number's maximum; a function when it depends on the request (e.g. working days of its year). */
-  readonly max?: number | ((facts: RequestFacts) => number);
+  /** A number's maximum, fixed or read from the request's facts. */
+  readonly max?: Bound;
   /** Decimal places allowed for `decimal` (e.g. 1 for half hours: 4.5). */
   readonly step?: number;
   readonly maxLength?: number;
   /** For `choice`: the values and their labels. */
   readonly choices?: readonly { readonly value: string; readonly label: MessageKey }[];
   /** The field is shown and asked only when this holds (e.g. the RSGE's name only for a BC). */
-  readonly shownWhen?: (facts: RequestFacts) => boolean;
+  readonly shownWhen?: Condition;
 };
 
 export type StepDefinition = {
@@ -49,9 +63,15 @@ export type StepDefinition = {
 export type DocumentTypeDefinition = {
   readonly id: string;
   readonly label: MessageKey;
-  readonly required: boolean | ((facts: RequestFacts) => boolean);
+  readonly required: Requirement;
 };
 
+/**
+ * One revision of a program. A request lives under the revision it was created with: its steps,
+ * fields, document types, document size, signature and `receivable` rule. Who may act (`access`),
+ * the name, the paths and the mail recipients are the program's, taken from the definition the
+ * caller passes (the same in every revision so far).
+ */
 export type ProgramDefinition = {
   /** The `request.program` value. */
   readonly id: string;
@@ -86,12 +106,32 @@ export function fieldById(program: ProgramDefinition, id: string): FieldDefiniti
   return program.fields.find((field) => field.id === id);
 }
 
-export function isRequired(rule: boolean | ((facts: RequestFacts) => boolean), facts: RequestFacts): boolean {
-  return typeof rule === 'function' ? rule(facts) : rule;
+export function holds(condition: Condition, facts: RequestFacts): boolean {
+  const value = facts.attributes[condition.attribute];
+  if ('in' in condition) return value !== undefined && condition.in.includes(value);
+  return value === undefined || !condition.notIn.includes(value);
+}
+
+export function isRequired(rule: Requirement, facts: RequestFacts): boolean {
+  return typeof rule === 'boolean' ? rule : holds(rule.when, facts);
 }
 
 export function isShown(field: FieldDefinition, facts: RequestFacts): boolean {
-  return field.shownWhen ? field.shownWhen(facts) : true;
+  return field.shownWhen ? holds(field.shownWhen, facts) : true;
+}
+
+/**
+ * A field's maximum for this request. A bound naming a fact the request lacks (or that is no
+ * number) is a program whose facts and definition disagree: it fails loudly rather than letting
+ * any number through.
+ */
+export function maxOf(field: FieldDefinition, facts: RequestFacts): number | undefined {
+  const bound = field.max;
+  if (bound === undefined || typeof bound === 'number') return bound;
+  const text = facts.attributes[bound.attribute] ?? '';
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  if (!Number.isFinite(value)) throw new Error(`field ${field.id}: the request's facts hold no number under ${bound.attribute}`);
+  return value;
 }
 
 /** What an authorization rule of a program sees of a request. */

@@ -14,7 +14,7 @@ import { enqueueMail } from '../../platform/outbox/service.js';
 import { directorateByCode } from '../childcare/service.js';
 import { enterpriseOf } from '../enterprises/members.js';
 import { accountSummaries } from '../identity/service.js';
-import { fieldById, isRequired, isShown, type FieldDefinition, type ProgramAccess, type ProgramDefinition, type RequestFacts, type RequestResource } from './program.js';
+import { fieldById, isRequired, isShown, maxOf, type FieldDefinition, type ProgramAccess, type ProgramDefinition, type RequestFacts, type RequestResource } from './program.js';
 import {
   request,
   requestComment,
@@ -52,6 +52,8 @@ export type SignatureView = { firstName: string; lastName: string; function: str
 export type TransitionView = { fromState: RequestState | null; toState: RequestState; actorName: string | null; note: string | null; at: Date };
 export type RequestView = {
   request: RequestRow;
+  /** The program at the request's revision: the steps, fields and documents it is filled under. */
+  definition: ProgramDefinition;
   /** Key: valueKey(fieldId, row). A field someone emptied keeps its entry with value '' (see saveValue). */
   values: Map<string, StoredValue>;
   documents: RequestDocumentView[];
@@ -85,19 +87,42 @@ function isEditable(state: RequestState): boolean {
 // ---------------------------------------------------------------------------------------------
 // Programs
 
-const programs = new Map<string, ProgramDefinition>();
+/** Program id → revision → definition: the revisions of in-flight requests stay loaded beside the latest. */
+const programs = new Map<string, Map<number, ProgramDefinition>>();
 
-/** Programs register themselves when their module is imported; one definition per id. */
+/**
+ * Programs register their revisions when their module is imported; one definition per (id,
+ * revision): a second, different one under the same pair is a mistake, not a new revision.
+ */
 export function registerProgram(program: ProgramDefinition): void {
-  const known = programs.get(program.id);
-  if (known && known !== program) throw new Error(`program ${program.id} is already registered`);
-  programs.set(program.id, program);
+  const revisions = programs.get(program.id) ?? new Map<number, ProgramDefinition>();
+  const known = revisions.get(program.revision);
+  if (known && known !== program) throw new Error(`program ${program.id} revision ${program.revision} is already registered`);
+  revisions.set(program.revision, program);
+  programs.set(program.id, revisions);
 }
 
+function latestOf(id: string): ProgramDefinition | undefined {
+  let latest: ProgramDefinition | undefined;
+  for (const definition of programs.get(id)?.values() ?? []) if (!latest || definition.revision > latest.revision) latest = definition;
+  return latest;
+}
+
+/** The program's latest registered revision (an id from a URL: unknown is not found). */
 export function programById(id: string): ProgramDefinition {
-  const program = programs.get(id);
-  if (!program) throw new NotFoundError();
-  return program;
+  const latest = latestOf(id);
+  if (!latest) throw new NotFoundError();
+  return latest;
+}
+
+/**
+ * The program at a revision: what a request of that revision is validated and shown under. A
+ * request whose revision is not loaded is a deployment missing a definition, not a missing page.
+ */
+export function definitionFor(program: Pick<ProgramDefinition, 'id'>, revision: number): ProgramDefinition {
+  const definition = programs.get(program.id)?.get(revision);
+  if (!definition) throw new Error(`program ${program.id} revision ${revision} is not registered`);
+  return definition;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,6 +225,9 @@ export async function createRequest(
     await authorizeOn(tx, ctx, program, 'read', existing);
     return { request: existing, created: false };
   }
+  // A new request is filled under the latest revision; it keeps that revision for good.
+  const latest = latestOf(program.id);
+  if (!latest) throw new Error(`program ${program.id} is not registered`);
   const now = new Date();
   const year = quebecYear(now);
   const sequence = await nextSequence(tx, year, input.directorateCode);
@@ -207,7 +235,7 @@ export async function createRequest(
     .insert(request)
     .values({
       program: program.id,
-      revision: program.revision,
+      revision: latest.revision,
       number: formatRequestNumber(year, input.directorateCode, sequence),
       enterpriseId: input.enterpriseId,
       directorateCode: input.directorateCode,
@@ -279,9 +307,10 @@ async function transitionsOf(db: Db, requestId: string): Promise<TransitionView[
   return rows.map((r) => ({ fromState: r.fromState, toState: r.toState, actorName: r.actorId ? (names.get(r.actorId) ?? null) : null, note: r.note, at: r.createdAt }));
 }
 
-async function viewOf(db: Db, row: RequestRow): Promise<RequestView> {
+async function viewOf(db: Db, program: ProgramDefinition, row: RequestRow): Promise<RequestView> {
   return {
     request: row,
+    definition: definitionFor(program, row.revision),
     values: await valuesOf(db, row.id),
     documents: await documentsOf(db, row.id),
     comments: await commentsOf(db, row.id),
@@ -294,7 +323,7 @@ async function viewOf(db: Db, row: RequestRow): Promise<RequestView> {
 export async function loadRequest(db: Db, ctx: Ctx, program: ProgramDefinition, requestId: string): Promise<RequestView> {
   const row = await findRequest(db, program, requestId);
   await authorizeOn(db, ctx, program, 'read', row);
-  return viewOf(db, row);
+  return viewOf(db, program, row);
 }
 
 /** The request row alone, after checking one right on it (light routes). */
@@ -317,13 +346,9 @@ function refused(error: MessageKey, params?: Record<string, string | number>): V
   return params ? { ok: false, error, params } : { ok: false, error };
 }
 
-function boundOf(bound: number | ((facts: RequestFacts) => number) | undefined, facts: RequestFacts): number | undefined {
-  return typeof bound === 'function' ? bound(facts) : bound;
-}
-
 /** A number's bounds; its maximum may depend on the request (e.g. the working days of its year). */
 function checkRange(field: FieldDefinition, value: number, facts: RequestFacts): ValueCheck | null {
-  const max = boundOf(field.max, facts);
+  const max = maxOf(field, facts);
   if (field.min !== undefined && value < field.min) return refused('requests.error.min', { min: field.min });
   if (max !== undefined && value > max) return refused('requests.error.max', { max });
   return null;
@@ -472,7 +497,7 @@ export async function saveValue(
     const row = await lockRequest(tx, program, requestId);
     await authorizeOn(tx, ctx, program, 'edit', row);
     assertEditable(row);
-    const { field, rowNumber, value } = checkedSave(program, input);
+    const { field, rowNumber, value } = checkedSave(definitionFor(program, row.revision), input);
     const where = and(eq(requestValue.requestId, row.id), eq(requestValue.fieldId, field.id), eq(requestValue.row, rowNumber));
     const [stored] = await tx.select().from(requestValue).where(where);
     // The same text twice (the autosave of a field and the step's form posted at once) loses nothing.
@@ -502,9 +527,12 @@ function filled(values: Map<string, StoredValue>, fieldId: string): boolean {
   return false;
 }
 
-/** Fields shown and required for this request but empty (in any row), in the program's order. */
-export function missingFields(program: ProgramDefinition, values: Map<string, StoredValue>, facts: RequestFacts): FieldDefinition[] {
-  return program.fields.filter((field) => isShown(field, facts) && isRequired(field.required, facts) && !filled(values, field.id));
+/**
+ * Fields shown and required for this request but empty (in any row), in the definition's order.
+ * `definition` is the request's own revision (`RequestView.definition`).
+ */
+export function missingFields(definition: ProgramDefinition, values: Map<string, StoredValue>, facts: RequestFacts): FieldDefinition[] {
+  return definition.fields.filter((field) => isShown(field, facts) && isRequired(field.required, facts) && !filled(values, field.id));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -535,19 +563,20 @@ export async function addDocument(
   source: UploadSource,
   originalName: string,
 ): Promise<RequestDocumentView> {
-  const actor = await beforeUpload(source, async () => {
+  const checked = await beforeUpload(source, async () => {
     const row = await findRequest(db, program, requestId);
     await authorizeOn(db, ctx, program, 'edit', row);
     assertEditable(row);
-    if (!program.documentTypes.some((d) => d.id === documentType)) throw new FieldValidationError({ documentType: 'requests.error.unknownDocumentType' });
-    return signedInActor(ctx);
+    const definition = definitionFor(program, row.revision);
+    if (!definition.documentTypes.some((d) => d.id === documentType)) throw new FieldValidationError({ documentType: 'requests.error.unknownDocumentType' });
+    return { actor: signedInActor(ctx), maxBytes: definition.maxDocumentBytes };
   });
-  return savePdfUpload(db, settings.fileStore, source, { originalName, maxBytes: program.maxDocumentBytes, inspect: true }, async (tx, file) => {
+  return savePdfUpload(db, settings.fileStore, source, { originalName, maxBytes: checked.maxBytes, inspect: true }, async (tx, file) => {
     const row = await lockRequest(tx, program, requestId);
     await authorizeOn(tx, ctx, program, 'edit', row);
     assertEditable(row);
     const now = new Date();
-    const [doc] = await tx.insert(requestDocument).values({ requestId: row.id, documentType, fileId: file.id, uploadedBy: actor.accountId, createdAt: now, updatedAt: now }).returning();
+    const [doc] = await tx.insert(requestDocument).values({ requestId: row.id, documentType, fileId: file.id, uploadedBy: checked.actor.accountId, createdAt: now, updatedAt: now }).returning();
     if (!doc) throw new Error('request_document insert returned nothing');
     await touchContent(tx, row, now);
     await auditRequest(tx, ctx, row, 'request.documentAdded', { documentId: doc.id, documentType, size: file.size, sha256: file.sha256 });
@@ -600,18 +629,20 @@ export async function openDocument(
 export type ReceivabilityItem = { key: 'fields' | 'comments' | 'documents' | 'signature'; ok: boolean; detail?: string };
 
 /**
- * The checks made before a transmission (seed 001, « Vérification »): required fields filled
- * (detail: the first missing field), every comment corrected, one item per required document type
- * (detail: its id), and the signature when the program asks for one.
+ * The checks made before a transmission (seed 001, « Vérification »), under the request's
+ * revision of the program: required fields filled (detail: the first missing field), every
+ * comment corrected, one item per required document type (detail: its id), and the signature when
+ * the revision asks for one.
  */
 export function receivability(program: ProgramDefinition, view: RequestView, facts: RequestFacts): ReceivabilityItem[] {
-  const missing = missingFields(program, view.values, facts)[0];
+  const definition = definitionFor(program, view.request.revision);
+  const missing = missingFields(definition, view.values, facts)[0];
   const items: ReceivabilityItem[] = [missing ? { key: 'fields', ok: false, detail: missing.id } : { key: 'fields', ok: true }];
   items.push({ key: 'comments', ok: view.comments.every((c) => c.correctedAt !== null) });
-  for (const type of program.documentTypes) {
+  for (const type of definition.documentTypes) {
     if (isRequired(type.required, facts)) items.push({ key: 'documents', ok: view.documents.some((d) => d.documentType === type.id), detail: type.id });
   }
-  if (program.signatureRequired) items.push({ key: 'signature', ok: view.signature !== null });
+  if (definition.signatureRequired) items.push({ key: 'signature', ok: view.signature !== null });
   return items;
 }
 
@@ -728,9 +759,9 @@ export async function transmit(db: Db, ctx: Ctx, settings: EngineSettings, progr
     const row = await lockRequest(tx, program, requestId);
     await authorizeOn(tx, ctx, program, 'sign', row);
     if (!isEditable(row.state)) throw new ConflictError('requests.error.alreadyTransmitted');
-    const view = await viewOf(tx, row);
+    const view = await viewOf(tx, program, row);
     if (!receivability(program, view, facts).every((item) => item.ok)) throw new ConflictError('requests.error.notReceivable');
-    const programProblem = program.receivable?.(view.values) ?? null;
+    const programProblem = view.definition.receivable?.(view.values) ?? null;
     if (programProblem) throw new ConflictError(programProblem);
     const round = row.round + 1;
     const now = new Date();
@@ -749,9 +780,10 @@ export async function transmit(db: Db, ctx: Ctx, settings: EngineSettings, progr
 
 export type CommentInput = { target: 'field' | 'document'; targetId: string; body: string };
 
-function checkedComment(program: ProgramDefinition, input: CommentInput): CommentInput {
+/** `definition` is the request's revision: a comment names a field or a document type the request has. */
+function checkedComment(definition: ProgramDefinition, input: CommentInput): CommentInput {
   const body = input.body.replace(/\r\n?/g, '\n').trim();
-  const known = input.target === 'field' ? fieldById(program, input.targetId) !== undefined : program.documentTypes.some((d) => d.id === input.targetId);
+  const known = input.target === 'field' ? fieldById(definition, input.targetId) !== undefined : definition.documentTypes.some((d) => d.id === input.targetId);
   const errors: Record<string, MessageKey> = {};
   if (!known) errors.targetId = 'requests.error.unknownTarget';
   if (body.length === 0 || body.length > COMMENT_MAX_LENGTH) errors.body = 'requests.error.commentLength';
@@ -770,7 +802,7 @@ export async function addComment(db: Db, ctx: Ctx, settings: EngineSettings, pro
     const row = await lockRequest(tx, program, requestId);
     await authorizeOn(tx, ctx, program, 'review', row);
     if (row.state !== 'submitted' && row.state !== 'commented') throw new ConflictError('requests.error.notUnderReview');
-    const comment = checkedComment(program, input);
+    const comment = checkedComment(definitionFor(program, row.revision), input);
     const [saved] = await tx.insert(requestComment).values({ requestId: row.id, round: row.round, target: comment.target, targetId: comment.targetId, body: comment.body, authorId: actor.accountId }).returning();
     if (!saved) throw new Error('request_comment insert returned nothing');
     const opensRound = row.state === 'submitted';
@@ -885,12 +917,12 @@ export type ChangesSinceComments = {
   documentsRemoved: string[];
 };
 
-/** Keys in the program's field order, then row: the order the agent reads the form in. */
-function byFieldOrder(program: ProgramDefinition): (a: string, b: string) => number {
-  const position = new Map(program.fields.map((f, i) => [f.id, i]));
+/** Keys in the revision's field order, then row: the order the agent reads the form in. */
+function byFieldOrder(definition: ProgramDefinition): (a: string, b: string) => number {
+  const position = new Map(definition.fields.map((f, i) => [f.id, i]));
   const rank = (key: string): [number, number] => {
     const [fieldId = '', row = '0'] = key.split('#');
-    return [position.get(fieldId) ?? program.fields.length, Number(row)];
+    return [position.get(fieldId) ?? definition.fields.length, Number(row)];
   };
   return (a, b) => {
     const [fa, ra] = rank(a);
@@ -908,7 +940,7 @@ export async function changesSinceComments(db: Db, ctx: Ctx, program: ProgramDef
   await authorizeOn(db, ctx, program, 'read', row);
   const [after, before] = await db.select().from(requestSubmission).where(eq(requestSubmission.requestId, row.id)).orderBy(desc(requestSubmission.round)).limit(2);
   if (!after || !before) return { fields: [], documentsAdded: [], documentsRemoved: [] };
-  const keys = [...new Set([...Object.keys(before.values), ...Object.keys(after.values)])].sort(byFieldOrder(program));
+  const keys = [...new Set([...Object.keys(before.values), ...Object.keys(after.values)])].sort(byFieldOrder(definitionFor(program, row.revision)));
   const fields = keys.flatMap((key) => {
     const was = before.values[key] ?? null;
     const is = after.values[key] ?? null;

@@ -16,7 +16,7 @@ import { outboxMail } from '../../platform/outbox/schema.js';
 import { testRegistryRecord } from '../enterprises/registry-fixture.js';
 import { upsertRegistryRecord } from '../enterprises/registry.js';
 import type { ProgramDefinition, RequestFacts, RequestResource } from './program.js';
-import { addDocument, createRequest, saveValue, sign, type EngineSettings, type RequestRow } from './service.js';
+import { addDocument, createRequest, registerProgram, saveValue, sign, type EngineSettings, type RequestRow } from './service.js';
 
 type EnterpriseRight = 'read' | 'edit' | 'sign';
 
@@ -44,12 +44,12 @@ export const testProgram: ProgramDefinition = {
     { id: 'contact', title: 'requests.state.draft', subtitle: 'requests.state.draft', fields: ['email', 'phone', 'kind'] },
   ],
   fields: [
-    // Half hours; a home provider's day may be longer.
-    { id: 'hours', type: 'decimal', label: 'requests.state.draft', required: true, min: 0, max: (facts) => (facts.attributes.site === 'home' ? 12 : 10), step: 1 },
+    // Half hours; the maximum is the request's (a home provider's day may be longer).
+    { id: 'hours', type: 'decimal', label: 'requests.state.draft', required: true, min: 0, max: { attribute: 'hoursMax' }, step: 1 },
     { id: 'days', type: 'integer', label: 'requests.state.draft', required: false, min: 1, max: 5 },
     { id: 'start', type: 'date', label: 'requests.state.draft', required: true },
     { id: 'needs', type: 'textarea', label: 'requests.state.draft', required: true, maxLength: 200 },
-    { id: 'rsgName', type: 'text', label: 'requests.state.draft', required: true, maxLength: 100, shownWhen: (facts) => facts.attributes.site === 'home' },
+    { id: 'rsgName', type: 'text', label: 'requests.state.draft', required: true, maxLength: 100, shownWhen: { attribute: 'site', in: ['home'] } },
     { id: 'email', type: 'email', label: 'requests.state.draft', required: false },
     { id: 'phone', type: 'phone', label: 'requests.state.draft', required: false },
     {
@@ -65,7 +65,7 @@ export const testProgram: ProgramDefinition = {
   ],
   documentTypes: [
     { id: 'plan', label: 'requests.state.draft', required: true },
-    { id: 'report', label: 'requests.state.submitted', required: (facts) => facts.attributes.site === 'home' },
+    { id: 'report', label: 'requests.state.submitted', required: { when: { attribute: 'site', in: ['home'] } } },
   ],
   maxDocumentBytes: 64 * 1024,
   signatureRequired: true,
@@ -80,7 +80,11 @@ export const testProgram: ProgramDefinition = {
   paths: { enterprise: (id) => `/entreprise/essai/${id}`, agent: (id) => `/agent/essai/${id}` },
 };
 
-export const facts: RequestFacts = { attributes: { site: 'installation' } };
+registerProgram(testProgram);
+
+export const facts: RequestFacts = { attributes: { site: 'installation', hoursMax: '10' } };
+/** A home provider: the RSG's name and the report are asked, and a day may last 12 hours. */
+export const homeFacts: RequestFacts = { attributes: { site: 'home', hoursMax: '12' } };
 
 export type People = {
   enterpriseId: string;

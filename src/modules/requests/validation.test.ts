@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { FieldDefinition } from './program.js';
+import { fieldById, isRequired, isShown, type FieldDefinition, type ProgramDefinition } from './program.js';
 import { NotFoundError } from '../../platform/errors.js';
-import { formatRequestNumber, missingFields, programById, quebecYear, registerProgram, validateValue, valueKey, type StoredValue } from './service.js';
-import { facts, testProgram } from './test-support.js';
+import { definitionFor, formatRequestNumber, missingFields, programById, quebecYear, registerProgram, validateValue, valueKey, type StoredValue } from './service.js';
+import { facts, homeFacts, testProgram } from './test-support.js';
 
 function field(partial: Partial<FieldDefinition> & Pick<FieldDefinition, 'type'>): FieldDefinition {
   return { id: 'f', label: 'requests.state.draft', required: false, ...partial };
@@ -41,11 +41,12 @@ describe('validateValue', () => {
     assert.deepEqual(result, { ok: false, error: 'requests.error.max', params: { max: 10 } });
   });
 
-  test('the maximum may depend on the request', () => {
-    const days = field({ type: 'integer', min: 1, max: (f) => (f.attributes.year === '2024' ? 250 : 249) });
-    assert.equal(accepted(days, '249'), '249');
-    assert.equal(validateValue(days, '250', { attributes: { year: '2024' } }).ok, true);
-    assert.equal(refusal(days, '250'), 'requests.error.max');
+  test('the maximum may be read from the request’s facts; a fact that is missing or no number fails loudly', () => {
+    const days = field({ type: 'integer', min: 1, max: { attribute: 'daysMax' } });
+    assert.equal(validateValue(days, '250', { attributes: { daysMax: '250' } }).ok, true);
+    assert.deepEqual(validateValue(days, '250', { attributes: { daysMax: '249' } }), { ok: false, error: 'requests.error.max', params: { max: 249 } });
+    const unreadable: Record<string, string>[] = [{}, { daysMax: '' }, { daysMax: 'beaucoup' }];
+    for (const attributes of unreadable) assert.throws(() => validateValue(days, '2', { attributes }), /daysMax/);
   });
 
   test('integers: digits only, thousands spaces allowed', () => {
@@ -93,7 +94,56 @@ describe('missingFields', () => {
       [valueKey('hours'), stored('')],
     ]);
     assert.deepEqual(missingFields(testProgram, values, facts).map((f) => f.id), ['hours', 'needs']);
-    assert.deepEqual(missingFields(testProgram, values, { attributes: { site: 'home' } }).map((f) => f.id), ['hours', 'needs', 'rsgName']);
+    assert.deepEqual(missingFields(testProgram, values, homeFacts).map((f) => f.id), ['hours', 'needs', 'rsgName']);
+  });
+});
+
+describe('conditions', () => {
+  const shown = (attributes: Record<string, string>) => isShown(field({ type: 'text', shownWhen: { attribute: 'kind', in: ['a', 'b'] } }), { attributes });
+  const required = (attributes: Record<string, string>) => isRequired({ when: { attribute: 'kind', notIn: ['a'] } }, { attributes });
+
+  test('in: the fact is one of the values; a missing fact is in no list', () => {
+    assert.equal(shown({ kind: 'a' }), true);
+    assert.equal(shown({ kind: 'b' }), true);
+    assert.equal(shown({ kind: 'c' }), false);
+    assert.equal(shown({}), false);
+    assert.equal(isShown(field({ type: 'text' }), { attributes: {} }), true);
+  });
+
+  test('notIn: the fact is none of the values, a missing one included; booleans stand alone', () => {
+    assert.equal(required({ kind: 'a' }), false);
+    assert.equal(required({ kind: 'c' }), true);
+    assert.equal(required({}), true);
+    assert.equal(isRequired(true, { attributes: {} }), true);
+    assert.equal(isRequired(false, { attributes: { kind: 'c' } }), false);
+  });
+
+  test('a definition is data: it round-trips through JSON and evaluates the same', () => {
+    const data = { steps: testProgram.steps, fields: testProgram.fields, documentTypes: testProgram.documentTypes };
+    const parsed: Pick<ProgramDefinition, 'steps' | 'fields' | 'documentTypes'> = JSON.parse(JSON.stringify(data));
+    // JSON drops functions: equality shows no rule of these parts is code.
+    assert.deepEqual(parsed, data);
+    const copy: ProgramDefinition = { ...testProgram, ...parsed };
+    const stored = (value: string): StoredValue => ({ value, version: 1, changedAt: new Date(), changedBy: 'x' });
+    const values = new Map([[valueKey('needs'), stored('Dîner')]]);
+    for (const situation of [facts, homeFacts]) {
+      assert.deepEqual(missingFields(copy, values, situation), missingFields(testProgram, values, situation));
+      for (const [original, read] of testProgram.fields.map((f, i) => [f, copy.fields[i]] as const)) {
+        assert.ok(read);
+        assert.equal(isShown(read, situation), isShown(original, situation));
+        assert.equal(isRequired(read.required, situation), isRequired(original.required, situation));
+        for (const raw of ['10', '11,5', '12,5']) assert.deepEqual(validateValue(read, raw, situation), validateValue(original, raw, situation));
+      }
+      assert.deepEqual(
+        copy.documentTypes.map((d) => isRequired(d.required, situation)),
+        testProgram.documentTypes.map((d) => isRequired(d.required, situation)),
+      );
+    }
+    // The facts do make a difference, so the comparison above is not between two constants.
+    const hours = fieldById(copy, 'hours');
+    assert.ok(hours);
+    assert.equal(validateValue(hours, '11,5', homeFacts).ok, true);
+    assert.equal(validateValue(hours, '11,5', facts).ok, false);
   });
 });
 
@@ -108,11 +158,19 @@ describe('numbers', () => {
 });
 
 describe('program registry', () => {
-  test('a program registers once under its id; an unknown id is not found', () => {
+  test('a revision registers once under (id, revision); several stay loaded; the latest is the program’s', () => {
     registerProgram(testProgram);
     registerProgram(testProgram);
     assert.equal(programById('essai'), testProgram);
     assert.throws(() => registerProgram({ ...testProgram }), /already registered/);
     assert.throws(() => programById('inconnu'), NotFoundError);
+
+    const second: ProgramDefinition = { ...testProgram, revision: 2, fields: testProgram.fields.filter((f) => f.id !== 'phone') };
+    registerProgram(second);
+    assert.equal(programById('essai'), second);
+    assert.equal(definitionFor(testProgram, 1), testProgram);
+    assert.equal(definitionFor(testProgram, 2), second);
+    assert.throws(() => definitionFor(testProgram, 3), /revision 3 is not registered/);
+    assert.throws(() => registerProgram({ ...second }), /revision 2 is already registered/);
   });
 });

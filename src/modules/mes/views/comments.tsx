@@ -1,6 +1,5 @@
 import type { ViewContext } from '../../../platform/http/render.js';
-import type { CommentView } from '../../requests/service.js';
-import { mesProgram } from '../program.js';
+import type { CommentView, RequestView } from '../../requests/service.js';
 import { longDay } from './frame.js';
 import { stepHref, type StepId } from './steps.js';
 
@@ -11,19 +10,21 @@ import { stepHref, type StepId } from './steps.js';
  */
 export type PlacedComment = { comment: CommentView; step: StepId; anchor: string; href: string };
 
-function orderOf(comment: CommentView): number {
+function orderOf(definition: RequestView['definition'], comment: CommentView): number {
   if (comment.target === 'field') {
-    const index = mesProgram.fields.findIndex((f) => f.id === comment.targetId);
+    const index = definition.fields.findIndex((f) => f.id === comment.targetId);
     return index < 0 ? 999 : index;
   }
-  const index = mesProgram.documentTypes.findIndex((d) => d.id === comment.targetId);
+  const index = definition.documentTypes.findIndex((d) => d.id === comment.targetId);
   return 1000 + (index < 0 ? 999 : index);
 }
 
-export function placeComments(requestId: string, comments: readonly CommentView[], round: number): PlacedComment[] {
-  return comments
-    .filter((c) => c.round === round)
-    .sort((a, b) => orderOf(a) - orderOf(b) || a.createdAt.getTime() - b.createdAt.getTime())
+/** The comments of the request's current round, in the order of its revision's form. */
+export function placeComments(view: RequestView): PlacedComment[] {
+  const requestId = view.request.id;
+  return view.comments
+    .filter((c) => c.round === view.request.round)
+    .sort((a, b) => orderOf(view.definition, a) - orderOf(view.definition, b) || a.createdAt.getTime() - b.createdAt.getTime())
     .map((comment) => {
       const step: StepId = comment.target === 'field' ? 'support' : 'documents';
       const anchor = `commentaire-${comment.id}`;

@@ -1,5 +1,7 @@
 import { ErrorSummary, Form, Notice, TextField, DateField, type FormState } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
+import { programById } from '../../requests/index.js';
+import { MES_PROGRAM_ID } from '../program.js';
 import type { ChildChoice, ChildAtSites, SiteChoice } from '../service.js';
 import { StepList } from './steps.js';
 
@@ -58,7 +60,7 @@ export function SearchPage({ v, form, results }: { v: ViewContext; form: FormSta
   const labels = { nirec: v.t('mes.search.nirec'), necsg: v.t('mes.search.necsg'), lastName: v.t('mes.search.lastName'), firstName: v.t('mes.search.firstName'), birthDate: v.t('mes.search.birthDate') };
   return (
     <>
-      <StepList v={v} current="identity" />
+      <StepList v={v} steps={programById(MES_PROGRAM_ID).steps} current="identity" />
       <ErrorSummary v={v} errors={form.errors} labels={labels} />
       <Form v={v} action="/entreprise/mes/creer">
         <p>{v.t('mes.search.oneWay')}</p>
@@ -207,7 +209,7 @@ export function ChoicePage({ v, choice, form, creationKey }: { v: ViewContext; c
   const { child } = choice;
   return (
     <>
-      <StepList v={v} current="type" />
+      <StepList v={v} steps={programById(MES_PROGRAM_ID).steps} current="type" />
       <dl class="summary">
         <dt>{v.t('mes.child.name')}</dt>
         <dd>{`${child.child.firstName} ${child.child.lastName}`}</dd>

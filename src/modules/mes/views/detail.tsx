@@ -3,7 +3,6 @@ import { DateField, ErrorSummary, Form, Notice, type FormState } from '../../../
 import type { ViewContext } from '../../../platform/http/render.js';
 import { valueKey } from '../../requests/service.js';
 import { fieldById } from '../../requests/program.js';
-import { mesProgram } from '../program.js';
 import type { MesRequestPage } from '../service.js';
 import { DocumentActions } from './documents.js';
 import { longDay } from './frame.js';
@@ -17,7 +16,7 @@ export function isEditable(page: MesRequestPage): boolean {
 
 /** « 4.5 heures / jour »: a value and its unit, as the seed's summary shows it. */
 function valueWithUnit(v: ViewContext, page: MesRequestPage, fieldId: string): string {
-  const field = fieldById(mesProgram, fieldId);
+  const field = fieldById(page.view.definition, fieldId);
   const value = page.view.values.get(valueKey(fieldId))?.value;
   if (!field || !value) return '—';
   return field.unit ? `${value} ${v.t(field.unit)}` : value;
@@ -30,7 +29,7 @@ function Summary({ v, page }: { v: ViewContext; page: MesRequestPage }) {
       <h2 id="resume">{v.t('mes.detail.summary')}</h2>
       <dl class="summary">
         {['support.hoursPerDay', 'support.daysPerWeek', 'support.plannedDays', 'support.startDate'].map((id) => {
-          const field = fieldById(mesProgram, id);
+          const field = fieldById(page.view.definition, id);
           return field ? (
             <Fragment key={id}>
               <dt>{v.t(field.label)}</dt>
@@ -138,7 +137,7 @@ export function DetailPage({ v, page, notice }: { v: ViewContext; page: MesReque
             </thead>
             <tbody>
               {view.documents.map((d) => {
-                const type = mesProgram.documentTypes.find((t) => t.id === d.documentType);
+                const type = view.definition.documentTypes.find((t) => t.id === d.documentType);
                 return (
                   <tr key={d.id}>
                     <th scope="row">{d.name}</th>
@@ -169,7 +168,7 @@ export function ChosenStep({ v, page, step }: { v: ViewContext; page: MesRequest
   const id = page.view.request.id;
   return (
     <>
-      <StepList v={v} current={step} requestId={id} />
+      <StepList v={v} steps={page.view.definition.steps} current={step} requestId={id} />
       <RequestHeading v={v} page={page} />
       {step === 'identity' ? (
         <IdentitySection v={v} page={page} />

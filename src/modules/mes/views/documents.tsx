@@ -3,7 +3,6 @@ import type { ViewContext } from '../../../platform/http/render.js';
 import type { MessageKey } from '../../../platform/i18n/index.js';
 import { isRequired } from '../../requests/program.js';
 import type { RequestDocumentView } from '../../requests/service.js';
-import { mesProgram } from '../program.js';
 import type { MesRequestPage } from '../service.js';
 import { CommentAt, CommentBar, CorrectionForms, type PlacedComment } from './comments.js';
 import { longDay } from './frame.js';
@@ -46,7 +45,7 @@ export function DocumentsStep({ v, page, placed, problem, notice }: { v: ViewCon
   const id = page.view.request.id;
   return (
     <>
-      <StepList v={v} current="documents" requestId={id} />
+      <StepList v={v} steps={page.view.definition.steps} current="documents" requestId={id} />
       <RequestHeading v={v} page={page} />
       <CommentBar v={v} placed={placed} />
       {problem ? (
@@ -66,9 +65,9 @@ export function DocumentsStep({ v, page, placed, problem, notice }: { v: ViewCon
           <p>{notice}</p>
         </Notice>
       ) : null}
-      <p>{v.t('mes.documents.intro', { size: String(mesProgram.maxDocumentBytes / 1024 / 1024) })}</p>
+      <p>{v.t('mes.documents.intro', { size: String(page.view.definition.maxDocumentBytes / 1024 / 1024) })}</p>
       <p>{v.t('mes.documents.signaturesHint')}</p>
-      {mesProgram.documentTypes.map((type) => {
+      {page.view.definition.documentTypes.map((type) => {
         const documents = page.view.documents.filter((d) => d.documentType === type.id);
         const required = isRequired(type.required, page.facts);
         const error = problem?.documentType === type.id ? problem : undefined;
@@ -104,7 +103,7 @@ export function DocumentsStep({ v, page, placed, problem, notice }: { v: ViewCon
                   <span class="qc-label-text">{v.t('mes.documents.add', { type: v.t(type.label) })}</span>
                 </label>
                 <div class="qc-description" id={`${inputId}-hint`}>
-                  {v.t('mes.documents.hint', { size: String(mesProgram.maxDocumentBytes / 1024 / 1024) })}
+                  {v.t('mes.documents.hint', { size: String(page.view.definition.maxDocumentBytes / 1024 / 1024) })}
                 </div>
                 {error ? (
                   <div class="qc-form-error" id={`${inputId}-error`}>

@@ -4,7 +4,6 @@ import type { ViewContext } from '../../../platform/http/render.js';
 import { formatDateTime } from '../../../platform/i18n/format.js';
 import { fieldById, isShown } from '../../requests/program.js';
 import { valueKey, type ChangesSinceComments, type CommentView } from '../../requests/service.js';
-import { mesProgram } from '../program.js';
 import { queueTabs, type QueueCursor, type QueuePage, type QueueTab } from '../review.js';
 import type { MesRequestPage } from '../service.js';
 import { longDay } from './frame.js';
@@ -122,7 +121,7 @@ function CommentList({ v, comments }: { v: ViewContext; comments: readonly Comme
 
 /** The support form's values, read-only, each with the comments made on it. */
 function ValuesSection({ v, page }: { v: ViewContext; page: MesRequestPage }) {
-  const fields = mesProgram.fields.filter((f) => isShown(f, page.facts));
+  const fields = page.view.definition.fields.filter((f) => isShown(f, page.facts));
   return (
     <section aria-labelledby="valeurs">
       <h2 id="valeurs">{v.t('mes.review.values')}</h2>
@@ -160,7 +159,7 @@ function DocumentsSection({ v, page }: { v: ViewContext; page: MesRequestPage })
           </tr>
         </thead>
         <tbody>
-          {mesProgram.documentTypes.map((type) => {
+          {view.definition.documentTypes.map((type) => {
             const documents = view.documents.filter((d) => d.documentType === type.id);
             const comments = view.comments.filter((c) => c.target === 'document' && c.targetId === type.id);
             return (
@@ -192,7 +191,7 @@ function DocumentsSection({ v, page }: { v: ViewContext; page: MesRequestPage })
   );
 }
 
-function ChangesSection({ v, changes }: { v: ViewContext; changes: ChangesSinceComments }) {
+function ChangesSection({ v, page, changes }: { v: ViewContext; page: MesRequestPage; changes: ChangesSinceComments }) {
   const none = changes.fields.length === 0 && changes.documentsAdded.length === 0 && changes.documentsRemoved.length === 0;
   return (
     <section aria-labelledby="changements">
@@ -213,7 +212,7 @@ function ChangesSection({ v, changes }: { v: ViewContext; changes: ChangesSinceC
               </thead>
               <tbody>
                 {changes.fields.map((change) => {
-                  const field = fieldById(mesProgram, change.key.split('#')[0] ?? '');
+                  const field = fieldById(page.view.definition, change.key.split('#')[0] ?? '');
                   return (
                     <tr key={change.key}>
                       <th scope="row">{field ? v.t(field.label) : change.key}</th>
@@ -235,8 +234,8 @@ function ChangesSection({ v, changes }: { v: ViewContext; changes: ChangesSinceC
 
 /** The targets an agent may comment on: every field shown, then every document type. */
 function commentTargets(v: ViewContext, page: MesRequestPage) {
-  const fields = mesProgram.fields.filter((f) => isShown(f, page.facts)).map((f) => ({ value: `field:${f.id}`, label: `${v.t('mes.review.target.field')} ${v.t(f.label)}` }));
-  const documents = mesProgram.documentTypes.map((d) => ({ value: `document:${d.id}`, label: `${v.t('mes.review.target.document')} ${v.t(d.label)}` }));
+  const fields = page.view.definition.fields.filter((f) => isShown(f, page.facts)).map((f) => ({ value: `field:${f.id}`, label: `${v.t('mes.review.target.field')} ${v.t(f.label)}` }));
+  const documents = page.view.definition.documentTypes.map((d) => ({ value: `document:${d.id}`, label: `${v.t('mes.review.target.document')} ${v.t(d.label)}` }));
   return [...fields, ...documents];
 }
 
@@ -293,7 +292,7 @@ export function ReviewPage({ v, page, changes, form, notice }: { v: ViewContext;
       ) : null}
       <RequestHeading v={v} page={page} />
       {view.request.state === 'commented' ? <p>{v.t('mes.review.waiting', { open })}</p> : null}
-      {changes ? <ChangesSection v={v} changes={changes} /> : null}
+      {changes ? <ChangesSection v={v} page={page} changes={changes} /> : null}
       <IdentitySection v={v} page={page} />
       <ValuesSection v={v} page={page} />
       <DocumentsSection v={v} page={page} />

@@ -1,5 +1,5 @@
 import type { ViewContext } from '../../../platform/http/render.js';
-import { mesProgram } from '../program.js';
+import type { StepDefinition } from '../../requests/index.js';
 
 export type StepId = 'identity' | 'type' | 'support' | 'documents' | 'verification';
 
@@ -16,13 +16,14 @@ export function stepHref(requestId: string, step: StepId): string {
 
 /**
  * The seed's list of the five steps (title in bold, subtitle under it), the current one marked
- * for screen readers too. Once the request exists, each step is a link.
+ * for screen readers too. Once the request exists, each step is a link. `steps` are those of the
+ * request's revision (before it exists: of the revision it will be created under).
  */
-export function StepList({ v, current, requestId }: { v: ViewContext; current: StepId; requestId?: string }) {
+export function StepList({ v, steps, current, requestId }: { v: ViewContext; steps: readonly StepDefinition[]; current: StepId; requestId?: string }) {
   return (
     <nav aria-label={v.t('mes.steps.label')}>
       <ol class="mes-steps">
-        {mesProgram.steps.map((step) => {
+        {steps.map((step) => {
           const id = isStepId(step.id) ? step.id : 'identity';
           const label = (
             <>

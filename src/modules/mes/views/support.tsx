@@ -1,21 +1,21 @@
 import { Form, type FormState } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
-import { isRequired, isShown, type FieldDefinition } from '../../requests/program.js';
+import { isRequired, isShown, maxOf, type FieldDefinition } from '../../requests/program.js';
 import { valueKey } from '../../requests/service.js';
-import { mesProgram } from '../program.js';
 import type { MesRequestPage } from '../service.js';
 import { CommentAt, CommentBar, CorrectionForms, type PlacedComment } from './comments.js';
 import { IdentitySection, RequestHeading } from './request-parts.js';
 import { StepList } from './steps.js';
 
-/** The fields of « Demande de soutien » this request asks for (the RSG's name only for a BC). */
+/** The fields of « Demande de soutien » this request asks for, under its revision (the RSG's name only for a BC). */
 export function supportFields(page: MesRequestPage): FieldDefinition[] {
-  const step = mesProgram.steps.find((s) => s.id === 'support');
-  return mesProgram.fields.filter((f) => step?.fields.includes(f.id) && isShown(f, page.facts));
+  const { definition } = page.view;
+  const step = definition.steps.find((s) => s.id === 'support');
+  return definition.fields.filter((f) => step?.fields.includes(f.id) && isShown(f, page.facts));
 }
 
 function numberHint(v: ViewContext, field: FieldDefinition, page: MesRequestPage): string {
-  const max = typeof field.max === 'function' ? field.max(page.facts) : field.max;
+  const max = maxOf(field, page.facts);
   if (field.type === 'decimal') return v.t('mes.hint.decimal', { max: max ?? '' });
   if (field.type === 'integer') return v.t('mes.hint.integer', { min: field.min ?? 1, max: max ?? '' });
   if (field.type === 'date') return v.t('mes.date.hint');
@@ -124,7 +124,7 @@ export function SupportStep({ v, page, form, errorParams, placed, notice }: { v:
   const fields = supportFields(page);
   return (
     <>
-      <StepList v={v} current="support" requestId={id} />
+      <StepList v={v} steps={page.view.definition.steps} current="support" requestId={id} />
       <RequestHeading v={v} page={page} />
       <CommentBar v={v} placed={placed} />
       <StepErrorSummary v={v} fields={fields} form={form} errorParams={errorParams} />

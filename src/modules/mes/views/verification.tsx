@@ -1,7 +1,6 @@
 import { ErrorSummary, Form, Notice, TextField, type FormState } from '../../../platform/http/components.js';
 import type { ViewContext } from '../../../platform/http/render.js';
 import type { ReceivabilityItem } from '../../requests/service.js';
-import { mesProgram } from '../program.js';
 import type { MesRequestPage } from '../service.js';
 import { CommentBar, type PlacedComment } from './comments.js';
 import { longDay } from './frame.js';
@@ -17,9 +16,9 @@ function Check({ v, ok }: { v: ViewContext; ok: boolean }) {
   );
 }
 
-function itemLabel(v: ViewContext, item: ReceivabilityItem): string {
+function itemLabel(v: ViewContext, page: MesRequestPage, item: ReceivabilityItem): string {
   if (item.key === 'documents') {
-    const type = mesProgram.documentTypes.find((d) => d.id === item.detail);
+    const type = page.view.definition.documentTypes.find((d) => d.id === item.detail);
     return type ? v.t(type.label) : v.t('mes.check.documents');
   }
   return v.t(`mes.check.${item.key}`);
@@ -43,7 +42,7 @@ function Receivability({ v, page, items, placed }: { v: ViewContext; page: MesRe
       <ul class="mes-checklist">
         {list.map((item) => (
           <li key={`${item.key}-${item.detail ?? ''}`}>
-            <Check v={v} ok={item.ok} /> {itemLabel(v, item)}
+            <Check v={v} ok={item.ok} /> {itemLabel(v, page, item)}
             {item.ok ? null : (
               <>
                 {' — '}
@@ -122,7 +121,7 @@ export function VerificationStep({ v, page, items, placed, signForm, notice }: {
   const receivable = items.every((i) => i.ok);
   return (
     <>
-      <StepList v={v} current="verification" requestId={id} />
+      <StepList v={v} steps={page.view.definition.steps} current="verification" requestId={id} />
       <RequestHeading v={v} page={page} />
       <CommentBar v={v} placed={placed} />
       {notice ? (
