@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { TestAccount } from '../src/platform/testing/accounts.js';
+import { todayInQuebec } from '../src/platform/time/index.js';
 import { titledPdf } from '../src/modules/mes/fixtures.js';
 import { createChild, createMesEnterprise, mesUser, type MesEnterprise, type TestChild } from '../src/modules/mes/test-support.js';
 import { assertIncludes, button, expectAccessible, field, fr, navigating, pathOf, startE2E, submitPassword, submitTotp, visit, withPage, type E2E } from './support.js';
@@ -176,7 +177,8 @@ describe('MES in the browser', () => {
       // 9. Later the child leaves: the provider declares the departure and the request is closed.
       await visit(providerPage, `/entreprise/mes/demandes/${requestId}`);
       await go(providerPage, () => providerPage.getByRole('link', { name: fr('mes.detail.departure'), exact: true }).click());
-      await field(providerPage, 'mes.departure.date').fill(new Date().toISOString().slice(0, 10));
+      // Today in Quebec, as the service counts it (the UTC date is already tomorrow each evening).
+      await field(providerPage, 'mes.departure.date').fill(todayInQuebec());
       await go(providerPage, () => button(providerPage, 'mes.departure.submit').click());
       assertIncludes(await providerPage.locator('main').innerText(), fr('mes.departure.done'));
       await visit(providerPage, '/entreprise/mes/listes/terminees');

@@ -4,23 +4,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
 import { AppError, ConflictError, FieldValidationError, NotFoundError } from '../../platform/errors.js';
-import { UploadRejected } from '../../platform/files/service.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
-import { parseForm, requiredText } from '../../platform/http/forms.js';
-import { sendPage, sendPdf, viewContext, type ViewContext } from '../../platform/http/render.js';
+import { parseForm } from '../../platform/http/forms.js';
+import { signedIn } from '../../platform/http/guards.js';
+import { sendPage, viewContext, type ViewContext } from '../../platform/http/render.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
-import {
-  addDocument,
-  deleteDocument,
-  deleteDraft,
-  MAX_ROWS,
-  openDocument,
-  receivability,
-  requestResource,
-  setCommentCorrected,
-  sign,
-  type EngineSettings,
-} from '../requests/service.js';
+import { deleteDraft, MAX_ROWS, receivability, registerEnterpriseRequestRoutes, registerReviewRoutes, type EngineSettings } from '../requests/index.js';
 import { tableById, type AidProgram, type AidStep } from './definition.js';
 import { aidProgramByCode, aidPrograms } from './programs/index.js';
 import {
@@ -84,27 +73,12 @@ const listParams = z.object({ program: programParam });
 const requestParams = listParams.extend({ id: z.uuid() });
 const stepParam = z.string().regex(/^[a-z]{1,40}$/);
 const stepParams = requestParams.extend({ etape: stepParam });
-const documentParams = requestParams.extend({ documentId: z.uuid() });
-const commentParams = requestParams.extend({ commentId: z.uuid() });
 const agentParams = z.object({ id: z.uuid() });
-const agentDocumentParams = agentParams.extend({ documentId: z.uuid() });
 
 const createForm = z.object({
   organizationId: z.uuid('aid.create.organization.required'),
   creationKey: z.string().regex(/^[0-9a-f-]{36}$/, 'error.badRequest'),
 });
-const signForm = z.object({
-  firstName: requiredText('aid.sign.firstName.required', 100),
-  lastName: requiredText('aid.sign.lastName.required', 100),
-  function: requiredText('aid.sign.function.required', 100),
-  attested: z.literal('oui', 'aid.sign.attestation.required'),
-});
-const confirmForm = z.object({ confirm: z.literal('oui') });
-const commentForm = z.object({
-  target: z.string().regex(/^(field|document):[\w.]+$/, { message: 'aid.review.comment.target.required' }),
-  body: requiredText('aid.review.comment.body.required', 2000),
-});
-const closeForm = z.object({ confirm: z.literal('oui').optional(), note: requiredText('aid.review.close.reason.required', 2000) });
 const doneQuery = z.object({ fait: z.enum(['signee', 'document', 'document-supprime', 'enregistre', 'transmise', 'commentaire', 'conforme', 'terminee', 'supprimee']).optional() });
 const doneNotices = {
   signee: 'aid.sign.saved',
@@ -145,23 +119,37 @@ function stepSaves(program: AidProgram, step: AidStep, data: Record<string, stri
   });
 }
 
+/** The program an address names (`/aide/:program/…`); an unknown code is a 404. */
+function programOf(request: FastifyRequest): AidProgram {
+  const parsed = listParams.safeParse(request.params);
+  const program = parsed.success ? aidProgramByCode(parsed.data.program) : undefined;
+  if (!program) throw new NotFoundError();
+  return program;
+}
+
+/** A step of the request's program, or 404 for a name the program does not define. */
+function stepOfProgram(program: AidProgram, id: string): AidStep {
+  const step = stepById(program, id);
+  if (!step) throw new NotFoundError();
+  return step;
+}
+
+/** A program's step of a given kind (its documents, its verification), where a form sends the person back. */
+function stepOfKind(program: AidProgram, kind: AidStep['kind']): AidStep {
+  return stepOfProgram(program, program.aid.steps.find((s) => s.kind === kind)?.id ?? '');
+}
+
+type Loaded = { space: AidSpace; page: AidRequestPage };
+
 export function registerAid(app: FastifyInstance): void {
   const db = app.db;
   const settings: EngineSettings = { publicUrl: app.config.publicUrl, fileStore: app.files };
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  function signInFirst(request: FastifyRequest, reply: FastifyReply): boolean {
-    if (request.ctx.actor.type === 'account') return false;
-    void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
-    return true;
-  }
-
   /** The provider's guard: signed in, the program known, a profile in it today (checked again by each service call). */
-  async function space(request: FastifyRequest & { params: { program: string } }, reply: FastifyReply): Promise<AidSpace | null> {
-    if (signInFirst(request, reply)) return null;
-    const program = aidProgramByCode(request.params.program);
-    if (!program) throw new NotFoundError();
-    return aidSpace(db, request.ctx, program);
+  async function space(request: FastifyRequest): Promise<AidSpace> {
+    signedIn(request);
+    return aidSpace(db, request.ctx, programOf(request));
   }
 
   function framed(request: FastifyRequest, reply: FastifyReply, s: AidSpace, options: { title: string; current: 'list' | 'new' | null; status?: number }, body: ComponentChildren) {
@@ -177,14 +165,9 @@ export function registerAid(app: FastifyInstance): void {
     ));
   }
 
-  function requestTitle(v: ViewContext, page: AidRequestPage): string {
-    return v.t('aid.request.title', { number: page.view.request.number });
-  }
-
   // --- List and creation --------------------------------------------------------------------------
   r.get('/aide/:program/demandes', { schema: { params: listParams, querystring: doneQuery } }, async (request, reply) => {
-    const s = await space(request, reply);
-    if (!s) return reply;
+    const s = await space(request);
     const v = viewContext(request, reply);
     const rows = await aidRequestList(db, s);
     const notice = request.query.fait ? v.t(doneNotices[request.query.fait]) : undefined;
@@ -197,15 +180,10 @@ export function registerAid(app: FastifyInstance): void {
     return framed(request, reply, s, { title: v.t('aid.create.title'), current: 'new', status }, <NewPage v={v} space={s} form={form} creationKey={form.values.creationKey ?? randomUUID()} />);
   }
 
-  r.get('/aide/:program/demandes/nouvelle', { schema: { params: listParams } }, async (request, reply) => {
-    const s = await space(request, reply);
-    if (!s) return reply;
-    return showNew(request, reply, s, emptyForm);
-  });
+  r.get('/aide/:program/demandes/nouvelle', { schema: { params: listParams } }, async (request, reply) => showNew(request, reply, await space(request), emptyForm));
 
   r.post('/aide/:program/demandes/nouvelle', { schema: { params: listParams } }, async (request, reply) => {
-    const s = await space(request, reply);
-    if (!s) return reply;
+    const s = await space(request);
     const form = parseForm(createForm, request.body);
     if (!form.ok) return showNew(request, reply, s, form, 400);
     try {
@@ -219,16 +197,14 @@ export function registerAid(app: FastifyInstance): void {
   });
 
   // --- One request ---------------------------------------------------------------------------------
-  async function loadPage(request: FastifyRequest & { params: { program: string } }, reply: FastifyReply, id: string) {
-    const s = await space(request, reply);
-    if (!s) return null;
+  async function loadPage(request: FastifyRequest, id: string): Promise<Loaded> {
+    const s = await space(request);
     return { space: s, page: await aidRequestPage(db, request.ctx, s.program, id) };
   }
 
   /** The pages that change a request: a Rédaction profile, and the request a draft or in comments. */
-  async function loadEditable(request: FastifyRequest & { params: { program: string } }, reply: FastifyReply, id: string) {
-    const loaded = await loadPage(request, reply, id);
-    if (!loaded) return null;
+  async function loadEditable(request: FastifyRequest, reply: FastifyReply, id: string): Promise<Loaded> {
+    const loaded = await loadPage(request, id);
     if (!loaded.page.permitted.edit) throw new AppError(403, 'aid.error.cannotEdit');
     const state = loaded.page.view.request.state;
     if (state !== 'draft' && state !== 'commented') throw new ConflictError('aid.error.readOnly', { state: viewContext(request, reply).t(`requests.state.${state}`) });
@@ -236,26 +212,13 @@ export function registerAid(app: FastifyInstance): void {
   }
 
   r.get('/aide/:program/demandes/:id', { schema: { params: requestParams, querystring: doneQuery } }, async (request, reply) => {
-    const loaded = await loadPage(request, reply, request.params.id);
-    if (!loaded) return reply;
+    const loaded = await loadPage(request, request.params.id);
     const v = viewContext(request, reply);
     const notice = request.query.fait ? v.t(doneNotices[request.query.fait]) : undefined;
-    return framed(request, reply, loaded.space, { title: requestTitle(v, loaded.page), current: null }, <DetailPage v={v} page={loaded.page} notice={notice} />);
+    return framed(request, reply, loaded.space, { title: v.t('aid.request.title', { number: loaded.page.view.request.number }), current: null }, <DetailPage v={v} page={loaded.page} notice={notice} />);
   });
 
-  /** A step of the request's program, or 404 for a name the program does not define. */
-  function stepOfProgram(program: AidProgram, id: string): AidStep {
-    const step = stepById(program, id);
-    if (!step) throw new NotFoundError();
-    return step;
-  }
-
-  /** A program's step of a given kind (its documents, its verification), where a form sends the person back. */
-  function stepOfKind(program: AidProgram, kind: AidStep['kind']): string {
-    return program.aid.steps.find((s) => s.kind === kind)?.id ?? '';
-  }
-
-  function showStep(request: FastifyRequest, reply: FastifyReply, loaded: { space: AidSpace; page: AidRequestPage }, step: AidStep, view: StepView, status = 200) {
+  function showStep(request: FastifyRequest, reply: FastifyReply, loaded: Loaded, step: AidStep, view: StepView, status = 200) {
     const v = viewContext(request, reply);
     const title = `${v.t('aid.edit.title')} — ${v.t(step.title)}`;
     const items = receivability(loaded.space.program, loaded.page.view, aidFacts);
@@ -264,7 +227,6 @@ export function registerAid(app: FastifyInstance): void {
 
   r.get('/aide/:program/demandes/:id/etapes/:etape', { schema: { params: stepParams, querystring: doneQuery } }, async (request, reply) => {
     const loaded = await loadEditable(request, reply, request.params.id);
-    if (!loaded) return reply;
     const v = viewContext(request, reply);
     const notice = request.query.fait ? v.t(doneNotices[request.query.fait]) : undefined;
     return showStep(request, reply, loaded, stepOfProgram(loaded.space.program, request.params.etape), { form: emptyForm, params: {}, notice });
@@ -272,7 +234,6 @@ export function registerAid(app: FastifyInstance): void {
 
   r.post('/aide/:program/demandes/:id/etapes/:etape', { schema: { params: stepParams } }, async (request, reply) => {
     const loaded = await loadEditable(request, reply, request.params.id);
-    if (!loaded) return reply;
     const program = loaded.space.program;
     const step = stepOfProgram(program, request.params.etape);
     const form = parseForm(stepFormSchema(program, step), request.body);
@@ -299,110 +260,46 @@ export function registerAid(app: FastifyInstance): void {
     return reply.redirect(target ? stepHref(program, id, target.id) : `${stepHref(program, id, step.id)}?fait=enregistre`, 303);
   });
 
-  r.post('/aide/:program/demandes/:id/documents', { schema: { params: requestParams } }, async (request, reply) => {
-    const loaded = await loadEditable(request, reply, request.params.id);
-    if (!loaded) return reply;
-    if (!request.isMultipart()) throw new AppError(400, 'error.badRequest');
-    const part = await request.file();
-    const typeField = part?.fields.documentType;
-    const documentType = typeField && !Array.isArray(typeField) && typeField.type === 'field' && typeof typeField.value === 'string' ? typeField.value : '';
-    const program = loaded.space.program;
-    const documents = stepOfProgram(program, stepOfKind(program, 'documents'));
-    const known = program.documentTypes.some((d) => d.id === documentType);
-    if (!part || !known || part.filename === '') {
-      part?.file.resume();
-      if (!known) throw new AppError(400, 'error.badRequest');
-      return showStep(request, reply, loaded, documents, { form: emptyForm, params: {}, uploadError: { documentType, key: 'files.upload.missing', params: {} } }, 400);
-    }
-    try {
-      await addDocument(db, request.ctx, settings, program, request.params.id, documentType, part.file, part.filename);
-    } catch (error) {
-      if (!(error instanceof UploadRejected)) throw error;
-      const page = await aidRequestPage(db, request.ctx, program, request.params.id);
-      return showStep(request, reply, { space: loaded.space, page }, documents, { form: emptyForm, params: {}, uploadError: { documentType, key: error.messageKey, params: error.params } }, error.status);
-    }
-    return reply.redirect(`${stepHref(program, request.params.id, documents.id)}?fait=document`, 303);
-  });
-
-  r.get('/aide/:program/demandes/:id/documents/:documentId', { schema: { params: documentParams } }, async (request, reply) => {
-    const s = await space(request, reply);
-    if (!s) return reply;
-    const opened = await openDocument(db, request.ctx, settings, s.program, request.params.id, request.params.documentId);
-    return sendPdf(reply, opened.name, opened.body, opened.size);
-  });
-
-  r.post('/aide/:program/demandes/:id/documents/:documentId/supprimer', { schema: { params: documentParams } }, async (request, reply) => {
-    const s = await space(request, reply);
-    if (!s) return reply;
-    await requestResource(db, request.ctx, s.program, request.params.id, 'edit');
-    parseForm(z.object({}), request.body);
-    await deleteDocument(db, request.ctx, settings, s.program, request.params.id, request.params.documentId);
-    return reply.redirect(`${stepHref(s.program, request.params.id, stepOfKind(s.program, 'documents'))}?fait=document-supprime`, 303);
-  });
-
-  const correctionForm = z.object({ corrected: z.enum(['oui', 'non']).optional(), etape: stepParam.optional() });
-  r.post('/aide/:program/demandes/:id/commentaires/:commentId', { schema: { params: commentParams } }, async (request, reply) => {
-    const s = await space(request, reply);
-    if (!s) return reply;
-    await requestResource(db, request.ctx, s.program, request.params.id, 'edit');
-    const form = parseForm(correctionForm, request.body);
-    if (!form.ok) throw new AppError(400, 'error.badRequest');
-    await setCommentCorrected(db, request.ctx, s.program, request.params.id, request.params.commentId, form.data.corrected === 'oui');
-    const back = stepById(s.program, form.data.etape ?? '')?.id ?? firstFieldStep(s.program);
-    return reply.redirect(`${stepHref(s.program, request.params.id, back)}#commentaire-${request.params.commentId}`, 303);
-  });
-
-  r.post('/aide/:program/demandes/:id/signer', { schema: { params: requestParams } }, async (request, reply) => {
-    const loaded = await loadEditable(request, reply, request.params.id);
-    if (!loaded) return reply;
-    const program = loaded.space.program;
-    const verification = stepOfProgram(program, stepOfKind(program, 'verification'));
-    const form = parseForm(signForm, request.body);
-    if (!form.ok) return showStep(request, reply, loaded, verification, { form, params: {} }, 400);
-    try {
-      await sign(db, request.ctx, program, request.params.id, { firstName: form.data.firstName, lastName: form.data.lastName, function: form.data.function, attested: true });
-    } catch (error) {
-      if (error instanceof FieldValidationError) return showStep(request, reply, loaded, verification, { form: { values: form.values, errors: error.fields }, params: {} }, 400);
-      throw error;
-    }
-    return reply.redirect(`${stepHref(program, request.params.id, verification.id)}?fait=signee`, 303);
-  });
-
-  r.get('/aide/:program/demandes/:id/transmettre', { schema: { params: requestParams } }, async (request, reply) => {
-    const loaded = await loadEditable(request, reply, request.params.id);
-    if (!loaded) return reply;
-    if (!loaded.page.permitted.sign) throw new AppError(403, 'aid.error.cannotTransmit');
-    const v = viewContext(request, reply);
-    return framed(request, reply, loaded.space, { title: v.t('aid.transmit.title'), current: null }, <ConfirmPage v={v} page={loaded.page} kind="transmit" />);
-  });
-
-  r.post('/aide/:program/demandes/:id/transmettre', { schema: { params: requestParams } }, async (request, reply) => {
-    const s = await space(request, reply);
-    if (!s) return reply;
-    await requestResource(db, request.ctx, s.program, request.params.id, 'sign');
-    const form = parseForm(confirmForm, request.body);
-    if (!form.ok) return reply.redirect(`${requestHref(s.program, request.params.id)}/transmettre`, 303);
-    await transmitAidRequest(db, request.ctx, settings, s.program, request.params.id);
-    app.outbox.nudge();
-    return reply.redirect(`${requestHref(s.program, request.params.id)}?fait=transmise`, 303);
-  });
-
-  r.get('/aide/:program/demandes/:id/supprimer', { schema: { params: requestParams } }, async (request, reply) => {
-    const loaded = await loadEditable(request, reply, request.params.id);
-    if (!loaded) return reply;
-    if (loaded.page.view.request.state !== 'draft') throw new ConflictError('requests.error.notDraft');
-    const v = viewContext(request, reply);
-    return framed(request, reply, loaded.space, { title: v.t('aid.delete.title'), current: null }, <ConfirmPage v={v} page={loaded.page} kind="delete" />);
-  });
-
-  r.post('/aide/:program/demandes/:id/supprimer', { schema: { params: requestParams } }, async (request, reply) => {
-    const s = await space(request, reply);
-    if (!s) return reply;
-    await requestResource(db, request.ctx, s.program, request.params.id, 'edit');
-    const form = parseForm(confirmForm, request.body);
-    if (!form.ok) return reply.redirect(`${requestHref(s.program, request.params.id)}/supprimer`, 303);
-    await deleteDraft(db, request.ctx, settings, s.program, request.params.id);
-    return reply.redirect(`${requestsBase(s.program)}?fait=supprimee`, 303);
+  // Documents, comments corrected, signature, transmission and deletion: the engine's handlers.
+  registerEnterpriseRequestRoutes<Loaded>(app, {
+    path: '/aide/:program/demandes/:id',
+    params: { program: programParam },
+    sign: { firstName: 'aid.sign.firstName.required', lastName: 'aid.sign.lastName.required', function: 'aid.sign.function.required', attestation: 'aid.sign.attestation.required' },
+    refusals: { cannotTransmit: 'aid.error.cannotTransmit', notDraft: 'requests.error.notDraft' },
+    program: programOf,
+    enter: async (request) => {
+      await space(request);
+    },
+    loadEditable,
+    showDocuments: (request, reply, loaded, problem, status) => showStep(request, reply, loaded, stepOfKind(loaded.space.program, 'documents'), { form: emptyForm, params: {}, uploadError: problem }, status),
+    showVerification: (request, reply, loaded, form, status) => showStep(request, reply, loaded, stepOfKind(loaded.space.program, 'verification'), { form, params: {} }, status),
+    showConfirm: (request, reply, loaded, kind) => {
+      const v = viewContext(request, reply);
+      return framed(request, reply, loaded.space, { title: v.t(kind === 'transmit' ? 'aid.transmit.title' : 'aid.delete.title'), current: null }, <ConfirmPage v={v} page={loaded.page} kind={kind} />);
+    },
+    commentReturn: (request, id, step, commentId) => {
+      const program = programOf(request);
+      return `${stepHref(program, id, stepById(program, step ?? '')?.id ?? firstFieldStep(program))}#commentaire-${commentId}`;
+    },
+    outcome: (request, id, done) => {
+      const program = programOf(request);
+      switch (done) {
+        case 'document':
+        case 'document-supprime':
+          return `${stepHref(program, id, stepOfKind(program, 'documents').id)}?fait=${done}`;
+        case 'signee':
+          return `${stepHref(program, id, stepOfKind(program, 'verification').id)}?fait=signee`;
+        case 'transmise':
+          return `${requestHref(program, id)}?fait=transmise`;
+        case 'supprimee':
+          return `${requestsBase(program)}?fait=supprimee`;
+      }
+    },
+    confirmHref: (request, id, kind) => `${requestHref(programOf(request), id)}/${kind === 'transmit' ? 'transmettre' : 'supprimer'}`,
+    transmit: async (request, id) => {
+      await transmitAidRequest(db, request.ctx, settings, programOf(request), id);
+    },
+    deleteDraft: (request, id) => deleteDraft(db, request.ctx, settings, programOf(request), id),
   });
 
   // --- The ministry's side: the address names the request; its program is the request's -------------
@@ -413,7 +310,7 @@ export function registerAid(app: FastifyInstance): void {
 
   const queueQuery = z.object({ programme: programParam.optional(), onglet: z.enum(queueTabs).optional() });
   r.get('/agent/aide', { schema: { querystring: queueQuery } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const programs = aidPrograms();
     const program = request.query.programme === undefined ? programs[0] : aidProgramByCode(request.query.programme);
     if (!program) throw new NotFoundError();
@@ -425,13 +322,6 @@ export function registerAid(app: FastifyInstance): void {
     ));
   });
 
-  /** The request's program after the review right: a refused agent learns nothing of the request. */
-  async function reviewedProgram(request: FastifyRequest, id: string): Promise<AidProgram> {
-    const program = await programOfAidRequest(db, id);
-    await requestResource(db, request.ctx, program, id, 'review');
-    return program;
-  }
-
   async function showReview(request: FastifyRequest, reply: FastifyReply, id: string, form: FormState = emptyForm, status = 200, notice?: string) {
     const page = await aidReviewPage(db, request.ctx, await programOfAidRequest(db, id), id);
     const v = viewContext(request, reply);
@@ -441,77 +331,34 @@ export function registerAid(app: FastifyInstance): void {
   }
 
   r.get('/agent/aide/demandes/:id', { schema: { params: agentParams, querystring: doneQuery } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const done = request.query.fait;
     return showReview(request, reply, request.params.id, emptyForm, 200, done ? viewContext(request, reply).t(doneNotices[done]) : undefined);
   });
 
-  r.post('/agent/aide/demandes/:id/commentaires', { schema: { params: agentParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
-    const id = request.params.id;
-    const program = await reviewedProgram(request, id);
-    const form = parseForm(commentForm, request.body);
-    if (!form.ok) return showReview(request, reply, id, form, 400);
-    const [target, targetId = ''] = form.data.target.split(':') as ['field' | 'document', string];
-    try {
-      await commentAidRequest(db, request.ctx, settings, program, id, { target, targetId, body: form.data.body });
-    } catch (error) {
-      if (error instanceof FieldValidationError) {
-        const errors = { ...error.fields };
-        if (errors.targetId) errors.target = errors.targetId;
-        delete errors.targetId;
-        return showReview(request, reply, id, { values: form.values, errors }, 400);
-      }
-      throw error;
-    }
-    app.outbox.nudge();
-    return reply.redirect(`${reviewHref(id)}?fait=commentaire`, 303);
-  });
-
-  r.get('/agent/aide/demandes/:id/documents/:documentId', { schema: { params: agentDocumentParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
-    const program = await reviewedProgram(request, request.params.id);
-    const opened = await openDocument(db, request.ctx, settings, program, request.params.id, request.params.documentId);
-    return sendPdf(reply, opened.name, opened.body, opened.size);
-  });
-
-  async function showDecision(request: FastifyRequest, reply: FastifyReply, id: string, decision: 'compliant' | 'close', form: FormState = emptyForm, status = 200) {
-    const page = await aidReviewPage(db, request.ctx, await programOfAidRequest(db, id), id);
-    const v = viewContext(request, reply);
-    return sendPage(reply, v, { title: v.t(decision === 'compliant' ? 'aid.review.compliant' : 'aid.review.close'), status, breadcrumbs: agentCrumbs(v) }, (
-      <DecisionPage v={v} page={page} decision={decision} form={form} />
-    ));
-  }
-
-  r.get('/agent/aide/demandes/:id/conforme', { schema: { params: agentParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
-    return showDecision(request, reply, request.params.id, 'compliant');
-  });
-
-  r.post('/agent/aide/demandes/:id/conforme', { schema: { params: agentParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
-    const id = request.params.id;
-    const program = await reviewedProgram(request, id);
-    const form = parseForm(confirmForm, request.body);
-    if (!form.ok) return reply.redirect(`${reviewHref(id)}/conforme`, 303);
-    await markAidCompliant(db, request.ctx, settings, program, id);
-    app.outbox.nudge();
-    return reply.redirect(`${reviewHref(id)}?fait=conforme`, 303);
-  });
-
-  r.get('/agent/aide/demandes/:id/terminer', { schema: { params: agentParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
-    return showDecision(request, reply, request.params.id, 'close');
-  });
-
-  r.post('/agent/aide/demandes/:id/terminer', { schema: { params: agentParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
-    const id = request.params.id;
-    const program = await reviewedProgram(request, id);
-    const form = parseForm(closeForm, request.body);
-    if (!form.ok) return showDecision(request, reply, id, 'close', form, 400);
-    await closeAidRequest(db, request.ctx, settings, program, id, form.data.note);
-    app.outbox.nudge();
-    return reply.redirect(`${reviewHref(id)}?fait=terminee`, 303);
+  // Comments, documents and the decisions: the engine's handlers.
+  registerReviewRoutes(app, {
+    path: '/agent/aide/demandes/:id',
+    href: reviewHref,
+    commentMessages: { target: 'aid.review.comment.target.required', body: 'aid.review.comment.body.required' },
+    closeReason: 'aid.review.close.reason.required',
+    program: (_request, id) => programOfAidRequest(db, id),
+    showReview: (request, reply, id, form, status) => showReview(request, reply, id, form, status),
+    showDecision: async (request, reply, id, decision, form, status) => {
+      const page = await aidReviewPage(db, request.ctx, await programOfAidRequest(db, id), id);
+      const v = viewContext(request, reply);
+      return sendPage(reply, v, { title: v.t(decision === 'compliant' ? 'aid.review.compliant' : 'aid.review.close'), status, breadcrumbs: agentCrumbs(v) }, (
+        <DecisionPage v={v} page={page} decision={decision} form={form} />
+      ));
+    },
+    comment: async (request, program, id, input) => {
+      await commentAidRequest(db, request.ctx, settings, program, id, input);
+    },
+    markCompliant: async (request, program, id) => {
+      await markAidCompliant(db, request.ctx, settings, program, id);
+    },
+    close: async (request, program, id, note) => {
+      await closeAidRequest(db, request.ctx, settings, program, id, note);
+    },
   });
 }

@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { FieldValidationError } from '../../platform/errors.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
-import { parseForm, requiredText } from '../../platform/http/forms.js';
-import { sendPage, sendPdf, viewContext } from '../../platform/http/render.js';
+import { signedIn } from '../../platform/http/guards.js';
+import { sendPage, viewContext } from '../../platform/http/render.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
-import { openDocument, requestResource, type EngineSettings } from '../requests/service.js';
+import { registerReviewRoutes, requestResource, type EngineSettings } from '../requests/index.js';
 import { mesProgram } from './program.js';
 import { closeMesByAgent, commentOnRequest, markMesCompliant, mesChangesSinceComments, queueTabs, reviewQueue, type QueueCursor } from './review.js';
 import { mesRequestPage } from './service.js';
@@ -25,7 +24,6 @@ export const mesReviewRoutes = [
 ] as const;
 
 const requestParams = z.object({ id: z.uuid() });
-const documentParams = z.object({ id: z.uuid(), documentId: z.uuid() });
 /** `2026-11-23T15:04:05.000Z_<uuid>`: where a page of the queue starts. */
 const cursorValue = z.string().regex(/^\d{4}-\d\d-\d\dT[\d:.]+Z_[0-9a-f-]{36}$/);
 const queueQuery = z.object({
@@ -35,12 +33,6 @@ const queueQuery = z.object({
   avant: cursorValue.optional(),
 });
 const doneNotices = { commentaire: 'mes.review.comment.added', conforme: 'mes.review.compliant.done', terminee: 'mes.review.close.done' } as const satisfies Record<string, MessageKey>;
-const commentForm = z.object({
-  target: z.string().regex(/^(field|document):[\w.]+$/, { message: 'field.required' }),
-  body: requiredText('field.required', 2000),
-});
-const closeForm = z.object({ note: requiredText('field.required', 2000) });
-
 function parseCursor(value: string | undefined, direction: QueueCursor['direction']): QueueCursor | null {
   if (!value) return null;
   const at = value.slice(0, value.indexOf('_'));
@@ -55,12 +47,6 @@ export function registerMesReview(app: FastifyInstance): void {
     { href: '/agent', label: v.t('agentHome.title') },
     { href: '/agent/mes', label: v.t('mes.review.queue.title') },
   ];
-
-  function signInFirst(request: FastifyRequest, reply: FastifyReply): boolean {
-    if (request.ctx.actor.type === 'account') return false;
-    void reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
-    return true;
-  }
 
   /** Every agent page of a request first checks the right to review it: reading alone is not enough here. */
   async function reviewable(request: FastifyRequest, id: string): Promise<void> {
@@ -88,7 +74,7 @@ export function registerMesReview(app: FastifyInstance): void {
   }
 
   r.get('/agent/mes', { schema: { querystring: queueQuery } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const { onglet = 'transmises', direction, apres, avant } = request.query;
     const directorate = direction || null;
     const cursor = parseCursor(apres, 'after') ?? parseCursor(avant, 'before');
@@ -100,61 +86,28 @@ export function registerMesReview(app: FastifyInstance): void {
   });
 
   r.get('/agent/mes/demandes/:id', { schema: { params: requestParams, querystring: z.object({ fait: z.enum(['commentaire', 'conforme', 'terminee']).optional() }) } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
+    signedIn(request);
     const done = request.query.fait;
     return showRequest(request, reply, request.params.id, emptyForm, 200, done ? viewContext(request, reply).t(doneNotices[done]) : undefined);
   });
 
-  r.post('/agent/mes/demandes/:id/commentaires', { schema: { params: requestParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
-    const id = request.params.id;
-    await reviewable(request, id);
-    const form = parseForm(commentForm, request.body);
-    if (!form.ok) return showRequest(request, reply, id, form, 400);
-    const [target, targetId] = form.data.target.split(':') as ['field' | 'document', string];
-    try {
-      await commentOnRequest(db, request.ctx, settings, id, { target, targetId, body: form.data.body });
-    } catch (error) {
-      if (error instanceof FieldValidationError) return showRequest(request, reply, id, { values: form.values, errors: error.fields }, 400);
-      throw error;
-    }
-    app.outbox.nudge();
-    return reply.redirect(`${reviewHref(id)}?fait=commentaire`, 303);
-  });
-
-  r.get('/agent/mes/demandes/:id/documents/:documentId', { schema: { params: documentParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
-    await reviewable(request, request.params.id);
-    const opened = await openDocument(db, request.ctx, settings, mesProgram, request.params.id, request.params.documentId);
-    return sendPdf(reply, opened.name, opened.body, opened.size);
-  });
-
-  r.get('/agent/mes/demandes/:id/conforme', { schema: { params: requestParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
-    return showDecision(request, reply, request.params.id, 'compliant');
-  });
-
-  r.post('/agent/mes/demandes/:id/conforme', { schema: { params: requestParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
-    await reviewable(request, request.params.id);
-    parseForm(z.object({}), request.body);
-    await markMesCompliant(db, request.ctx, settings, request.params.id);
-    app.outbox.nudge();
-    return reply.redirect(`${reviewHref(request.params.id)}?fait=conforme`, 303);
-  });
-
-  r.get('/agent/mes/demandes/:id/terminer', { schema: { params: requestParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
-    return showDecision(request, reply, request.params.id, 'close');
-  });
-
-  r.post('/agent/mes/demandes/:id/terminer', { schema: { params: requestParams } }, async (request, reply) => {
-    if (signInFirst(request, reply)) return reply;
-    await reviewable(request, request.params.id);
-    const form = parseForm(closeForm, request.body);
-    if (!form.ok) return showDecision(request, reply, request.params.id, 'close', form, 400);
-    await closeMesByAgent(db, request.ctx, settings, request.params.id, form.data.note);
-    app.outbox.nudge();
-    return reply.redirect(`${reviewHref(request.params.id)}?fait=terminee`, 303);
+  // Comments, documents and the decisions: the engine's handlers.
+  registerReviewRoutes(app, {
+    path: '/agent/mes/demandes/:id',
+    href: reviewHref,
+    commentMessages: { target: 'field.required', body: 'field.required' },
+    closeReason: 'field.required',
+    program: async () => mesProgram,
+    showReview: (request, reply, id, form, status) => showRequest(request, reply, id, form, status),
+    showDecision: (request, reply, id, decision, form, status) => showDecision(request, reply, id, decision, form, status),
+    comment: async (request, _program, id, input) => {
+      await commentOnRequest(db, request.ctx, settings, id, input);
+    },
+    markCompliant: async (request, _program, id) => {
+      await markMesCompliant(db, request.ctx, settings, id);
+    },
+    close: async (request, _program, id, note) => {
+      await closeMesByAgent(db, request.ctx, settings, id, note);
+    },
   });
 }

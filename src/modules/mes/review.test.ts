@@ -154,7 +154,11 @@ describe('the ministry’s side of MES', () => {
 
     // Conforme through the confirmation page: the funding history gains the child's site and year.
     assert.equal((await client11.get(`/agent/mes/demandes/${id}/conforme`)).statusCode, 200);
-    const done = await client11.post(`/agent/mes/demandes/${id}/conforme`, {});
+    // A post without the page's confirmation goes back to the page and decides nothing.
+    const unconfirmed = await client11.post(`/agent/mes/demandes/${id}/conforme`, {});
+    assert.equal(unconfirmed.headers.location, `/agent/mes/demandes/${id}/conforme`);
+    assert.equal((await stateOf(id))?.state, 'submitted');
+    const done = await client11.post(`/agent/mes/demandes/${id}/conforme`, { confirm: 'oui' });
     assert.equal(done.statusCode, 303);
     assert.equal((await stateOf(id))?.state, 'compliant');
     const funding = await t.db.select().from(mesFunding).where(eq(mesFunding.installationId, enterprise.siteIds[0]!));
@@ -174,7 +178,7 @@ describe('the ministry’s side of MES', () => {
     const id = await transmittedRequest();
     await commentOnRequest(t.db, agentCtx(agent11), settings, id, { target: 'field', targetId: 'contact.phone', body: 'Numéro incomplet.' });
     await assert.rejects(markMesCompliant(t.db, agentCtx(agent11), settings, id), { status: 409 });
-    const refused = await client11.post(`/agent/mes/demandes/${id}/conforme`, {});
+    const refused = await client11.post(`/agent/mes/demandes/${id}/conforme`, { confirm: 'oui' });
     assert.equal(refused.statusCode, 409);
   });
 

@@ -4,25 +4,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
 import { AppError, ConflictError, FieldValidationError } from '../../platform/errors.js';
-import { UploadRejected } from '../../platform/files/service.js';
 import { emptyForm, type FormState } from '../../platform/http/components.js';
-import { parseForm, requiredText } from '../../platform/http/forms.js';
+import { parseForm } from '../../platform/http/forms.js';
 import { sendPage, sendPdf, viewContext, type ViewContext } from '../../platform/http/render.js';
 import type { MessageKey } from '../../platform/i18n/index.js';
 import { actorEnterpriseId } from '../enterprises/index.js';
-import {
-  addDocument,
-  deleteDocument,
-  InvalidValueError,
-  missingFields,
-  openDocument,
-  receivability,
-  requestResource,
-  setCommentCorrected,
-  sign,
-  StaleValueError,
-  type EngineSettings,
-} from '../requests/service.js';
+import { InvalidValueError, missingFields, receivability, registerEnterpriseRequestRoutes, requestResource, StaleValueError, type EngineSettings } from '../requests/index.js';
 import { childList, listColumns, requestList, requestLists, type ChildListQuery, type ListColumn, type ListQuery, type RequestList } from './lists.js';
 import { mesPageFields, stepSaves } from './form-input.js';
 import { mesRequestPdf } from './pdf.js';
@@ -113,13 +100,6 @@ const createForm = z.object({
   installation: z.uuid('mes.choice.site.required'),
   type: z.enum(mesRequestTypes, 'mes.type.required'),
   creationKey: z.string().regex(/^[0-9a-f-]{36}$/, 'error.badRequest'),
-});
-
-const signForm = z.object({
-  firstName: requiredText('mes.sign.firstName.required', 100),
-  lastName: requiredText('mes.sign.lastName.required', 100),
-  function: requiredText('mes.sign.function.required', 100),
-  attested: z.literal('oui', 'mes.sign.attestation.required'),
 });
 
 const autosaveBody = z.object({
@@ -362,84 +342,6 @@ export function registerMes(app: FastifyInstance): void {
     }
   });
 
-  r.post('/entreprise/mes/demandes/:id/documents', { schema: { params: requestParams } }, async (request, reply) => {
-    const loaded = await loadEditable(request, reply, request.params.id);
-    if (!request.isMultipart()) throw new AppError(400, 'error.badRequest');
-    const part = await request.file();
-    const typeField = part?.fields.documentType;
-    const documentType = typeField && !Array.isArray(typeField) && typeField.type === 'field' && typeof typeField.value === 'string' ? typeField.value : '';
-    const known = loaded.page.view.definition.documentTypes.some((d) => d.id === documentType);
-    if (!part || !known || part.filename === '') {
-      part?.file.resume();
-      if (!known) throw new AppError(400, 'error.badRequest');
-      return showStep(request, reply, loaded, 'documents', { problem: { documentType, key: 'files.upload.missing', params: {} }, status: 400 });
-    }
-    try {
-      await addDocument(db, request.ctx, settings, mesProgram, request.params.id, documentType, part.file, part.filename);
-    } catch (error) {
-      if (!(error instanceof UploadRejected)) throw error;
-      // The documents already sent stay; the page says what was wrong with this one.
-      const page = await mesRequestPage(db, request.ctx, request.params.id);
-      return showStep(request, reply, { space: loaded.space, page }, 'documents', { problem: { documentType, key: error.messageKey, params: error.params }, status: error.status });
-    }
-    return reply.redirect(`${stepHref(request.params.id, 'documents')}&fait=document`, 303);
-  });
-
-  const documentParams = requestParams.extend({ documentId: z.uuid() });
-  r.get('/entreprise/mes/demandes/:id/documents/:documentId', { schema: { params: documentParams } }, async (request, reply) => {
-    await actorEnterpriseId(request);
-    const opened = await openDocument(db, request.ctx, settings, mesProgram, request.params.id, request.params.documentId);
-    return sendPdf(reply, opened.name, opened.body, opened.size);
-  });
-
-  r.post('/entreprise/mes/demandes/:id/documents/:documentId/supprimer', { schema: { params: documentParams } }, async (request, reply) => {
-    await actorEnterpriseId(request);
-    parseForm(z.object({}), request.body);
-    await deleteDocument(db, request.ctx, settings, mesProgram, request.params.id, request.params.documentId);
-    return reply.redirect(`${stepHref(request.params.id, 'documents')}&fait=document-supprime`, 303);
-  });
-
-  const commentParams = requestParams.extend({ commentId: z.uuid() });
-  const correctionForm = z.object({ corrected: z.array(z.enum(['oui', 'non'])).optional(), etape: z.enum(stepIds).optional() });
-  r.post('/entreprise/mes/demandes/:id/commentaires/:commentId', { schema: { params: commentParams } }, async (request, reply) => {
-    await actorEnterpriseId(request);
-    const form = parseForm(correctionForm, request.body);
-    if (!form.ok) throw new AppError(400, 'error.badRequest');
-    await setCommentCorrected(db, request.ctx, mesProgram, request.params.id, request.params.commentId, (form.data.corrected ?? []).includes('oui'));
-    const step = form.data.etape && isStepId(form.data.etape) ? form.data.etape : 'support';
-    return reply.redirect(`${stepHref(request.params.id, step)}#commentaire-${request.params.commentId}`, 303);
-  });
-
-  r.post('/entreprise/mes/demandes/:id/signer', { schema: { params: requestParams } }, async (request, reply) => {
-    const loaded = await loadEditable(request, reply, request.params.id);
-    const form = parseForm(signForm, request.body);
-    if (!form.ok) return showStep(request, reply, loaded, 'verification', { signForm: form, status: 400 });
-    try {
-      await sign(db, request.ctx, mesProgram, request.params.id, { firstName: form.data.firstName, lastName: form.data.lastName, function: form.data.function, attested: true });
-    } catch (error) {
-      if (error instanceof FieldValidationError) return showStep(request, reply, loaded, 'verification', { signForm: { values: form.values, errors: error.fields }, status: 400 });
-      throw error;
-    }
-    return reply.redirect(`${stepHref(request.params.id, 'verification')}&fait=signee`, 303);
-  });
-
-  r.get('/entreprise/mes/demandes/:id/transmettre', { schema: { params: requestParams } }, async (request, reply) => {
-    const loaded = await loadEditable(request, reply, request.params.id);
-    if (!loaded.page.permitted.sign) throw new AppError(403, 'mes.error.cannotSign');
-    const v = viewContext(request, reply);
-    return framed(request, reply, loaded.space, { title: v.t('mes.transmit.title'), current: null }, <TransmitConfirmPage v={v} page={loaded.page} />);
-  });
-
-  r.post('/entreprise/mes/demandes/:id/transmettre', { schema: { params: requestParams } }, async (request, reply) => {
-    await actorEnterpriseId(request);
-    await requestResource(db, request.ctx, mesProgram, request.params.id, 'sign');
-    const form = parseForm(z.object({ confirm: z.literal('oui') }), request.body);
-    if (!form.ok) return reply.redirect(`/entreprise/mes/demandes/${request.params.id}/transmettre`, 303);
-    await transmitMesRequest(db, request.ctx, settings, request.params.id);
-    app.outbox.nudge();
-    return reply.redirect(`/entreprise/mes/demandes/${request.params.id}/transmise`, 303);
-  });
-
   r.get('/entreprise/mes/demandes/:id/transmise', { schema: { params: requestParams } }, async (request, reply) => {
     const loaded = await loadPage(request, request.params.id);
     if (loaded.page.view.request.state !== 'submitted') return reply.redirect(`/entreprise/mes/demandes/${request.params.id}`, 303);
@@ -453,21 +355,43 @@ export function registerMes(app: FastifyInstance): void {
     return sendPdf(reply, `MES-${loaded.page.view.request.number}.pdf`, pdf);
   });
 
-  r.get('/entreprise/mes/demandes/:id/supprimer', { schema: { params: requestParams } }, async (request, reply) => {
-    const loaded = await loadPage(request, request.params.id);
-    if (!loaded.page.permitted.edit) throw new AppError(403, 'mes.error.cannotEdit');
-    if (loaded.page.view.request.state !== 'draft') throw new ConflictError('mes.delete.onlyDraft');
-    const v = viewContext(request, reply);
-    return framed(request, reply, loaded.space, { title: v.t('mes.delete.title', { number: loaded.page.view.request.number }), current: null }, <DeleteConfirmPage v={v} page={loaded.page} />);
-  });
-
-  r.post('/entreprise/mes/demandes/:id/supprimer', { schema: { params: requestParams } }, async (request, reply) => {
-    await actorEnterpriseId(request);
-    await requestResource(db, request.ctx, mesProgram, request.params.id, 'edit');
-    const form = parseForm(z.object({ confirm: z.literal('oui') }), request.body);
-    if (!form.ok) return reply.redirect(`/entreprise/mes/demandes/${request.params.id}/supprimer`, 303);
-    await deleteMesDraft(db, request.ctx, settings, request.params.id);
-    return reply.redirect('/entreprise/mes/listes/brouillons?fait=supprimee', 303);
+  // Documents, comments corrected, signature, transmission and deletion: the engine's handlers.
+  registerEnterpriseRequestRoutes<{ space: MesSpace; page: MesRequestPage }>(app, {
+    path: '/entreprise/mes/demandes/:id',
+    sign: { firstName: 'mes.sign.firstName.required', lastName: 'mes.sign.lastName.required', function: 'mes.sign.function.required', attestation: 'mes.sign.attestation.required' },
+    refusals: { cannotTransmit: 'mes.error.cannotSign', notDraft: 'mes.delete.onlyDraft' },
+    program: () => mesProgram,
+    enter: async (request) => {
+      await actorEnterpriseId(request);
+    },
+    loadEditable,
+    showDocuments: (request, reply, loaded, problem, status) => showStep(request, reply, loaded, 'documents', { problem, status }),
+    showVerification: (request, reply, loaded, signForm, status) => showStep(request, reply, loaded, 'verification', { signForm, status }),
+    showConfirm: (request, reply, loaded, kind) => {
+      const v = viewContext(request, reply);
+      return kind === 'transmit'
+        ? framed(request, reply, loaded.space, { title: v.t('mes.transmit.title'), current: null }, <TransmitConfirmPage v={v} page={loaded.page} />)
+        : framed(request, reply, loaded.space, { title: v.t('mes.delete.title', { number: loaded.page.view.request.number }), current: null }, <DeleteConfirmPage v={v} page={loaded.page} />);
+    },
+    commentReturn: (_request, id, step, commentId) => `${stepHref(id, step && isStepId(step) ? step : 'support')}#commentaire-${commentId}`,
+    outcome: (_request, id, done) => {
+      switch (done) {
+        case 'document':
+        case 'document-supprime':
+          return `${stepHref(id, 'documents')}&fait=${done}`;
+        case 'signee':
+          return `${stepHref(id, 'verification')}&fait=signee`;
+        case 'transmise':
+          return `/entreprise/mes/demandes/${id}/transmise`;
+        case 'supprimee':
+          return '/entreprise/mes/listes/brouillons?fait=supprimee';
+      }
+    },
+    confirmHref: (_request, id, kind) => `/entreprise/mes/demandes/${id}/${kind === 'transmit' ? 'transmettre' : 'supprimer'}`,
+    transmit: async (request, id) => {
+      await transmitMesRequest(db, request.ctx, settings, id);
+    },
+    deleteDraft: (request, id) => deleteMesDraft(db, request.ctx, settings, id),
   });
 
   async function showDeparture(request: FastifyRequest, reply: FastifyReply, requestId: string, form: FormState, status = 200) {

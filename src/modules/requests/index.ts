@@ -59,6 +59,8 @@ export {
   type StoredValue,
 } from './service.js';
 
+export { registerEnterpriseRequestRoutes, registerReviewRoutes, type EnterprisePages, type LoadedRequest, type ReviewPages, type UploadProblem } from './routes.js';
+
 declare module '../../platform/i18n/catalogue.js' {
   interface Catalogues {
     requests: typeof requestsFr;

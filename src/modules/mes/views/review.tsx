@@ -321,6 +321,7 @@ export function DecisionConfirmPage({ v, page, decision, form }: { v: ViewContex
       <p>{v.t(decision === 'compliant' ? 'mes.review.compliant.explain' : 'mes.review.close.explain')}</p>
       <ErrorSummary v={v} errors={form.errors} labels={{ note: v.t('mes.review.close.note') }} />
       <Form v={v} action={reviewHref(id, decision === 'compliant' ? '/conforme' : '/terminer')}>
+        <input type="hidden" name="confirm" value="oui" />
         {decision === 'close' ? <TextArea v={v} name="note" label={v.t('mes.review.close.note')} form={form} required /> : null}
         <SubmitButton>{v.t(decision === 'compliant' ? 'mes.review.compliant.confirm' : 'mes.review.close.confirm')}</SubmitButton>
       </Form>
