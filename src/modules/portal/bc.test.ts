@@ -167,7 +167,8 @@ describe('the Registre des RSGE', () => {
     const bc = await coordinatingOfficeOf(db, rsge);
     const ctx = ctxOf(bc.reserveUser);
     assert.equal(await onMap(rsge.siteId), true);
-    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    // Days counted from Quebec's today (the UTC date is already tomorrow each evening in Quebec).
+    const inDays = (n: number) => new Date(Date.parse(`${today}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
     const badDates = await refusal(changeRecognition(db, ctx, rsge.siteId, { status: 'suspended', effectiveDate: inDays(3), plannedReturn: today, showDaysBefore: '120', reason: '' }));
     assert.ok(badDates instanceof FieldValidationError);
